@@ -76,7 +76,7 @@ export function invalid(kind: string, group: string, name: string, causes: Requi
       name,
       group: group || undefined,
       kind,
-      causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
+      causes: causes.map((c: StatusCause) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
     }),
   );
 }

@@ -76,4 +76,9 @@ export interface RbacSource {
   roleBindings(namespace: string): KubeObject[];
   clusterRoles(): KubeObject[];
   clusterRoleBindings(): KubeObject[];
+  /**
+   * Optional: a number that changes whenever any Role, ClusterRole, RoleBinding or
+   * ClusterRoleBinding changes. When present, the authorizer memoises per generation.
+   */
+  generation?(): number;
 }
