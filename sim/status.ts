@@ -112,3 +112,8 @@ export function unsupportedMediaType(): StatusError {
 export function internal(message: string): StatusError {
   return new StatusError(status(500, 'InternalError', `Internal error occurred: ${message}`));
 }
+
+/** The apiserver's answer for a path nothing serves. */
+export function pathNotFound(): StatusError {
+  return new StatusError(status(404, 'NotFound', 'the server could not find the requested resource', { causes: [{ reason: 'UnexpectedServerResponse', message: '404 page not found' }] }));
+}

@@ -1,0 +1,209 @@
+/** CREATE, UPDATE, PATCH, DELETE and DELETECOLLECTION on a resource's main endpoint. */
+import { decodeProtobufBody } from '../auth/index';
+import { mediaType, parseText, readBody, unsupported } from '../body';
+import { applyPatch, jsonPatch, mergePatch, strategicMerge } from '../patch';
+import { apiVersionOf, storageKey, type ResourceType } from '../resources';
+import { alreadyExists, badRequest, conflict, forbidden, notFound, StatusError, status } from '../status';
+import type { KubeObject } from '../types';
+import type { ResourceRequest } from './context';
+import { filterFor, served } from './list';
+import { checkBody, prepareCreate, prepareUpdate } from './objects';
+import { sendJson } from './respond';
+import { matches } from '../selectors';
+import { validateSpecial } from './special';
+
+/** Reads and decodes a JSON, YAML or protobuf body. */
+export async function decodeBody(r: ResourceRequest): Promise<unknown> {
+  const buf = await readBody(r.req);
+  const type = mediaType(r.req);
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufBody(buf);
+  if (buf.length === 0) throw badRequest('the body of the request was empty');
+  if (type === '' || type === 'application/json' || type === '*/*') return parseText(buf.toString('utf8'), false);
+  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseText(buf.toString('utf8'), true);
+  throw unsupported(type);
+}
+
+function dryRun(r: ResourceRequest): boolean {
+  const d = r.query.getAll('dryRun');
+  if (d.some((v) => v !== 'All')) throw badRequest(`dryRun: Unsupported value: "${d.find((v) => v !== 'All')}": supported values: "All"`);
+  return d.length > 0;
+}
+
+function requireNamespace(r: ResourceRequest, ns: string | undefined): void {
+  if (!r.type.namespaced) return;
+  if (!ns) throw badRequest('the server could not find the requested resource: a namespace is required for namespaced resources');
+  const nsObj = r.ctx.store.get('/namespaces', undefined, ns);
+  if (!nsObj) throw notFound('namespaces', '', ns);
+  if (nsObj.metadata.deletionTimestamp) {
+    throw forbidden(`${r.type.resource} "${'(new)'}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
+      name: ns,
+      kind: r.type.resource,
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
+    });
+  }
+}
+
+/** Stores a new object after every check; shared by POST and server-side apply of a missing object. */
+export function createObject(r: ResourceRequest, body: KubeObject, isDryRun: boolean): KubeObject {
+  const obj = prepareCreate(r.type, body);
+  validateSpecial(r.ctx, r.type, obj, undefined);
+  requireNamespace(r, obj.metadata.namespace);
+  if (r.ctx.store.get(storageKey(r.type), obj.metadata.namespace, obj.metadata.name!)) throw alreadyExists(r.type.resource, r.type.group, obj.metadata.name!);
+  return isDryRun ? obj : r.ctx.store.create(storageKey(r.type), obj);
+}
+
+export async function handleCreate(r: ResourceRequest): Promise<void> {
+  const body = checkBody(r, await decodeBody(r));
+  const created = createObject(r, body, dryRun(r));
+  sendJson(r.res, 201, served(r, created));
+}
+
+function existing(r: ResourceRequest): KubeObject {
+  const o = r.ctx.store.get(storageKey(r.type), r.namespace, r.name!);
+  if (!o) throw notFound(r.type.resource, r.type.group, r.name!);
+  return o;
+}
+
+function sameExceptVersion(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => JSON.stringify({ ...o, apiVersion: '', metadata: { ...o.metadata, resourceVersion: '', managedFields: undefined } });
+  return strip(a) === strip(b);
+}
+
+/** Stores an updated object unless nothing changed (no-op writes keep their resourceVersion, as in Kubernetes). */
+export function commitUpdate(r: ResourceRequest, old: KubeObject, next: KubeObject, isDryRun: boolean): KubeObject {
+  validateSpecial(r.ctx, r.type, next, old);
+  if (sameExceptVersion(old, next)) return old;
+  if (isDryRun) return next;
+  return r.ctx.store.update(storageKey(r.type), next);
+}
+
+export async function handleUpdate(r: ResourceRequest): Promise<void> {
+  const body = checkBody(r, await decodeBody(r));
+  const old = existing(r);
+  const next = prepareUpdate(r.type, old, body, { subresource: r.subresource });
+  sendJson(r.res, 200, served(r, commitUpdate(r, old, next, dryRun(r))));
+}
+
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml', 'application/apply-patch+cbor'];
+
+/** Applies the request's patch document to `target`; returns the patched value. */
+export async function patchValue(r: ResourceRequest, target: unknown): Promise<unknown> {
+  const type = mediaType(r.req);
+  if (!PATCH_TYPES.includes(type) || type === 'application/apply-patch+cbor') {
+    throw new StatusError(status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.slice(0, 4).join(', ')}`));
+  }
+  const buf = await readBody(r.req);
+  const doc = parseText(buf.toString('utf8'), type === 'application/apply-patch+yaml');
+  switch (type) {
+    case 'application/json-patch+json':
+      return jsonPatch(target, doc);
+    case 'application/merge-patch+json':
+      return mergePatch(target, doc);
+    case 'application/strategic-merge-patch+json':
+      if (r.type.crd) throw new StatusError(status(415, 'UnsupportedMediaType', 'strategic merge patch is not supported for custom resources; use --type=merge'));
+      return strategicMerge(target, doc);
+    default:
+      return applyPatch(target, doc);
+  }
+}
+
+export async function handlePatch(r: ResourceRequest): Promise<void> {
+  const isApply = mediaType(r.req) === 'application/apply-patch+yaml';
+  if (isApply && !r.query.get('fieldManager')) {
+    throw new StatusError(status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] }));
+  }
+  const isDryRun = dryRun(r);
+  const old = r.ctx.store.get(storageKey(r.type), r.namespace, r.name!);
+  if (!old) {
+    if (!isApply || r.subresource) throw notFound(r.type.resource, r.type.group, r.name!);
+    const body = checkBody(r, await patchValue(r, {}));
+    const created = createObject(r, body, isDryRun);
+    return sendJson(r.res, 201, served(r, created));
+  }
+  const patched = await patchValue(r, served(r, old));
+  const body = checkBody(r, patched);
+  const next = prepareUpdate(r.type, old, body, { subresource: r.subresource });
+  sendJson(r.res, 200, served(r, commitUpdate(r, old, next, isDryRun)));
+}
+
+interface DeleteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
+  propagationPolicy?: string;
+}
+
+async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
+  const buf = await readBody(r.req);
+  if (buf.length === 0) return {};
+  const v = parseText(buf.toString('utf8'), mediaType(r.req).includes('yaml'));
+  return v && typeof v === 'object' ? (v as DeleteOptions) : {};
+}
+
+/** Kinds that own other objects through ownerReferences; deleting them cascades. */
+const OWNER_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Service']);
+const OWNED = ['apps/replicasets', '/pods', 'batch/jobs', 'discovery.k8s.io/endpointslices', 'apps/controllerrevisions'];
+
+/** Background garbage collection of dependents in the same namespace. */
+function collectDependents(r: ResourceRequest, owner: KubeObject): void {
+  if (!OWNER_KINDS.has(owner.kind) || !owner.metadata.namespace) return;
+  const uid = owner.metadata.uid;
+  for (const key of OWNED) {
+    for (const dep of r.ctx.store.list(key, owner.metadata.namespace)) {
+      if (!dep.metadata.ownerReferences?.some((o) => o.uid === uid)) continue;
+      const gone = r.ctx.store.delete(key, dep.metadata.namespace, dep.metadata.name!);
+      if (gone && key === 'apps/replicasets') collectDependents(r, gone);
+      if (gone && key === 'batch/jobs') collectDependents(r, gone);
+    }
+  }
+}
+
+/** Deletes one object (namespaces go through a short Terminating phase). */
+export function deleteObject(r: ResourceRequest, obj: KubeObject, opts: DeleteOptions, isDryRun: boolean): KubeObject {
+  const p = opts.preconditions ?? {};
+  if (p.uid && p.uid !== obj.metadata.uid) {
+    throw conflict(r.type.resource, r.type.group, obj.metadata.name!, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid}`);
+  }
+  if (p.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
+    throw conflict(r.type.resource, r.type.group, obj.metadata.name!, `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+  }
+  if (isDryRun) return obj;
+  const key = storageKey(r.type);
+  if (r.type.kind === 'Namespace' && r.type.group === '') return terminateNamespace(r, obj);
+  const gone = r.ctx.store.delete(key, obj.metadata.namespace, obj.metadata.name!)!;
+  if (opts.propagationPolicy !== 'Orphan') collectDependents(r, gone);
+  return gone;
+}
+
+function terminateNamespace(r: ResourceRequest, ns: KubeObject): KubeObject {
+  const { store } = r.ctx;
+  const name = ns.metadata.name!;
+  if (ns.metadata.deletionTimestamp) return ns;
+  const terminating = store.update('/namespaces', {
+    ...structuredClone(ns),
+    metadata: { ...structuredClone(ns.metadata), deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+    status: { phase: 'Terminating' },
+  });
+  r.ctx.later(r.ctx.options.namespaceTerminationMs, () => {
+    store.deleteNamespaceContents(name);
+    store.delete('/namespaces', undefined, name);
+  });
+  return terminating;
+}
+
+export async function handleDelete(r: ResourceRequest): Promise<void> {
+  const opts = await deleteOptions(r);
+  const isDryRun = dryRun(r) || (opts.dryRun ?? []).includes('All');
+  const obj = existing(r);
+  sendJson(r.res, 200, served(r, deleteObject(r, obj, opts, isDryRun)));
+}
+
+export async function handleDeleteCollection(r: ResourceRequest): Promise<void> {
+  const opts = await deleteOptions(r);
+  const isDryRun = dryRun(r) || (opts.dryRun ?? []).includes('All');
+  const filter = filterFor(r);
+  const victims = r.ctx.store.list(storageKey(r.type), r.namespace).filter((o) => matches(filter, o));
+  const items = victims.map((o) => served(r, deleteObject(r, o, opts, isDryRun)));
+  sendJson(r.res, 200, { kind: `${r.type.kind}List`, apiVersion: apiVersionOf(r.type.group, r.version), metadata: { resourceVersion: String(r.ctx.store.currentRv()) }, items });
+}
+
+export type { ResourceType };

@@ -1,0 +1,108 @@
+/**
+ * The simulated Kubernetes API server as a library: `startSimulator()` seeds a
+ * scenario, serves the Kubernetes wire protocol on a loopback port and writes a
+ * kubeconfig for the built-in users. `close()` stops everything it started.
+ */
+import { writeFile } from 'node:fs/promises';
+import { builtinUsers, RbacAuthorizer, reviewResources, type BuiltinUser } from './auth/index';
+import { DEFAULT_OPTIONS, type SimContext, type SimOptions } from './api/context';
+import { syncCrds } from './crd';
+import { kubeconfigFor } from './kubeconfig';
+import { listenDual, SIM_CERT } from './listener';
+import { OpenApi } from './openapi';
+import { StoreRbacSource } from './rbacSource';
+import { Registry, reviewType } from './resources';
+import { seedScenario } from './scenarios/index';
+import { createHandler } from './server';
+import { Store } from './store';
+import type { UserInfo } from './types';
+
+export interface StartOptions extends Partial<SimOptions> {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  scenario?: string;
+  /** Where to write the kubeconfig, if anywhere. */
+  kubeconfigPath?: string;
+  /** Watch events kept for resume. */
+  historyWindow?: number;
+}
+
+export interface Simulator {
+  /** `https://host:port` — what the kubeconfig names (kubectl sends tokens only over TLS). */
+  url: string;
+  /** The same port spoken as plain HTTP, for scripts and tests. */
+  httpUrl: string;
+  /** PEM of the self-signed certificate the simulator serves. */
+  caCert: string;
+  port: number;
+  users: BuiltinUser[];
+  kubeconfig: string;
+  kubeconfigPath?: string;
+  store: Store;
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(opts: StartOptions = {}): Promise<Simulator> {
+  const store = new Store(opts.historyWindow ?? 5000);
+  const registry = new Registry(Object.entries(reviewResources).map(([name, r]) => reviewType(name, r)));
+  const abort = new AbortController();
+  const stops: (() => void)[] = [];
+  stops.push(syncCrds(store, registry));
+  const rbac = new StoreRbacSource(store);
+  stops.push(rbac.stop);
+  seedScenario(opts.scenario ?? 'demo', store, registry);
+
+  const options: SimOptions = { ...DEFAULT_OPTIONS };
+  for (const k of Object.keys(DEFAULT_OPTIONS) as (keyof SimOptions)[]) if (opts[k] !== undefined) options[k] = opts[k]!;
+  const timers = new Set<NodeJS.Timeout>();
+  const ctx: SimContext = {
+    store,
+    registry,
+    authz: new RbacAuthorizer(rbac),
+    options,
+    signal: abort.signal,
+    later(ms, fn) {
+      if (abort.signal.aborted) return;
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+    },
+  };
+
+  const users = builtinUsers();
+  const tokens = new Map<string, UserInfo>(users.map((u) => [u.token, u.user]));
+  const host = opts.host ?? '127.0.0.1';
+  const listener = await listenDual(createHandler(ctx, tokens, new OpenApi(registry)), opts.port ?? 0, host);
+  const port = listener.port;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const url = `https://${hostPart}:${port}`;
+  const kubeconfig = kubeconfigFor(url, users, SIM_CERT);
+  if (opts.kubeconfigPath) await writeFile(opts.kubeconfigPath, kubeconfig, { mode: 0o600 });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    httpUrl: `http://${hostPart}:${port}`,
+    caCert: SIM_CERT,
+    port,
+    users,
+    kubeconfig,
+    kubeconfigPath: opts.kubeconfigPath,
+    store,
+    registry,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        abort.abort();
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        for (const stop of stops) stop();
+        listener.close().then(resolve);
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * One port, two protocols: a connection whose first byte is a TLS handshake goes to the
+ * HTTPS server, anything else to plain HTTP. kubectl needs https (client-go sends bearer
+ * tokens only over TLS); plain http stays handy for scripts and `fetch` in tests.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer as createHttp, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import { createServer as createNet, type AddressInfo, type Socket } from 'node:net';
+
+const TLS_HANDSHAKE = 0x16;
+
+export const SIM_CERT = readFileSync(new URL('./tls/sim-cert.pem', import.meta.url), 'utf8');
+const SIM_KEY = readFileSync(new URL('./tls/sim-key.pem', import.meta.url), 'utf8');
+
+export interface DualListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listenDual(handler: RequestListener, port: number, host: string): Promise<DualListener> {
+  const plain: HttpServer = createHttp(handler);
+  const secure = createHttps({ cert: SIM_CERT, key: SIM_KEY }, handler);
+  for (const s of [plain, secure]) {
+    s.keepAliveTimeout = 65_000;
+    s.requestTimeout = 0;
+    s.headersTimeout = 60_000;
+  }
+  const sockets = new Set<Socket>();
+  const net = createNet((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      socket.unshift(chunk);
+      (chunk[0] === TLS_HANDSHAKE ? secure : plain).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    net.once('error', reject);
+    net.listen(port, host, () => {
+      net.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (net.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        net.close(() => resolve());
+        plain.close();
+        secure.close();
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * `tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>]`
+ * Serves the simulated cluster until SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { parseScenario } from './scenarios/index';
+import { startSimulator } from './index';
+
+const USAGE = 'usage: tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--host <address>]';
+
+function fail(message: string): never {
+  process.stderr.write(`sim: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario: string; host: string } {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const m = arg.match(/^--(port|kubeconfig|scenario|host)(?:=(.*))?$/);
+    if (!m) fail(`unknown argument "${arg}"`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === '') fail(`--${m[1]} needs a value`);
+    out[m[1]] = value;
+  }
+  if (out.port === undefined) fail('--port is required');
+  if (!/^\d+$/.test(out.port) || Number(out.port) > 65535) fail(`--port must be a number from 0 to 65535, got "${out.port}"`);
+  if (!out.kubeconfig) fail('--kubeconfig is required');
+  const scenario = out.scenario ?? 'demo';
+  try {
+    parseScenario(scenario);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  return { port: Number(out.port), kubeconfig: resolve(out.kubeconfig), scenario, host: out.host ?? '127.0.0.1' };
+}
+
+const args = parseArgs(process.argv.slice(2));
+const sim = await startSimulator({ port: args.port, host: args.host, scenario: args.scenario, kubeconfigPath: args.kubeconfig });
+process.stdout.write(`crowsnest simulated cluster (${args.scenario}) serving at ${sim.url}\nkubeconfig written to ${args.kubeconfig}\n`);
+const stop = () => {
+  sim.close().then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

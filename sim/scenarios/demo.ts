@@ -1,0 +1,3 @@
+import type { Seeder } from './base';
+
+export function seedDemo(_seed: Seeder): void {}

@@ -1,0 +1,234 @@
+/**
+ * The object store: every object by resource, namespace and name; one global
+ * resourceVersion counter bumped on every write; a bounded history of events for
+ * watch resume; and synchronous listeners for open watches.
+ *
+ * Stored objects are treated as immutable: every write stores a new object, and
+ * callers that want to change one copy it first. That lets lists and watches hand
+ * out stored references without cloning 10 000 pods.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from './types';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  rv: number;
+  type: EventType;
+  /** Storage key of the resource, `group/plural`. */
+  key: string;
+  object: KubeObject;
+  /** The object before a MODIFIED or DELETED event. */
+  previous?: KubeObject;
+}
+
+export type Listener = (event: StoreEvent) => void;
+
+interface Bucket {
+  /** namespace ('' for cluster-scoped) → name → object */
+  byNamespace: Map<string, Map<string, KubeObject>>;
+  size: number;
+  /** `namespace/name` keys in etcd order; rebuilt lazily after adds and removes. */
+  sorted: string[] | null;
+}
+
+function sortKey(ns: string, name: string): string {
+  return `${ns}/${name}`;
+}
+
+export class Store {
+  private buckets = new Map<string, Bucket>();
+  private rv = 0;
+  private history: StoreEvent[] = [];
+  private oldestResumable = 0;
+  private listeners = new Set<Listener>();
+
+  constructor(private readonly historyWindow = 5000) {}
+
+  /** The latest resourceVersion handed out. */
+  currentRv(): number {
+    return this.rv;
+  }
+
+  private bucket(key: string): Bucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { byNamespace: new Map(), size: 0, sorted: null };
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  get(key: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.buckets.get(key)?.byNamespace.get(namespace ?? '')?.get(name);
+  }
+
+  count(key: string): number {
+    return this.buckets.get(key)?.size ?? 0;
+  }
+
+  /**
+   * Objects in etcd order (namespace, then name), optionally in one namespace and
+   * starting after a `namespace/name` position (for continue tokens).
+   */
+  *iterate(key: string, namespace?: string, after?: string): Generator<KubeObject> {
+    const b = this.buckets.get(key);
+    if (!b) return;
+    if (namespace !== undefined) {
+      const names = [...(b.byNamespace.get(namespace)?.keys() ?? [])].sort();
+      for (const n of names) {
+        if (after !== undefined && sortKey(namespace, n) <= after) continue;
+        const o = b.byNamespace.get(namespace)?.get(n);
+        if (o) yield o;
+      }
+      return;
+    }
+    if (!b.sorted) {
+      const all: string[] = [];
+      for (const [ns, m] of b.byNamespace) for (const n of m.keys()) all.push(sortKey(ns, n));
+      all.sort();
+      b.sorted = all;
+    }
+    const sorted = b.sorted;
+    let i = 0;
+    if (after !== undefined) {
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] <= after) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+    }
+    for (; i < sorted.length; i++) {
+      // The array may be replaced by a write while a caller iterates; stop following it then.
+      const k = sorted[i];
+      const slash = k.indexOf('/');
+      const o = b.byNamespace.get(k.slice(0, slash))?.get(k.slice(slash + 1));
+      if (o) yield o;
+    }
+  }
+
+  list(key: string, namespace?: string): KubeObject[] {
+    return [...this.iterate(key, namespace)];
+  }
+
+  /** Every namespace that holds objects of any namespaced resource. */
+  keys(): string[] {
+    return [...this.buckets.keys()];
+  }
+
+  /** Stores a new object. Fills uid and creationTimestamp if missing; stamps resourceVersion. */
+  create(key: string, obj: KubeObject): KubeObject {
+    const rv = ++this.rv;
+    const meta = obj.metadata;
+    meta.uid ??= randomUUID();
+    meta.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    meta.resourceVersion = String(rv);
+    const b = this.bucket(key);
+    const ns = meta.namespace ?? '';
+    let m = b.byNamespace.get(ns);
+    if (!m) b.byNamespace.set(ns, (m = new Map()));
+    m.set(meta.name!, obj);
+    b.size++;
+    b.sorted = null;
+    this.record({ rv, type: 'ADDED', key, object: obj });
+    return obj;
+  }
+
+  /** Replaces an existing object with a new one; stamps resourceVersion. */
+  update(key: string, obj: KubeObject): KubeObject {
+    const ns = obj.metadata.namespace ?? '';
+    const m = this.buckets.get(key)?.byNamespace.get(ns);
+    const previous = m?.get(obj.metadata.name!);
+    if (!m || !previous) throw new Error(`store: update of missing ${key} ${ns}/${obj.metadata.name}`);
+    const rv = ++this.rv;
+    obj.metadata.resourceVersion = String(rv);
+    m.set(obj.metadata.name!, obj);
+    this.record({ rv, type: 'MODIFIED', key, object: obj, previous });
+    return obj;
+  }
+
+  /** Removes an object; the DELETED event carries it with a fresh resourceVersion. */
+  delete(key: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const b = this.buckets.get(key);
+    const ns = namespace ?? '';
+    const m = b?.byNamespace.get(ns);
+    const previous = m?.get(name);
+    if (!b || !m || !previous) return undefined;
+    m.delete(name);
+    if (m.size === 0) b.byNamespace.delete(ns);
+    b.size--;
+    b.sorted = null;
+    const rv = ++this.rv;
+    const gone: KubeObject = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(rv) } };
+    this.record({ rv, type: 'DELETED', key, object: gone, previous });
+    return gone;
+  }
+
+  /** Deletes every object of every namespaced resource in a namespace. */
+  deleteNamespaceContents(namespace: string): void {
+    for (const [key, b] of this.buckets) {
+      const m = b.byNamespace.get(namespace);
+      if (!m || key === '/namespaces') continue;
+      for (const name of [...m.keys()]) this.delete(key, namespace, name);
+    }
+  }
+
+  /** Drops every object of a resource (a CRD went away). */
+  dropResource(key: string): void {
+    const b = this.buckets.get(key);
+    if (!b) return;
+    for (const [ns, m] of [...b.byNamespace]) for (const name of [...m.keys()]) this.delete(key, ns || undefined, name);
+    this.buckets.delete(key);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Events after `rv`, or `'expired'` when some of them are no longer held.
+   * Resuming from the current resourceVersion always works.
+   */
+  eventsSince(rv: number): StoreEvent[] | 'expired' {
+    if (rv >= this.rv) return [];
+    if (rv < this.oldestResumable) return 'expired';
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.history[mid].rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.history.slice(lo);
+  }
+
+  /** The oldest resourceVersion a watch may resume from. */
+  oldestResourceVersion(): number {
+    return this.oldestResumable;
+  }
+
+  /** Forgets all history, as etcd compaction does: watches from any older resourceVersion get 410. */
+  compact(): void {
+    this.history = [];
+    this.oldestResumable = this.rv;
+  }
+
+  private record(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.historyWindow + Math.max(1, this.historyWindow >> 2)) {
+      this.history.splice(0, this.history.length - this.historyWindow);
+      this.oldestResumable = this.history[0].rv - 1;
+    }
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A broken watcher must never fail the write that fed it.
+      }
+    }
+  }
+}
