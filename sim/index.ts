@@ -41,6 +41,8 @@ export interface Simulator {
   kubeconfigPath?: string;
   store: Store;
   registry: Registry;
+  /** Ends every open watch cleanly, as an apiserver restart would; clients re-watch. */
+  closeWatches(): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     authz: new RbacAuthorizer(rbac),
     options,
     signal: abort.signal,
+    watches: new Set(),
     later(ms, fn) {
       if (abort.signal.aborted) return;
       const t = setTimeout(() => {
@@ -94,6 +97,9 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     kubeconfigPath: opts.kubeconfigPath,
     store,
     registry,
+    closeWatches() {
+      for (const close of [...ctx.watches]) close();
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         abort.abort();

@@ -31,6 +31,8 @@ export interface SimContext {
   options: SimOptions;
   /** Aborted when the simulator closes: every timer and watch stops. */
   signal: AbortSignal;
+  /** Close functions of every open watch. */
+  watches: Set<() => void>;
   /** Timers that must not outlive the simulator. */
   later(ms: number, fn: () => void): void;
 }

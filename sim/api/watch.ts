@@ -132,6 +132,8 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   const lifetime = Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : defaultLifetimeMs();
   const timer = setTimeout(close, lifetime);
   cleanups.push(() => clearTimeout(timer));
+  ctx.watches.add(close);
+  cleanups.push(() => ctx.watches.delete(close));
   const onAbort = () => close();
   ctx.signal.addEventListener('abort', onAbort);
   cleanups.push(() => ctx.signal.removeEventListener('abort', onAbort));
