@@ -171,6 +171,18 @@ const accessSpec: Schema = {
 
 const meta = { 1: ['metadata', { message: objectMeta }] } satisfies Schema;
 
+const policyRule: Schema = {
+  1: ['verbs', { repeated: 'string' }],
+  2: ['apiGroups', { repeated: 'string' }],
+  3: ['resources', { repeated: 'string' }],
+  4: ['resourceNames', { repeated: 'string' }],
+  5: ['nonResourceURLs', { repeated: 'string' }],
+};
+const subject: Schema = { 1: ['kind', 'string'], 2: ['apiGroup', 'string'], 3: ['name', 'string'], 4: ['namespace', 'string'] };
+const roleRef: Schema = { 1: ['apiGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string'] };
+const role: Schema = { ...meta, 2: ['rules', { message: policyRule, repeated: true }] };
+const binding: Schema = { ...meta, 2: ['subjects', { message: subject, repeated: true }], 3: ['roleRef', { message: roleRef }] };
+
 const SCHEMAS: Record<string, Schema> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': { ...meta, 2: ['spec', { message: selfAccessSpec }] },
   'authorization.k8s.io/v1/SubjectAccessReview': { ...meta, 2: ['spec', { message: accessSpec }] },
@@ -181,6 +193,10 @@ const SCHEMAS: Record<string, Schema> = {
   'v1/ConfigMap': { ...meta, 2: ['data', { map: 'string' }], 3: ['binaryData', { map: 'bytes' }], 4: ['immutable', 'bool'] },
   'v1/Secret': { ...meta, 2: ['data', { map: 'bytes' }], 3: ['type', 'string'], 4: ['stringData', { map: 'string' }], 5: ['immutable', 'bool'] },
   'v1/ServiceAccount': { ...meta, 4: ['automountServiceAccountToken', 'bool'] },
+  'rbac.authorization.k8s.io/v1/Role': role,
+  'rbac.authorization.k8s.io/v1/ClusterRole': role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': binding,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': binding,
 };
 
 /** Decodes one message by its schema; fields not in the schema are skipped. */

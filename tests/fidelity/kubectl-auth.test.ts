@@ -199,3 +199,74 @@ describe('authentication and authorization of plain requests', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toBe('error: You must be logged in to the server (the server has asked for the client to provide credentials)');
   });
 });
+
+describe('service accounts and review objects', () => {
+  it('lets bob act as a service account of team-a (edit may impersonate serviceaccounts)', async () => {
+    const r = await h.kubectl(['auth', 'whoami', '--as', 'system:serviceaccount:team-a:default'], { user: 'bob' });
+    expect(r.code).toBe(0);
+    expect(attributes(r.stdout)).toEqual({
+      Username: 'system:serviceaccount:team-a:default',
+      Groups: '[system:serviceaccounts system:serviceaccounts:team-a system:authenticated]',
+    });
+  });
+
+  it('answers a SubjectAccessReview created from a file', async () => {
+    const sar = await h.file(
+      'sar.json',
+      JSON.stringify({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user: 'bob', groups: ['team-a'], resourceAttributes: { namespace: 'team-b', verb: 'list', resource: 'pods' } },
+      }),
+    );
+    // --validate=false: the simulator's OpenAPI does not describe the review kinds.
+    const r = await h.kubectl(['create', '-f', sar, '-o', 'json', '--validate=false']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).status).toEqual({ allowed: true, reason: 'RBAC: allowed by RoleBinding "team-a-view/team-b" of ClusterRole "view" to Group "team-a"' });
+  });
+
+  it('refuses a SubjectAccessReview without a user or groups, as the apiserver words it', async () => {
+    const sar = await h.file('bad-sar.json', JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } }));
+    const r = await h.kubectl(['create', '-f', sar, '--validate=false']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'The SubjectAccessReview "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified',
+    );
+  });
+});
+
+describe('protobuf request bodies from kubectl create', () => {
+  it('creates a namespace, a configmap and a secret sent as protobuf', async () => {
+    expect((await h.kubectl(['create', 'namespace', 'pb-test'])).stdout.trim()).toBe('namespace/pb-test created');
+    expect((await h.kubectl(['create', 'configmap', 'settings', '-n', 'pb-test', '--from-literal=mode=fast'])).stdout.trim()).toBe('configmap/settings created');
+    expect((await h.kubectl(['create', 'secret', 'generic', 'creds', '-n', 'pb-test', '--from-literal=password=hunter2'])).stdout.trim()).toBe(
+      'secret/creds created',
+    );
+    const cm = JSON.parse((await h.kubectl(['get', 'configmap', 'settings', '-n', 'pb-test', '-o', 'json'])).stdout);
+    expect(cm.data).toEqual({ mode: 'fast' });
+    const secret = JSON.parse((await h.kubectl(['get', 'secret', 'creds', '-n', 'pb-test', '-o', 'json'])).stdout);
+    expect(Buffer.from(secret.data.password, 'base64').toString()).toBe('hunter2');
+    expect(secret.type).toBe('Opaque');
+  });
+
+  it('refuses bob creating a namespace with the exact message', async () => {
+    const r = await h.kubectl(['create', 'namespace', 'bobs'], { user: 'bob' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'Error from server (Forbidden): namespaces is forbidden: User "bob" cannot create resource "namespaces" in API group "" at the cluster scope',
+    );
+  });
+});
+
+describe('RBAC changes', () => {
+  it('takes a deleted RoleBinding away at once and a new one gives access at once', async () => {
+    const before = await h.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'team-b'], { user: 'bob' });
+    expect(before.stdout.trim()).toBe('yes');
+    expect((await h.kubectl(['delete', 'rolebinding', 'team-a-view', '-n', 'team-b'])).code).toBe(0);
+    const after = await h.kubectl(['get', 'pods', '-n', 'team-b'], { user: 'bob' });
+    expect(after.stderr.trim()).toBe('Error from server (Forbidden): pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "team-b"');
+    expect((await h.kubectl(['create', 'rolebinding', 'team-a-view', '-n', 'team-b', '--clusterrole=view', '--group=team-a'])).code).toBe(0);
+    const again = await h.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'team-b'], { user: 'bob' });
+    expect(again.stdout.trim()).toBe('yes');
+  });
+});

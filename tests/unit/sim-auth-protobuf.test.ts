@@ -189,4 +189,36 @@ describe('decodeProtobufBody: bytes real kubectl 1.35 sent', () => {
     expect(decoded[6]).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm1', namespace: 'x' }, data: { a: 'b' } });
     expect(decoded[7]).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1', namespace: 'x' }, data: { k: 'dg==' } });
   });
+
+  it('reads what kubectl sends for create serviceaccount|role|clusterrole|rolebinding|clusterrolebinding', async () => {
+    const sent = await captureKubectl([
+      ['create', 'serviceaccount', 'robot', '-n', 'x'],
+      ['create', 'role', 'reader', '-n', 'x', '--verb=get,list', '--resource=pods,pods/log', '--resource-name=web'],
+      ['create', 'clusterrole', 'paths', '--verb=get', '--non-resource-url=/logs/*'],
+      ['create', 'rolebinding', 'rb', '-n', 'x', '--clusterrole=view', '--group=team-a', '--user=bob', '--serviceaccount=x:robot'],
+      ['create', 'clusterrolebinding', 'crb', '--clusterrole=paths', '--user=carol'],
+    ]);
+    expect(sent.map((r) => r.contentType)).toEqual(Array(5).fill('application/vnd.kubernetes.protobuf'));
+    const [sa, role, clusterRole, rb, crb] = sent.map((r) => decodeProtobufBody(r.body));
+    expect(sa).toEqual({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot', namespace: 'x' } });
+    expect(role).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'reader', namespace: 'x' },
+      rules: [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'pods/log'], resourceNames: ['web'] }],
+    });
+    expect(clusterRole).toMatchObject({ kind: 'ClusterRole', metadata: { name: 'paths' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/logs/*'] }] });
+    expect(rb).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'rb', namespace: 'x' },
+      subjects: [
+        { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'bob' },
+        { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'team-a' },
+        { kind: 'ServiceAccount', name: 'robot', namespace: 'x' },
+      ],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    });
+    expect(crb).toMatchObject({ kind: 'ClusterRoleBinding', metadata: { name: 'crb' }, roleRef: { kind: 'ClusterRole', name: 'paths' }, subjects: [{ kind: 'User', name: 'carol' }] });
+  });
 });
