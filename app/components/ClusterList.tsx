@@ -1,0 +1,36 @@
+'use client';
+
+import { useClusters } from './useClusters';
+
+export function ClusterList() {
+  const { data, error, isLoading } = useClusters();
+  if (isLoading) return <p className="muted">Looking for clusters…</p>;
+  if (error) return <p role="alert">Could not load clusters: {(error as Error).message}</p>;
+  if (!data || data.length === 0) return <p>No clusters configured. Set KUBECONFIG, or start with CROWSNEST_DEMO=1.</p>;
+  return (
+    <table className="clusters" aria-label="Clusters">
+      <thead>
+        <tr>
+          <th scope="col">Cluster</th>
+          <th scope="col">Status</th>
+          <th scope="col">Version</th>
+          <th scope="col">Nodes</th>
+          <th scope="col">Server</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.map((cluster) => (
+          <tr key={cluster.name} data-cluster={cluster.name}>
+            <td>{cluster.name}</td>
+            <td className={`status-${cluster.status}`}>
+              {cluster.status === 'reachable' ? 'Reachable' : `Unreachable: ${cluster.error ?? 'unknown error'}`}
+            </td>
+            <td>{cluster.version ?? '—'}</td>
+            <td>{cluster.nodeCount ?? '—'}</td>
+            <td className="muted">{cluster.server}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,35 @@
+import { SignInPanel } from '../components/SignInPanel';
+
+const ERRORS: Record<string, string> = {
+  CredentialsSignin: 'That demo user does not exist. Pick one of the users below.',
+  OAuthCallback: 'The sign-in provider’s answer could not be verified (it may have been replayed or tampered with). Please try again.',
+  OAuthSignin: 'Could not start sign-in with the identity provider. Please try again.',
+  Callback: 'The sign-in could not be completed. Please try again.',
+  OAuthAccountNotLinked: 'This account cannot be used to sign in here.',
+  AccessDenied: 'The identity provider refused the sign-in.',
+  SessionRequired: 'Please sign in to continue.',
+  Configuration: 'Sign-in is misconfigured on the server. Ask the portal’s operators.',
+};
+
+function safeCallback(raw: string | string[] | undefined): string {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  // Only paths on this site: never an absolute or protocol-relative URL.
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const code = Array.isArray(params.error) ? params.error[0] : params.error;
+  const error = code ? (ERRORS[code] ?? 'Sign-in failed. Please try again.') : undefined;
+  return (
+    <main className="signin">
+      <h1>Sign in to Crowsnest</h1>
+      {error ? (
+        <p role="alert" className="signin-error">
+          {error}
+        </p>
+      ) : null}
+      <SignInPanel callbackUrl={safeCallback(params.callbackUrl)} />
+    </main>
+  );
+}

@@ -1,0 +1,63 @@
+import { decode } from 'next-auth/jwt';
+import type { Actor } from '../../lib/actor';
+import { groupsFromClaim, isSafeIdentity } from './identity';
+import type { Revocations } from './revocations';
+
+export type { Actor };
+
+/** next-auth's session cookie, plain and `__Secure-` (https); large ones are split into `.0`, `.1`, … */
+const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
+
+export function parseCookies(header: string | undefined | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      /* keep it as sent */
+    }
+    if (!cookies.has(name)) cookies.set(name, value);
+  }
+  return cookies;
+}
+
+export function sessionToken(cookies: Map<string, string>): string | undefined {
+  for (const name of SESSION_COOKIES) {
+    const whole = cookies.get(name);
+    if (whole) return whole;
+    let joined = '';
+    for (let i = 0; cookies.has(`${name}.${i}`); i++) joined += cookies.get(`${name}.${i}`);
+    if (joined) return joined;
+  }
+  return undefined;
+}
+
+/**
+ * The actor of a request, from its session cookie: decrypted and checked
+ * against the revocation list. A missing, garbled, expired or revoked session
+ * is `null` (the caller answers 401 or redirects to sign-in) — never an error.
+ */
+export async function actorFromCookieHeader(
+  cookieHeader: string | undefined | null,
+  { secret, revocations }: { secret: string; revocations: Revocations },
+): Promise<Actor | null> {
+  const token = sessionToken(parseCookies(cookieHeader));
+  if (!token || token.length > 64 * 1024) return null;
+  let payload: Awaited<ReturnType<typeof decode>>;
+  try {
+    payload = await decode({ token, secret });
+  } catch {
+    return null;
+  }
+  if (!payload) return null;
+  const { name, sid, groups } = payload as { name?: unknown; sid?: unknown; groups?: unknown };
+  if (!isSafeIdentity(name) || typeof sid !== 'string' || !sid) return null;
+  if (await revocations.isRevoked(sid)) return null;
+  return { name, groups: groupsFromClaim(groups), sessionId: sid };
+}

@@ -1,0 +1,86 @@
+import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import type { ClusterSummary } from '../../lib/clusters';
+
+const PROBE_TIMEOUT_MS = 5_000;
+const PROBE_CACHE_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A readable reason from whatever client-node threw. */
+export function describeError(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: number | string; body?: unknown; message?: string; cause?: { code?: string } };
+    if (typeof e.body === 'string') {
+      try {
+        const status = JSON.parse(e.body) as { message?: string };
+        if (status.message) return status.message;
+      } catch {
+        /* not a Status body */
+      }
+    }
+    if (e.cause?.code) return `${e.cause.code}: ${e.message ?? 'request failed'}`;
+    if (e.message) return e.message;
+  }
+  return String(err);
+}
+
+/**
+ * One cluster the portal serves: a kubeconfig context. Calls made with
+ * `kubeConfig` use the portal's own identity (for the shared cache and
+ * access reviews only).
+ */
+export class Cluster {
+  readonly server: string;
+  private lastProbe?: { at: number; result: Promise<ClusterSummary> };
+
+  constructor(
+    readonly name: string,
+    readonly kubeConfig: KubeConfig,
+  ) {
+    this.server = kubeConfig.getCurrentCluster()?.server ?? '';
+  }
+
+  /** Version and node count, or why the cluster cannot be reached; cached briefly, one probe in flight. */
+  summary(): Promise<ClusterSummary> {
+    const now = Date.now();
+    if (!this.lastProbe || now - this.lastProbe.at > PROBE_CACHE_MS) {
+      this.lastProbe = { at: now, result: this.probe() };
+    }
+    return this.lastProbe.result;
+  }
+
+  private async probe(): Promise<ClusterSummary> {
+    const base = { name: this.name, server: this.server };
+    let version: string | undefined;
+    try {
+      version = (await withTimeout(this.kubeConfig.makeApiClient(VersionApi).getCode(), PROBE_TIMEOUT_MS, 'the API server')).gitVersion;
+    } catch (err) {
+      return { ...base, status: 'unreachable', error: describeError(err) };
+    }
+    try {
+      const nodeCount = await withTimeout(this.countNodes(), PROBE_TIMEOUT_MS, 'the node list');
+      return { ...base, status: 'reachable', version, nodeCount };
+    } catch (err) {
+      // Reachable, but the node count is not to be had (e.g. not allowed to list nodes).
+      return { ...base, status: 'reachable', version, error: describeError(err) };
+    }
+  }
+
+  private async countNodes(): Promise<number> {
+    const core = this.kubeConfig.makeApiClient(CoreV1Api);
+    let count = 0;
+    let cont: string | undefined;
+    do {
+      const page = await core.listNode({ limit: 500, _continue: cont });
+      count += page.items.length;
+      cont = page.metadata?._continue || undefined;
+    } while (cont);
+    return count;
+  }
+}

@@ -1,0 +1,44 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterSummary } from '../../lib/clusters';
+import { Cluster } from './cluster';
+
+/** Where the clusters come from: kubeconfig files (every context a cluster) or the pod's service account. */
+export type ClusterSource = { kind: 'kubeconfig'; paths: string[] } | { kind: 'in-cluster' };
+
+/** Every cluster the portal serves, by name. */
+export class ClusterRegistry {
+  private readonly clusters = new Map<string, Cluster>();
+
+  constructor(source: ClusterSource) {
+    if (source.kind === 'in-cluster') {
+      const kc = new KubeConfig();
+      kc.loadFromCluster();
+      this.clusters.set('in-cluster', new Cluster('in-cluster', kc));
+      return;
+    }
+    for (const path of source.paths) {
+      const file = new KubeConfig();
+      file.loadFromFile(path);
+      for (const context of file.getContexts()) {
+        if (this.clusters.has(context.name)) continue; // the first file that names a context wins, as kubectl does
+        const kc = new KubeConfig();
+        kc.loadFromFile(path);
+        kc.setCurrentContext(context.name);
+        this.clusters.set(context.name, new Cluster(context.name, kc));
+      }
+    }
+  }
+
+  names(): string[] {
+    return [...this.clusters.keys()];
+  }
+
+  get(name: string): Cluster | undefined {
+    return this.clusters.get(name);
+  }
+
+  /** Summaries of every cluster; an unreachable cluster never delays the others past its own timeout. */
+  summaries(): Promise<ClusterSummary[]> {
+    return Promise.all([...this.clusters.values()].map((cluster) => cluster.summary()));
+  }
+}

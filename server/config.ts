@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/** Start-up configuration, read once from the environment and validated. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dev: boolean;
+  /** Kubeconfig files to load (KUBECONFIG may list several). Empty in demo mode. */
+  kubeconfigPaths: string[];
+  /** Run the built-in simulated cluster and serve it. */
+  demo: boolean;
+  /** No kubeconfig, but running in a pod: use its service account. */
+  inCluster: boolean;
+  drainSeconds: number;
+  /** Honour X-Forwarded-For / X-Forwarded-Proto from the proxy in front. */
+  trustProxy: boolean;
+  /** The portal's public origin (from NEXTAUTH_URL), when configured. */
+  publicOrigin?: string;
+  redisUrl?: string;
+  rateLimit: { perSecond: number; burst: number };
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, { min, max }: { min: number; max: number }): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true/false), got "${env[name]}"`);
+}
+
+function inCluster(env: Env): boolean {
+  return Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+}
+
+function publicOrigin(env: Env): string | undefined {
+  if (!env.NEXTAUTH_URL) return undefined;
+  try {
+    return new URL(env.NEXTAUTH_URL).origin;
+  } catch {
+    throw new ConfigError(`NEXTAUTH_URL must be the portal's public URL, got "${env.NEXTAUTH_URL}"`);
+  }
+}
+
+export function readConfig(env: Env = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
+  const dev = argv.includes('--dev');
+  const explicit = env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [];
+  const defaultPath = join(homedir(), '.kube', 'config');
+  const kubeconfigPaths = explicit.length > 0 ? explicit : existsSync(defaultPath) ? [defaultPath] : [];
+  for (const path of explicit) {
+    if (!existsSync(path)) throw new ConfigError(`KUBECONFIG names ${path}, which does not exist`);
+  }
+  const demoFlag = flag(env, 'CROWSNEST_DEMO');
+  const demo = demoFlag ?? (kubeconfigPaths.length === 0 && !inCluster(env));
+  return {
+    port: integer(env, 'PORT', 3000, { min: 0, max: 65535 }),
+    host: env.HOST || '0.0.0.0',
+    dev,
+    kubeconfigPaths: demo ? [] : kubeconfigPaths,
+    demo,
+    inCluster: !demo && kubeconfigPaths.length === 0 && inCluster(env),
+    drainSeconds: integer(env, 'CROWSNEST_DRAIN_SECONDS', 25, { min: 0, max: 3600 }),
+    trustProxy: flag(env, 'CROWSNEST_TRUST_PROXY') ?? false,
+    publicOrigin: publicOrigin(env),
+    redisUrl: env.REDIS_URL || undefined,
+    rateLimit: {
+      perSecond: integer(env, 'CROWSNEST_RATE_LIMIT_PER_SECOND', 20, { min: 0, max: 1_000_000 }),
+      burst: integer(env, 'CROWSNEST_RATE_LIMIT_BURST', 200, { min: 1, max: 1_000_000 }),
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** An error with an HTTP status and a message the user can act on. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** `{error: {code, message}}`, the body of every error the API answers. */
+export function errorBody(status: number, message: string, requestId?: string): string {
+  return JSON.stringify({ error: { code: status, message, ...(requestId ? { requestId } : {}) } });
+}
+
+export function errorResponse(status: number, message: string, { requestId, headers = {} }: { requestId?: string; headers?: Record<string, string> } = {}): Response {
+  return new Response(errorBody(status, message, requestId), {
+    status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+  });
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { log } from '../log';
+import { ACTOR_HEADER, encodeActor, type Actor } from '../../lib/actor';
+import { errorBody } from './errors';
+import type { RateLimiter } from './rateLimiter';
+import { applySecurityHeaders } from './securityHeaders';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** Whether the server can take traffic, and if not, why. */
+export type Readiness = () => { ready: true } | { ready: false; reason: string };
+
+export interface HttpServerOptions {
+  next: RequestHandler;
+  readiness: Readiness;
+  resolveActor: (cookieHeader: string | undefined) => Promise<Actor | null>;
+  rateLimiter: RateLimiter;
+  dev: boolean;
+  /** Honour X-Forwarded-For / X-Forwarded-Proto from a proxy in front. */
+  trustProxy: boolean;
+  /** The portal's public origin when configured (NEXTAUTH_URL); else derived from the Host header. */
+  publicOrigin?: string;
+  maxBodyBytes?: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const PUBLIC_PAGES = ['/signin'];
+
+/** A caller's request id when it is well formed, else a fresh one. Never trusts arbitrary header text. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+function plain(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, message: string, requestId: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.end(errorBody(status, message, requestId));
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function isSecure(req: IncomingMessage, trustProxy: boolean): boolean {
+  if ((req.socket as TLSSocket).encrypted) return true;
+  return trustProxy && req.headers['x-forwarded-proto'] === 'https';
+}
+
+function expectedOrigin(req: IncomingMessage, options: HttpServerOptions): string | undefined {
+  if (options.publicOrigin) return options.publicOrigin;
+  const host = req.headers.host;
+  if (!host) return undefined;
+  return `${isSecure(req, options.trustProxy) ? 'https' : 'http'}://${host}`;
+}
+
+/**
+ * The one HTTP server. Every request passes, in order: request id, access log,
+ * error boundary, security headers; and for the API: per-IP rate limit,
+ * authentication, CSRF (header + same Origin on mutations), body limit. Health
+ * probes are answered here; everything else goes to Next with the actor in a
+ * header only this server can set.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  return createServer(async (req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('X-Request-ID', requestId);
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const method = req.method ?? 'GET';
+    let actorName: string | undefined;
+
+    res.once('close', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = { requestId, method, path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10, actor: actorName };
+      if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/_next/')) log.debug(line, 'request');
+      else log.info(line, 'request');
+    });
+
+    try {
+      if (path === '/healthz' || path === '/livez') return plain(res, 200, 'ok');
+      if (path === '/readyz') {
+        const state = options.readiness();
+        return state.ready ? plain(res, 200, 'ok') : plain(res, 503, `not ready: ${state.reason}`);
+      }
+
+      const isApi = path === '/api' || path.startsWith('/api/');
+      const isAsset = path.startsWith('/_next/') || path === '/favicon.ico' || path.startsWith('/static/');
+      applySecurityHeaders(req, res, { dev: options.dev, secure: isSecure(req, options.trustProxy), isPage: !isApi && !isAsset });
+
+      delete req.headers[ACTOR_HEADER];
+      if (isAsset) return await options.next(req, res);
+
+      const isAuthRoute = path.startsWith('/api/auth/');
+      if (isApi) {
+        const verdict = options.rateLimiter.take(clientAddress(req, options.trustProxy));
+        if (!verdict.allowed) {
+          return json(res, 429, 'too many requests from this address; slow down', requestId, { 'Retry-After': String(verdict.retryAfterSeconds) });
+        }
+      }
+
+      const actor = await options.resolveActor(req.headers.cookie);
+      if (actor) {
+        actorName = actor.name;
+        req.headers[ACTOR_HEADER] = encodeActor(actor);
+      } else if (isApi && !isAuthRoute) {
+        return json(res, 401, 'not signed in (or the session expired): sign in again', requestId);
+      } else if (!isApi && !PUBLIC_PAGES.includes(path)) {
+        const callbackUrl = encodeURIComponent(req.url ?? '/');
+        res.writeHead(302, { Location: `/signin?callbackUrl=${callbackUrl}`, 'Cache-Control': 'no-store' });
+        return res.end();
+      }
+
+      if (isApi && MUTATING.has(method)) {
+        const origin = req.headers.origin;
+        const expected = expectedOrigin(req, options);
+        if (!origin || !expected || origin !== expected) {
+          return json(res, 403, `cross-origin request refused: Origin ${origin ? `"${origin}"` : 'missing'} is not this portal's origin`, requestId);
+        }
+        if (!isAuthRoute && !req.headers['x-crowsnest-csrf']) {
+          return json(res, 403, 'missing X-Crowsnest-CSRF header: mutations must come from the Crowsnest UI or say so explicitly', requestId);
+        }
+        const length = req.headers['content-length'];
+        if (length === undefined && req.headers['transfer-encoding']) {
+          return json(res, 411, 'a request body needs a Content-Length', requestId);
+        }
+        if (Number(length ?? 0) > maxBodyBytes) {
+          req.resume(); // discard what the client still sends; the connection closes after the answer
+          return json(res, 413, `request body too large: the limit is ${maxBodyBytes} bytes`, requestId, { Connection: 'close' });
+        }
+      }
+
+      await options.next(req, res);
+    } catch (err) {
+      log.error({ requestId, err }, 'unhandled error while serving a request');
+      if (!res.headersSent) json(res, 500, `internal error (request id ${requestId})`, requestId);
+      else res.destroy();
+    }
+  });
+}

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, parse } from 'node:url';
+import next from 'next';
+import { createClient } from 'redis';
+import { Server as SocketServer } from 'socket.io';
+import { actorFromCookieHeader } from './auth/actor';
+import { buildAuthOptions } from './auth/authOptions';
+import { readAuthSettings } from './auth/authSettings';
+import { MemoryRevocations, RedisRevocations, type Revocations } from './auth/revocations';
+import { ClusterRegistry, type ClusterSource } from './clusters/clusterRegistry';
+import { ConfigError, readConfig } from './config';
+import { startDemoCluster } from './demo';
+import { createHttpServer } from './http/httpServer';
+import { RateLimiter } from './http/rateLimiter';
+import { log } from './log';
+import { setRuntime } from './runtime';
+import { installShutdown } from './shutdown';
+import { sessionHandshake } from './sockets/handshake';
+
+const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `npm start` on a fresh checkout: build once, then serve. */
+function ensureBuild(): void {
+  if (existsSync(join(projectDir, '.next', 'BUILD_ID'))) return;
+  log.info('no production build yet: running `next build` (once)');
+  const nextBin = join(projectDir, 'node_modules', '.bin', 'next');
+  const result = spawnSync(nextBin, ['build'], { cwd: projectDir, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status ?? result.signal})`);
+}
+
+/** Outside production a missing secret is made up per process (sessions end at restart), with a warning. */
+function ensureDevSecret(): void {
+  if (process.env.NEXTAUTH_SECRET || process.env.NODE_ENV === 'production') return;
+  Object.assign(process.env, { NEXTAUTH_SECRET: randomBytes(32).toString('base64url') });
+  log.warn('NEXTAUTH_SECRET is not set: using a random one, so sessions end when this process stops and no other replica accepts them');
+}
+
+async function connectRevocations(redisUrl: string | undefined, signal: AbortSignal): Promise<Revocations> {
+  if (!redisUrl) return new MemoryRevocations();
+  const redis = createClient({ url: redisUrl });
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  await redis.connect();
+  signal.addEventListener('abort', () => void redis.quit().catch(() => undefined), { once: true });
+  return new RedisRevocations(redis);
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  // "Production" is the operator's NODE_ENV, read before Next's own default is applied below.
+  ensureDevSecret();
+  const authSettings = readAuthSettings();
+  // Next serves a production build only under NODE_ENV=production, as `next start` would set it.
+  if (!config.dev && !process.env.NODE_ENV) Object.assign(process.env, { NODE_ENV: 'production' });
+  // Without a configured public URL, next-auth builds its callback URLs from the Host header.
+  if (!process.env.NEXTAUTH_URL) Object.assign(process.env, { AUTH_TRUST_HOST: '1' });
+
+  const root = new AbortController();
+  const dataDir = mkdtempSync(join(tmpdir(), 'crowsnest-'));
+  root.signal.addEventListener('abort', () => rmSync(dataDir, { recursive: true, force: true }), { once: true });
+
+  let source: ClusterSource;
+  if (config.demo) {
+    const demo = await startDemoCluster(dataDir, root.signal);
+    source = { kind: 'kubeconfig', paths: [demo.kubeconfigPath] };
+  } else if (config.inCluster) {
+    source = { kind: 'in-cluster' };
+  } else {
+    source = { kind: 'kubeconfig', paths: config.kubeconfigPaths };
+  }
+  const clusters = new ClusterRegistry(source);
+  const revocations = await connectRevocations(config.redisUrl, root.signal);
+  const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations });
+  setRuntime({
+    clusters,
+    auth: { settings: authSettings, revocations, options: buildAuthOptions(authSettings, revocations) },
+    signal: root.signal,
+    startedAt: new Date(),
+  });
+
+  if (!config.dev) ensureBuild();
+  const app = next({ dev: config.dev, dir: projectDir, hostname: 'localhost', port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  let accepting = false;
+  const server = createHttpServer({
+    next: (req, res) => handle(req, res, parse(req.url ?? '/', true)),
+    readiness: () => (accepting && !root.signal.aborted ? { ready: true } : { ready: false, reason: root.signal.aborted ? 'draining' : 'starting' }),
+    resolveActor,
+    rateLimiter: new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
+    dev: config.dev,
+    trustProxy: config.trustProxy,
+    publicOrigin: config.publicOrigin,
+  });
+
+  const io = new SocketServer(server, { path: '/socket.io', serveClient: false, destroyUpgrade: false });
+  const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin });
+  io.use(handshake);
+  io.on('new_namespace', (namespace) => namespace.use(handshake));
+  if (config.dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/socket.io')) void upgrade(req, socket, head);
+    });
+  }
+
+  installShutdown({
+    server,
+    root,
+    drainSeconds: config.drainSeconds,
+    // Disconnects every socket; the HTTP server itself is closed by the drain.
+    beforeClose: [() => void io.close()],
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  accepting = true;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  const names = clusters.names();
+  log.info(
+    { url, port, clusters: names, demo: config.demo, auth: authSettings.mode },
+    `Crowsnest is serving ${url} with cluster(s): ${names.join(', ') || 'none'} (sign-in: ${authSettings.mode})`,
+  );
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    log.fatal(`configuration error: ${err.message}`);
+  } else {
+    log.fatal({ err }, 'Crowsnest failed to start');
+  }
+  process.exit(1);
+});
