@@ -56,6 +56,14 @@ describe('kubectl auth whoami', () => {
   });
 });
 
+describe('kubectl auth whoami with several impersonation headers', () => {
+  it('keeps repeated --as-group values apart (Node joins repeated headers with commas) and carries --as-uid', async () => {
+    const r = await h.kubectl(['auth', 'whoami', '--as', 'bob', '--as-group', 'team-a', '--as-group', 'team-b', '--as-uid', '42'], { user: 'alice' });
+    expect(r.code).toBe(0);
+    expect(attributes(r.stdout)).toEqual({ Username: 'bob', UID: '42', Groups: '[team-a team-b system:authenticated]' });
+  });
+});
+
 describe('kubectl auth can-i', () => {
   it('says yes (exit 0) when RBAC allows', async () => {
     const r = await h.kubectl(['auth', 'can-i', 'get', 'pods', '-n', 'team-a'], { user: 'bob' });
@@ -73,6 +81,15 @@ describe('kubectl auth can-i', () => {
     expect([secrets.code, secrets.stdout.trim()]).toEqual([1, 'no']);
     const carol = await h.kubectl(['auth', 'can-i', 'list', 'pods', '-A'], { user: 'carol' });
     expect([carol.code, carol.stdout.trim()]).toEqual([1, 'no']);
+  });
+
+  it('answers "can I do anything" for the cluster admins only', async () => {
+    for (const user of ['admin', 'alice'] as const) {
+      const r = await h.kubectl(['auth', 'can-i', '*', '*', '-A'], { user });
+      expect([user, r.code, r.stdout.trim()]).toEqual([user, 0, 'yes']);
+    }
+    const bob = await h.kubectl(['auth', 'can-i', '*', '*', '-n', 'team-a'], { user: 'bob' });
+    expect([bob.code, bob.stdout.trim()]).toEqual([1, 'no']);
   });
 
   it('checks subresources and non-resource URLs', async () => {
