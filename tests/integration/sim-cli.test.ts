@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { until } from '../support/until';
+
+const MAIN = new URL('../../sim/main.ts', import.meta.url).pathname;
+const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+let dir: string;
+
+function run(args: string[]) {
+  const child = spawn(TSX, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crowsnest-sim-cli-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('sim/main.ts', () => {
+  it('exits 2 with a usage message on bad arguments', async () => {
+    for (const args of [[], ['--port', 'abc', '--kubeconfig', 'x'], ['--port', '0'], ['--port', '0', '--kubeconfig', 'x', '--scenario', 'huge'], ['--bogus']]) {
+      const r = run(args);
+      expect(await r.exited, args.join(' ')).toBe(2);
+      expect(r.err()).toContain('usage: tsx sim/main.ts');
+    }
+  });
+
+  it('writes the kubeconfig, prints the URL, serves, and stops on SIGTERM', async () => {
+    const kubeconfig = join(dir, 'kc.yaml');
+    const r = run(['--port', '0', '--kubeconfig', kubeconfig, '--scenario', 'empty']);
+    try {
+      const url = await until(() => r.out().match(/serving at (https:\/\/\S+)/)?.[1], { message: `URL printed: ${r.err()}` });
+      const config = parse(await readFile(kubeconfig, 'utf8'));
+      expect(config['current-context']).toBe('admin');
+      expect(config.contexts.map((c: any) => c.name)).toEqual(['admin', 'alice', 'bob', 'carol']);
+      expect(config.clusters[0].cluster.server).toBe(url);
+      const res = await fetch(`${url.replace('https:', 'http:')}/readyz`);
+      expect(await res.text()).toBe('ok');
+      r.child.kill('SIGTERM');
+      expect(await r.exited).toBe(0);
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+});
