@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Store, type StoreEvent } from '../../sim/store';
+import type { KubeObject } from '../../sim/types';
+
+const cm = (ns: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns } });
+
+describe('store', () => {
+  it('stamps one global, increasing resourceVersion on every write', () => {
+    const s = new Store();
+    const a = s.create('/configmaps', cm('x', 'a'));
+    const b = s.create('/secrets', { ...cm('x', 'b'), kind: 'Secret' });
+    const a2 = s.update('/configmaps', { ...a, data: { k: 'v' }, metadata: { ...a.metadata } });
+    const gone = s.delete('/configmaps', 'x', 'a')!;
+    expect([a, b, a2, gone].map((o) => Number(o.metadata.resourceVersion))).toEqual([1, 2, 3, 4]);
+    expect(a.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(s.currentRv()).toBe(4);
+  });
+
+  it('iterates in namespace/name order and resumes after a position', () => {
+    const s = new Store();
+    for (const [ns, n] of [['b', 'x'], ['a', 'z'], ['a', 'y'], ['c', 'a']]) s.create('/configmaps', cm(ns, n));
+    expect(s.list('/configmaps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['a/y', 'a/z', 'b/x', 'c/a']);
+    expect([...s.iterate('/configmaps', undefined, 'a/z')].map((o) => o.metadata.name)).toEqual(['x', 'a']);
+    expect(s.list('/configmaps', 'a').map((o) => o.metadata.name)).toEqual(['y', 'z']);
+  });
+
+  it('keeps a bounded history and reports expiry for resourceVersions it no longer holds', () => {
+    const s = new Store(4);
+    for (let i = 0; i < 10; i++) s.create('/configmaps', cm('x', `c${i}`));
+    expect(s.eventsSince(1)).toBe('expired');
+    const recent = s.eventsSince(8);
+    expect(recent).not.toBe('expired');
+    expect((recent as StoreEvent[]).map((e) => e.rv)).toEqual([9, 10]);
+    expect(s.eventsSince(10)).toEqual([]);
+  });
+
+  it('expires everything older than now on compact', () => {
+    const s = new Store();
+    s.create('/configmaps', cm('x', 'a'));
+    s.create('/configmaps', cm('x', 'b'));
+    s.compact();
+    expect(s.eventsSince(1)).toBe('expired');
+    expect(s.eventsSince(2)).toEqual([]);
+  });
+
+  it('tells listeners about every write with the previous object, and survives a throwing listener', () => {
+    const s = new Store();
+    const seen: string[] = [];
+    s.subscribe(() => {
+      throw new Error('bad watcher');
+    });
+    s.subscribe((e) => seen.push(`${e.type}:${e.previous?.metadata.resourceVersion ?? '-'}`));
+    const a = s.create('/configmaps', cm('x', 'a'));
+    s.update('/configmaps', { ...a, metadata: { ...a.metadata } });
+    s.delete('/configmaps', 'x', 'a');
+    expect(seen).toEqual(['ADDED:-', 'MODIFIED:1', 'DELETED:2']);
+  });
+
+  it('deletes a namespace\'s contents across resources', () => {
+    const s = new Store();
+    s.create('/configmaps', cm('x', 'a'));
+    s.create('/secrets', { ...cm('x', 'b'), kind: 'Secret' });
+    s.create('/configmaps', cm('y', 'c'));
+    s.deleteNamespaceContents('x');
+    expect(s.count('/configmaps')).toBe(1);
+    expect(s.count('/secrets')).toBe(0);
+  });
+});
