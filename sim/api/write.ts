@@ -2,7 +2,7 @@
 import { decodeProtobufBody } from '../auth/index';
 import { mediaType, parseText, readBody, unsupported } from '../body';
 import { applyPatch, jsonPatch, mergePatch, strategicMerge } from '../patch';
-import { apiVersionOf, storageKey, type ResourceType } from '../resources';
+import { apiVersionOf, storageKey } from '../resources';
 import { alreadyExists, badRequest, conflict, forbidden, notFound, StatusError, status } from '../status';
 import type { KubeObject } from '../types';
 import type { ResourceRequest } from './context';
@@ -29,13 +29,13 @@ function dryRun(r: ResourceRequest): boolean {
   return d.length > 0;
 }
 
-function requireNamespace(r: ResourceRequest, ns: string | undefined): void {
+function requireNamespace(r: ResourceRequest, ns: string | undefined, name: string): void {
   if (!r.type.namespaced) return;
   if (!ns) throw badRequest('the server could not find the requested resource: a namespace is required for namespaced resources');
   const nsObj = r.ctx.store.get('/namespaces', undefined, ns);
   if (!nsObj) throw notFound('namespaces', '', ns);
   if (nsObj.metadata.deletionTimestamp) {
-    throw forbidden(`${r.type.resource} "${'(new)'}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
+    throw forbidden(`${r.type.resource} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
       name: ns,
       kind: r.type.resource,
       causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
@@ -47,7 +47,7 @@ function requireNamespace(r: ResourceRequest, ns: string | undefined): void {
 export function createObject(r: ResourceRequest, body: KubeObject, isDryRun: boolean): KubeObject {
   const obj = prepareCreate(r.type, body);
   validateSpecial(r.ctx, r.type, obj, undefined);
-  requireNamespace(r, obj.metadata.namespace);
+  requireNamespace(r, obj.metadata.namespace, obj.metadata.name!);
   if (r.ctx.store.get(storageKey(r.type), obj.metadata.namespace, obj.metadata.name!)) throw alreadyExists(r.type.resource, r.type.group, obj.metadata.name!);
   return isDryRun ? obj : r.ctx.store.create(storageKey(r.type), obj);
 }
@@ -206,4 +206,3 @@ export async function handleDeleteCollection(r: ResourceRequest): Promise<void> 
   sendJson(r.res, 200, { kind: `${r.type.kind}List`, apiVersion: apiVersionOf(r.type.group, r.version), metadata: { resourceVersion: String(r.ctx.store.currentRv()) }, items });
 }
 
-export type { ResourceType };
