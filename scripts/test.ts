@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // `npm test`: makes sure the system packages the suite needs are present, then
 // type-checks, lints, builds, and runs the whole Vitest suite (unit,
 // integration, fidelity with real kubectl, end-to-end in Chromium).
@@ -7,12 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsStale } from '../server/buildFreshness';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const bin = (name) => join(root, 'node_modules', '.bin', name);
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-function run(label, command, commandArgs, env = {}) {
+function run(label: string, command: string, commandArgs: string[], env: Record<string, string> = {}): void {
   console.log(`\n▶ ${label}`);
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.status !== 0) {
@@ -21,7 +21,7 @@ function run(label, command, commandArgs, env = {}) {
   }
 }
 
-function onPath(command) {
+function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
@@ -49,7 +49,7 @@ if (args.length === 0) {
   run('typecheck', bin('tsc'), ['--noEmit']);
   run('lint', bin('eslint'), ['.', '--max-warnings=0']);
   run('build', bin('next'), ['build'], env);
-} else if (!existsSync(join(root, '.next', 'BUILD_ID'))) {
-  run('build', bin('next'), ['build'], env);
+} else if (buildIsStale(root)) {
+  run('build (sources changed since the last one)', bin('next'), ['build'], env);
 }
 run('tests', bin('vitest'), ['run', ...args], env);

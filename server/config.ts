@@ -20,6 +20,8 @@ export interface ServerConfig {
   publicOrigin?: string;
   redisUrl?: string;
   rateLimit: { perSecond: number; burst: number };
+  /** How long an access-review answer is reused (RBAC changes drop them at once). */
+  accessReviewTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +80,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     trustProxy: flag(env, 'CROWSNEST_TRUST_PROXY') ?? false,
     publicOrigin: publicOrigin(env),
     redisUrl: env.REDIS_URL || undefined,
+    accessReviewTtlSeconds: integer(env, 'CROWSNEST_ACCESS_REVIEW_TTL_SECONDS', 10, { min: 0, max: 86_400 }),
     rateLimit: {
       perSecond: integer(env, 'CROWSNEST_RATE_LIMIT_PER_SECOND', 20, { min: 0, max: 1_000_000 }),
       burst: integer(env, 'CROWSNEST_RATE_LIMIT_BURST', 200, { min: 1, max: 1_000_000 }),

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, parse } from 'node:url';
@@ -11,6 +11,7 @@ import { actorFromCookieHeader } from './auth/actor';
 import { buildAuthOptions } from './auth/authOptions';
 import { readAuthSettings } from './auth/authSettings';
 import { MemoryRevocations, RedisRevocations, type Revocations } from './auth/revocations';
+import { buildIsStale } from './buildFreshness';
 import { ClusterRegistry, type ClusterSource } from './clusters/clusterRegistry';
 import { ConfigError, readConfig } from './config';
 import { startDemoCluster } from './demo';
@@ -23,10 +24,10 @@ import { sessionHandshake } from './sockets/handshake';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** `npm start` on a fresh checkout: build once, then serve. */
+/** `npm start` on a fresh checkout (or after the sources changed): build, then serve. */
 function ensureBuild(): void {
-  if (existsSync(join(projectDir, '.next', 'BUILD_ID'))) return;
-  log.info('no production build yet: running `next build` (once)');
+  if (!buildIsStale(projectDir)) return;
+  log.info('no up-to-date production build: running `next build`');
   const nextBin = join(projectDir, 'node_modules', '.bin', 'next');
   const result = spawnSync(nextBin, ['build'], { cwd: projectDir, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status ?? result.signal})`);
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
   } else {
     source = { kind: 'kubeconfig', paths: config.kubeconfigPaths };
   }
-  const clusters = new ClusterRegistry(source);
+  const clusters = new ClusterRegistry(source, { accessReviewTtlMs: config.accessReviewTtlSeconds * 1000 });
+  clusters.start(root.signal);
   const revocations = await connectRevocations(config.redisUrl, root.signal);
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations });
   setRuntime({

@@ -1,6 +1,14 @@
 'use client';
 
+import type { ClusterAccess } from '@/lib/clusters';
 import { useClusters } from './useClusters';
+
+function describeAccess(access: ClusterAccess | undefined): string {
+  if (!access) return '—';
+  if (access.scope === 'cluster') return 'All namespaces';
+  if (access.scope === 'namespaces') return access.namespaces.join(', ');
+  return 'Nothing (no RBAC bindings)';
+}
 
 export function ClusterList() {
   const { data, error, isLoading } = useClusters();
@@ -15,6 +23,7 @@ export function ClusterList() {
           <th scope="col">Status</th>
           <th scope="col">Version</th>
           <th scope="col">Nodes</th>
+          <th scope="col">You can see</th>
           <th scope="col">Server</th>
         </tr>
       </thead>
@@ -27,6 +36,7 @@ export function ClusterList() {
             </td>
             <td>{cluster.version ?? '—'}</td>
             <td>{cluster.nodeCount ?? '—'}</td>
+            <td data-testid="access">{describeAccess(cluster.access)}</td>
             <td className="muted">{cluster.server}</td>
           </tr>
         ))}

@@ -1,5 +1,8 @@
 import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { ClusterSummary } from '../../lib/clusters';
+import type { Actor } from '../../lib/actor';
+import type { ClusterAccess, ClusterSummary } from '../../lib/clusters';
+import { AccessReviewer } from '../authz/accessReviewer';
+import { watchRbac } from '../authz/rbacWatcher';
 
 const PROBE_TIMEOUT_MS = 5_000;
 const PROBE_CACHE_MS = 5_000;
@@ -37,13 +40,56 @@ export function describeError(err: unknown): string {
  */
 export class Cluster {
   readonly server: string;
+  /** Access reviews for people, asked with the portal's identity; emptied whenever RBAC changes. */
+  readonly access: AccessReviewer;
   private lastProbe?: { at: number; result: Promise<ClusterSummary> };
+  private namespaceCache?: { at: number; names: Promise<string[]> };
 
   constructor(
     readonly name: string,
     readonly kubeConfig: KubeConfig,
+    { accessReviewTtlMs }: { accessReviewTtlMs?: number } = {},
   ) {
     this.server = kubeConfig.getCurrentCluster()?.server ?? '';
+    this.access = new AccessReviewer(kubeConfig, { ttlMs: accessReviewTtlMs });
+  }
+
+  /** Starts what runs for the cluster's whole life (the RBAC watch), until `signal` aborts. */
+  start(signal: AbortSignal): void {
+    watchRbac(this.kubeConfig, () => this.access.invalidate(), signal);
+  }
+
+  /** The cluster's namespaces, as the portal sees them; cached briefly. */
+  namespaces(): Promise<string[]> {
+    const now = Date.now();
+    if (!this.namespaceCache || now - this.namespaceCache.at > PROBE_CACHE_MS) {
+      const names = this.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .listNamespace()
+        .then((list) => list.items.map((ns) => ns.metadata?.name ?? '').filter(Boolean));
+      this.namespaceCache = { at: now, names };
+      names.catch(() => (this.namespaceCache = undefined));
+    }
+    return this.namespaceCache.names;
+  }
+
+  /** Where `actor` may list pods: the whole cluster, some namespaces, or nowhere. */
+  async accessFor(actor: Actor): Promise<ClusterAccess> {
+    const check = { verb: 'list', group: '', resource: 'pods' };
+    if (await this.access.can(actor, check)) return { scope: 'cluster' };
+    const { allowed } = await this.access.allowedNamespaces(actor, check, await this.namespaces());
+    return allowed.length > 0 ? { scope: 'namespaces', namespaces: allowed } : { scope: 'none' };
+  }
+
+  /** The summary, plus what `actor` may see. */
+  async summaryFor(actor: Actor): Promise<ClusterSummary> {
+    const summary = await this.summary();
+    if (summary.status !== 'reachable') return summary;
+    try {
+      return { ...summary, access: await withTimeout(this.accessFor(actor), PROBE_TIMEOUT_MS, 'the access review') };
+    } catch (err) {
+      return { ...summary, error: `could not check your access: ${describeError(err)}` };
+    }
   }
 
   /** Version and node count, or why the cluster cannot be reached; cached briefly, one probe in flight. */

@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import type { Actor } from '../../lib/actor';
 import type { ClusterSummary } from '../../lib/clusters';
 import { Cluster } from './cluster';
 
@@ -9,11 +10,11 @@ export type ClusterSource = { kind: 'kubeconfig'; paths: string[] } | { kind: 'i
 export class ClusterRegistry {
   private readonly clusters = new Map<string, Cluster>();
 
-  constructor(source: ClusterSource) {
+  constructor(source: ClusterSource, private readonly options: { accessReviewTtlMs?: number } = {}) {
     if (source.kind === 'in-cluster') {
       const kc = new KubeConfig();
       kc.loadFromCluster();
-      this.clusters.set('in-cluster', new Cluster('in-cluster', kc));
+      this.clusters.set('in-cluster', new Cluster('in-cluster', kc, this.options));
       return;
     }
     for (const path of source.paths) {
@@ -24,7 +25,7 @@ export class ClusterRegistry {
         const kc = new KubeConfig();
         kc.loadFromFile(path);
         kc.setCurrentContext(context.name);
-        this.clusters.set(context.name, new Cluster(context.name, kc));
+        this.clusters.set(context.name, new Cluster(context.name, kc, this.options));
       }
     }
   }
@@ -37,8 +38,13 @@ export class ClusterRegistry {
     return this.clusters.get(name);
   }
 
-  /** Summaries of every cluster; an unreachable cluster never delays the others past its own timeout. */
-  summaries(): Promise<ClusterSummary[]> {
-    return Promise.all([...this.clusters.values()].map((cluster) => cluster.summary()));
+  /** Starts every cluster's long-lived pieces until `signal` aborts. */
+  start(signal: AbortSignal): void {
+    for (const cluster of this.clusters.values()) cluster.start(signal);
+  }
+
+  /** Summaries of every cluster for `actor`; an unreachable cluster never delays the others past its own timeout. */
+  summariesFor(actor: Actor): Promise<ClusterSummary[]> {
+    return Promise.all([...this.clusters.values()].map((cluster) => cluster.summaryFor(actor)));
   }
 }

@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterSummary } from '@/lib/clusters';
+import { kubeConfigActingAs } from '@/server/kube/actingAs';
+import { startPortal, type Portal } from '../support/portal';
+import { signInAs } from '../support/session';
+import { startSim, type SimHarness } from '../support/sim';
+import { until } from '../support/until';
+
+/** The simulator's kubeconfig narrowed to its admin context, renamed `sim`: the portal's own identity. */
+async function portalKubeconfig(harness: SimHarness): Promise<{ path: string; kc: KubeConfig }> {
+  const all = new KubeConfig();
+  all.loadFromFile(harness.kubeconfigPath);
+  const admin = all.getContextObject('admin')!;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ ...all.getCluster(admin.cluster)!, name: 'sim' }],
+    users: [{ ...all.getUser(admin.user)!, name: 'portal' }],
+    contexts: [{ name: 'sim', cluster: 'sim', user: 'portal' }],
+    currentContext: 'sim',
+  });
+  const path = join(harness.dir, 'portal-kubeconfig.yaml');
+  await writeFile(path, kc.exportConfig());
+  return { path, kc };
+}
+
+const actor = (name: string, groups: string[]) => ({ name, groups, sessionId: `test-${name}` });
+
+describe('Kubernetes decides what each person may do', () => {
+  let harness: SimHarness;
+  let portal: Portal;
+  let kc: KubeConfig;
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty' });
+    const config = await portalKubeconfig(harness);
+    kc = config.kc;
+    // A long TTL: only the RBAC watch can make a revocation visible within the test.
+    portal = await startPortal({ KUBECONFIG: config.path, CROWSNEST_DEMO: '0', CROWSNEST_ACCESS_REVIEW_TTL_SECONDS: '3600' });
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+
+  const accessOf = async (user: string) => {
+    const jar = await signInAs(portal.url, user);
+    return async () => {
+      const res = await fetch(`${portal.url}/api/clusters`, { headers: { Cookie: jar.header() } });
+      const body = (await res.json()) as ClusterSummary[];
+      if (!Array.isArray(body)) throw new Error(`/api/clusters answered ${res.status}: ${JSON.stringify(body)}`);
+      const [cluster] = body;
+      return cluster.access;
+    };
+  };
+
+  it('shows alice, bob and carol different access on the same cluster', async () => {
+    expect(await (await accessOf('alice'))()).toEqual({ scope: 'cluster' });
+    expect(await (await accessOf('bob'))()).toEqual({ scope: 'namespaces', namespaces: ['team-a', 'team-b'] });
+    expect(await (await accessOf('carol'))()).toEqual({ scope: 'none' });
+  });
+
+  it('honours a revoked RoleBinding within seconds, through the RBAC watch', async () => {
+    const bob = await accessOf('bob');
+    expect(await bob()).toEqual({ scope: 'namespaces', namespaces: ['team-a', 'team-b'] });
+    const removed = await harness.kubectl(['delete', 'rolebinding', 'team-a-view', '-n', 'team-b']);
+    expect(removed.code).toBe(0);
+    await until(async () => JSON.stringify(await bob()) === JSON.stringify({ scope: 'namespaces', namespaces: ['team-a'] }), {
+      timeoutMs: 10_000,
+      message: "bob's access to drop team-b",
+    });
+  });
+
+  it('makes calls as the person: bob reads team-a, is refused in kube-system with Kubernetes’ words', async () => {
+    const asBob = kubeConfigActingAs(kc, actor('bob', ['team-a'])).makeApiClient(CoreV1Api);
+    await expect(asBob.listNamespacedPod({ namespace: 'team-a' })).resolves.toBeTruthy();
+    const refused = await asBob.listNamespacedPod({ namespace: 'kube-system' }).catch((err: { code?: number; body?: string }) => err);
+    expect((refused as { code?: number }).code).toBe(403);
+    expect(String((refused as { body?: string }).body)).toContain('User \\"bob\\" cannot list resource \\"pods\\" in API group \\"\\" in the namespace \\"kube-system\\"');
+  });
+
+  it('refuses carol everywhere, as Kubernetes does', async () => {
+    const asCarol = kubeConfigActingAs(kc, actor('carol', [])).makeApiClient(CoreV1Api);
+    const refused = await asCarol.listNamespacedPod({ namespace: 'team-a' }).catch((err: { code?: number }) => err);
+    expect((refused as { code?: number }).code).toBe(403);
+  });
+});
