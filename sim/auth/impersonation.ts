@@ -97,7 +97,6 @@ function values(headers: HeaderBag, name: string, split: boolean): string[] {
     if (key.toLowerCase() !== name || raw === undefined) continue;
     const list = Array.isArray(raw) ? raw : split ? raw.split(',') : [raw];
     for (const item of list) {
-      // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(item)) throw badRequest(`invalid ${name} header value: control characters are not allowed`);
       const value = item.trim();
       if (value) out.push(value);
