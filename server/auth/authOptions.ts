@@ -40,7 +40,7 @@ function oidcProvider(oidc: NonNullable<AuthSettings['oidc']>) {
     clientSecret: oidc.clientSecret,
     idToken: true,
     checks: ['pkce' as const, 'state' as const],
-    authorization: { params: { scope: 'openid profile email' } },
+    authorization: { params: { scope: oidc.scopes } },
     profile(profile: Record<string, unknown>): SignedInUser {
       const candidates = [profile.preferred_username, profile.email, profile.name, profile.sub];
       const name = candidates.find(isSafeIdentity);

@@ -7,6 +7,8 @@ export interface OidcSettings {
   clientId: string;
   clientSecret: string;
   groupsClaim: string;
+  /** Scopes asked for; some providers release groups only for a `groups` scope. */
+  scopes: string;
 }
 
 export interface AuthSettings {
@@ -72,6 +74,7 @@ export function readAuthSettings(env: Env = process.env): AuthSettings {
       clientId: env.OIDC_CLIENT_ID!,
       clientSecret: env.OIDC_CLIENT_SECRET!,
       groupsClaim: env.OIDC_GROUPS_CLAIM || 'groups',
+      scopes: env.OIDC_SCOPES || 'openid profile email',
     },
   };
 }
