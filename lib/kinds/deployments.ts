@@ -1,0 +1,42 @@
+import { at, baseRow, containersAndImages, formatSelector, num, rec } from './read';
+import type { KindDefinition } from './types';
+import { replicaTone } from './workloadStatus';
+
+export const deployments: KindDefinition = {
+  token: 'deployments',
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+  namespaced: true,
+  alias: 'workloads',
+  title: 'Deployments',
+  columns: [
+    { id: 'ready', title: 'READY', type: 'text' },
+    { id: 'upToDate', title: 'UP-TO-DATE', type: 'number' },
+    { id: 'available', title: 'AVAILABLE', type: 'number' },
+    { id: 'containers', title: 'CONTAINERS', type: 'text', priority: 1 },
+    { id: 'images', title: 'IMAGES', type: 'text', priority: 1 },
+    { id: 'selector', title: 'SELECTOR', type: 'text', priority: 1 },
+  ],
+  project(object) {
+    const spec = rec(object.spec);
+    const status = rec(object.status);
+    const desired = num(spec.replicas) ?? 1;
+    const ready = num(status.readyReplicas) ?? 0;
+    const updated = num(status.updatedReplicas) ?? 0;
+    const available = num(status.availableReplicas) ?? 0;
+    return baseRow(
+      object,
+      true,
+      {
+        ready: `${ready}/${desired}`,
+        upToDate: updated,
+        available,
+        ...containersAndImages(at(spec, 'template', 'spec')),
+        selector: formatSelector(spec.selector),
+      },
+      replicaTone(desired, available, updated),
+    );
+  },
+};

@@ -1,0 +1,18 @@
+import { at, baseRow, str } from './read';
+import type { KindDefinition } from './types';
+
+export const namespaces: KindDefinition = {
+  token: 'namespaces',
+  group: '',
+  version: 'v1',
+  kind: 'Namespace',
+  plural: 'namespaces',
+  namespaced: false,
+  alias: 'cluster',
+  title: 'Namespaces',
+  columns: [{ id: 'status', title: 'STATUS', type: 'status' }],
+  project(object) {
+    const phase = str(at(object, 'status', 'phase')) ?? 'Active';
+    return baseRow(object, false, { status: phase }, phase === 'Active' ? 'ok' : phase === 'Terminating' ? 'progress' : 'neutral');
+  },
+};

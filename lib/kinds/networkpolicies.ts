@@ -1,0 +1,31 @@
+import { arr, baseRow, formatSelector, rec, str } from './read';
+import type { KindDefinition } from './types';
+
+export const networkpolicies: KindDefinition = {
+  token: 'networkpolicies',
+  group: 'networking.k8s.io',
+  version: 'v1',
+  kind: 'NetworkPolicy',
+  plural: 'networkpolicies',
+  namespaced: true,
+  alias: 'networking',
+  title: 'NetworkPolicies',
+  columns: [
+    { id: 'podSelector', title: 'POD-SELECTOR', type: 'text' },
+    { id: 'policyTypes', title: 'POLICY TYPES', type: 'list', priority: 1 },
+  ],
+  project(object) {
+    const spec = rec(object.spec);
+    return baseRow(
+      object,
+      true,
+      {
+        podSelector: formatSelector(spec.podSelector),
+        policyTypes: arr(spec.policyTypes)
+          .map(str)
+          .filter((type): type is string => type !== undefined),
+      },
+      'neutral',
+    );
+  },
+};

@@ -1,0 +1,31 @@
+import { at, baseRow, containersAndImages, num, rec } from './read';
+import type { KindDefinition } from './types';
+import { replicaTone } from './workloadStatus';
+
+export const statefulsets: KindDefinition = {
+  token: 'statefulsets',
+  group: 'apps',
+  version: 'v1',
+  kind: 'StatefulSet',
+  plural: 'statefulsets',
+  namespaced: true,
+  alias: 'workloads',
+  title: 'StatefulSets',
+  columns: [
+    { id: 'ready', title: 'READY', type: 'text' },
+    { id: 'containers', title: 'CONTAINERS', type: 'text', priority: 1 },
+    { id: 'images', title: 'IMAGES', type: 'text', priority: 1 },
+  ],
+  project(object) {
+    const spec = rec(object.spec);
+    const status = rec(object.status);
+    const desired = num(spec.replicas) ?? 1;
+    const ready = num(status.readyReplicas) ?? 0;
+    return baseRow(
+      object,
+      true,
+      { ready: `${ready}/${desired}`, ...containersAndImages(at(spec, 'template', 'spec')) },
+      replicaTone(desired, num(status.availableReplicas) ?? ready, num(status.updatedReplicas) ?? desired),
+    );
+  },
+};
