@@ -14,6 +14,9 @@ import { StoreRbacSource } from './rbacSource';
 import { Registry, reviewType } from './resources';
 import { seedScenario } from './scenarios/index';
 import { createHandler } from './server';
+import { createUpgradeHandler } from './exec/handler';
+import { Faults } from './faults/faults';
+import { withFaults } from './faults/http';
 import { Store } from './store';
 import type { UserInfo } from './types';
 
@@ -43,6 +46,8 @@ export interface Simulator {
   registry: Registry;
   /** Ends every open watch cleanly, as an apiserver restart would; clients re-watch. */
   closeWatches(): void;
+  /** Faults for resilience tests (also at `POST /sim/faults/<action>`, see sim/faults/README.md). */
+  faults: Faults;
   close(): Promise<void>;
 }
 
@@ -79,7 +84,9 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   const users = builtinUsers();
   const tokens = new Map<string, UserInfo>(users.map((u) => [u.token, u.user]));
   const host = opts.host ?? '127.0.0.1';
-  const listener = await listenDual(createHandler(ctx, tokens, new OpenApi(registry)), opts.port ?? 0, host);
+  const faults = new Faults(ctx);
+  const listener = await listenDual(withFaults(faults, tokens, createHandler(ctx, tokens, new OpenApi(registry))), opts.port ?? 0, host, createUpgradeHandler(ctx, tokens));
+  faults.attach(listener);
   const port = listener.port;
   const hostPart = host.includes(':') ? `[${host}]` : host;
   const url = `https://${hostPart}:${port}`;
@@ -97,6 +104,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     kubeconfigPath: opts.kubeconfigPath,
     store,
     registry,
+    faults,
     closeWatches() {
       for (const close of [...ctx.watches]) close();
     },

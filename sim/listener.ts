@@ -4,7 +4,8 @@
  * tokens only over TLS); plain http stays handy for scripts and `fetch` in tests.
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttp, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttp, type IncomingMessage, type RequestListener, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttps } from 'node:https';
 import { createServer as createNet, type AddressInfo, type Socket } from 'node:net';
 
@@ -15,19 +16,29 @@ const SIM_KEY = readFileSync(new URL('./tls/sim-key.pem', import.meta.url), 'utf
 
 export interface DualListener {
   port: number;
+  /** Drops every open connection and closes new ones at once until `ms` have passed (a restart). */
+  suspend(ms: number): void;
   close(): Promise<void>;
 }
 
-export async function listenDual(handler: RequestListener, port: number, host: string): Promise<DualListener> {
+export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export async function listenDual(handler: RequestListener, port: number, host: string, onUpgrade?: UpgradeListener): Promise<DualListener> {
   const plain: HttpServer = createHttp(handler);
   const secure = createHttps({ cert: SIM_CERT, key: SIM_KEY }, handler);
   for (const s of [plain, secure]) {
     s.keepAliveTimeout = 65_000;
     s.requestTimeout = 0;
     s.headersTimeout = 60_000;
+    if (onUpgrade) s.on('upgrade', onUpgrade);
   }
+  let suspendedUntil = 0;
   const sockets = new Set<Socket>();
   const net = createNet((socket) => {
+    if (Date.now() < suspendedUntil) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -47,6 +58,10 @@ export async function listenDual(handler: RequestListener, port: number, host: s
   });
   return {
     port: (net.address() as AddressInfo).port,
+    suspend(ms) {
+      suspendedUntil = Date.now() + ms;
+      for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         net.close(() => resolve());

@@ -10,6 +10,8 @@ import { handleList } from './api/list';
 import { sendError, sendJson, sendStatus, sendText } from './api/respond';
 import { handleSubresource } from './api/subresources';
 import { handleWatch } from './api/watch';
+import { handleExecRequest } from './exec/handler';
+import { handlePodLog } from './logs/handler';
 import { decodeBody, handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './api/write';
 import { checkBody } from './api/objects';
 import { includeObject, served } from './api/list';
@@ -100,7 +102,8 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
       if (target.name !== undefined) throw pathNotFound();
       if (verb !== 'list' && verb !== 'watch' && !(verb === 'create' && reviewResources[type.resource])) throw methodNotAllowed();
     }
-    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale))) throw pathNotFound();
+    const podStream = type.group === '' && type.resource === 'pods' && (target.subresource === 'log' || target.subresource === 'exec');
+    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream)) throw pathNotFound();
     if (!type.verbs.includes(verb) && !(target.subresource && ['get', 'update', 'patch'].includes(verb))) throw methodNotAllowed();
     const attrs = {
       type: 'resource' as const,
@@ -115,6 +118,8 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     if (!ctx.authz.authorize(user, attrs).allowed) throw forbiddenError(user, attrs);
     const r: ResourceRequest = { ctx, req, res, user, verb, type, version: target.version, namespace: target.namespace, name: target.name, subresource: target.subresource, query };
     if (reviewResources[type.resource] && type.group === reviewResources[type.resource].group) return review(r);
+    if (podStream && target.subresource === 'log') return handlePodLog(r);
+    if (podStream && target.subresource === 'exec') return handleExecRequest(r);
     if (target.subresource) return handleSubresource(r);
     switch (verb) {
       case 'get': {
