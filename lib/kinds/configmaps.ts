@@ -1,7 +1,6 @@
-import { baseRow, rec } from './read';
-import type { KindDefinition } from './types';
+import { baseRow, defineKind, rec } from './read';
 
-export const configmaps: KindDefinition = {
+export const configmaps = defineKind({
   token: 'configmaps',
   group: '',
   version: 'v1',
@@ -19,4 +18,4 @@ export const configmaps: KindDefinition = {
     const keys = [...Object.keys(rec(object.data)), ...Object.keys(rec(object.binaryData))].sort();
     return baseRow(object, true, { data: keys.length, keys }, 'neutral');
   },
-};
+});

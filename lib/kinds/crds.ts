@@ -1,7 +1,6 @@
-import { arr, at, baseRow, condition, isRecord, rec, str } from './read';
-import type { KindDefinition } from './types';
+import { arr, at, baseRow, condition, defineKind, isRecord, rec, str } from './read';
 
-export const crds: KindDefinition = {
+export const crds = defineKind({
   token: 'crds',
   group: 'apiextensions.k8s.io',
   version: 'v1',
@@ -38,4 +37,4 @@ export const crds: KindDefinition = {
       state === 'True' ? 'ok' : state === 'False' ? 'warning' : 'progress',
     );
   },
-};
+});

@@ -1,7 +1,6 @@
-import { arr, at, baseRow, containersAndImages, formatSelector, rec, str } from './read';
-import type { KindDefinition } from './types';
+import { arr, at, baseRow, containersAndImages, defineKind, formatSelector, rec, str } from './read';
 
-export const cronjobs: KindDefinition = {
+export const cronjobs = defineKind({
   token: 'cronjobs',
   group: 'batch',
   version: 'v1',
@@ -41,4 +40,4 @@ export const cronjobs: KindDefinition = {
       suspended ? 'neutral' : active > 0 ? 'progress' : 'ok',
     );
   },
-};
+});

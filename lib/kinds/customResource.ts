@@ -1,6 +1,6 @@
 import { evaluateJsonPath, parseJsonPath } from './jsonPath';
 import type { JsonPath } from './jsonPath';
-import { arr, at, baseRow, condition, isRecord, num, rec, str } from './read';
+import { arr, at, baseRow, condition, defineKind, isRecord, num, rec, str } from './read';
 import type { CellValue, Column, KindDefinition, KubeObject, Tone } from './types';
 
 /** Printer-column cells are cut to this length: a JSONPath can select a whole sub-object. */
@@ -119,7 +119,7 @@ export function customResourceKind(crd: KubeObject): KindDefinition | null {
   if (!version) return null;
   const namespaced = scope === 'Namespaced';
   const printers = printerColumns(version);
-  const definition: KindDefinition = {
+  const definition = defineKind({
     token: `${plural}.${group}`,
     group,
     version: str(version.name)!,
@@ -134,7 +134,7 @@ export function customResourceKind(crd: KubeObject): KindDefinition | null {
       for (const printer of printers) cells[printer.column.id] = cell(printer, object);
       return baseRow(object, namespaced, cells, readyTone(object));
     },
-  };
+  });
   const crdName = str(at(crd, 'metadata', 'name'));
   if (crdName) definition.crdName = crdName;
   return definition;

@@ -1,8 +1,7 @@
-import { at, baseRow, containersAndImages, formatLabels, formatSelector, num, rec } from './read';
-import type { KindDefinition } from './types';
+import { at, baseRow, containersAndImages, defineKind, formatLabels, formatSelector, num, rec } from './read';
 import { replicaTone } from './workloadStatus';
 
-export const daemonsets: KindDefinition = {
+export const daemonsets = defineKind({
   token: 'daemonsets',
   group: 'apps',
   version: 'v1',
@@ -45,4 +44,4 @@ export const daemonsets: KindDefinition = {
       replicaTone(desired, available, updated),
     );
   },
-};
+});

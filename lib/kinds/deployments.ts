@@ -1,8 +1,7 @@
-import { at, baseRow, containersAndImages, formatSelector, num, rec } from './read';
-import type { KindDefinition } from './types';
+import { at, baseRow, containersAndImages, defineKind, formatSelector, num, rec } from './read';
 import { replicaTone } from './workloadStatus';
 
-export const deployments: KindDefinition = {
+export const deployments = defineKind({
   token: 'deployments',
   group: 'apps',
   version: 'v1',
@@ -39,4 +38,4 @@ export const deployments: KindDefinition = {
       replicaTone(desired, available, updated),
     );
   },
-};
+});

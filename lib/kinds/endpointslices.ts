@@ -1,10 +1,9 @@
-import { arr, at, baseRow, isRecord, num, str } from './read';
-import type { KindDefinition } from './types';
+import { arr, at, baseRow, defineKind, isRecord, num, str } from './read';
 
 /** kubectl shows this many addresses, then `+ N more...`. */
 const SHOWN_ENDPOINTS = 3;
 
-export const endpointslices: KindDefinition = {
+export const endpointslices = defineKind({
   token: 'endpointslices',
   group: 'discovery.k8s.io',
   version: 'v1',
@@ -38,4 +37,4 @@ export const endpointslices: KindDefinition = {
       ready > 0 ? 'ok' : 'warning',
     );
   },
-};
+});

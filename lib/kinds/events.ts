@@ -1,10 +1,9 @@
-import { at, baseRow, num, rec, str } from './read';
-import type { KindDefinition } from './types';
+import { at, baseRow, defineKind, num, rec, str } from './read';
 
 /** Long messages are cut: rows are cached for every event in the cluster. */
 const MAX_MESSAGE = 1024;
 
-export const events: KindDefinition = {
+export const events = defineKind({
   token: 'events',
   group: '',
   version: 'v1',
@@ -52,4 +51,4 @@ export const events: KindDefinition = {
       type === 'Warning' ? 'warning' : 'neutral',
     );
   },
-};
+});

@@ -1,6 +1,5 @@
-import { arr, at, baseRow, condition, intOrString, isRecord, num, rec, str } from './read';
+import { arr, at, baseRow, condition, defineKind, intOrString, isRecord, num, rec, str } from './read';
 import type { Json } from './read';
-import type { KindDefinition } from './types';
 
 /** The source object of a metric spec/status, keyed by its type (`Resource` → `resource`). */
 function source(metric: Json): Json {
@@ -46,7 +45,7 @@ export function formatTargets(hpa: Json): string {
   return more > 0 ? `${shown.join(', ')} + ${more} more...` : shown.join(', ');
 }
 
-export const horizontalpodautoscalers: KindDefinition = {
+export const horizontalpodautoscalers = defineKind({
   token: 'horizontalpodautoscalers',
   group: 'autoscaling',
   version: 'v2',
@@ -79,4 +78,4 @@ export const horizontalpodautoscalers: KindDefinition = {
       unable ? 'warning' : 'ok',
     );
   },
-};
+});

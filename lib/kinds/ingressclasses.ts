@@ -1,7 +1,6 @@
-import { annotation, at, baseRow, rec, str } from './read';
-import type { KindDefinition } from './types';
+import { annotation, at, baseRow, defineKind, rec, str } from './read';
 
-export const ingressclasses: KindDefinition = {
+export const ingressclasses = defineKind({
   token: 'ingressclasses',
   group: 'networking.k8s.io',
   version: 'v1',
@@ -31,4 +30,4 @@ export const ingressclasses: KindDefinition = {
       'neutral',
     );
   },
-};
+});

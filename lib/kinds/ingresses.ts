@@ -1,5 +1,4 @@
-import { annotation, arr, at, baseRow, isRecord, num, rec, str } from './read';
-import type { KindDefinition } from './types';
+import { annotation, arr, at, baseRow, defineKind, isRecord, num, rec, str } from './read';
 
 /** A backend as `service:port` (port name or number), or `resource:Kind/name`. */
 function backend(value: unknown): string {
@@ -13,7 +12,7 @@ function backend(value: unknown): string {
   return '<none>';
 }
 
-export const ingresses: KindDefinition = {
+export const ingresses = defineKind({
   token: 'ingresses',
   group: 'networking.k8s.io',
   version: 'v1',
@@ -60,4 +59,4 @@ export const ingresses: KindDefinition = {
       addresses.length > 0 ? 'ok' : 'progress',
     );
   },
-};
+});

@@ -1,5 +1,5 @@
-import { at, baseRow, condition, containersAndImages, formatSelector, humanDuration, meta, num, rec, str, time } from './read';
-import type { KindDefinition, KubeObject, Tone } from './types';
+import { at, baseRow, condition, containersAndImages, defineKind, formatSelector, humanDuration, meta, num, rec, str, time } from './read';
+import type { KubeObject, Tone } from './types';
 
 /** STATUS as `kubectl get jobs` prints it (1.28+): the terminal condition, Suspended, Terminating or Running. */
 export function jobStatus(job: KubeObject): string {
@@ -15,7 +15,7 @@ export function jobStatus(job: KubeObject): string {
 
 const TONES: Record<string, Tone> = { Complete: 'done', Failed: 'error', FailureTarget: 'error', Suspended: 'neutral', SuccessCriteriaMet: 'progress' };
 
-export const jobs: KindDefinition = {
+export const jobs = defineKind({
   token: 'jobs',
   group: 'batch',
   version: 'v1',
@@ -59,4 +59,4 @@ export const jobs: KindDefinition = {
       TONES[state] ?? 'progress',
     );
   },
-};
+});

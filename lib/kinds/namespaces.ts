@@ -1,7 +1,6 @@
-import { at, baseRow, str } from './read';
-import type { KindDefinition } from './types';
+import { at, baseRow, defineKind, str } from './read';
 
-export const namespaces: KindDefinition = {
+export const namespaces = defineKind({
   token: 'namespaces',
   group: '',
   version: 'v1',
@@ -15,4 +14,4 @@ export const namespaces: KindDefinition = {
     const phase = str(at(object, 'status', 'phase')) ?? 'Active';
     return baseRow(object, false, { status: phase }, phase === 'Active' ? 'ok' : phase === 'Terminating' ? 'progress' : 'neutral');
   },
-};
+});

@@ -1,7 +1,6 @@
-import { arr, baseRow, formatSelector, rec, str } from './read';
-import type { KindDefinition } from './types';
+import { arr, baseRow, defineKind, formatSelector, rec, str } from './read';
 
-export const networkpolicies: KindDefinition = {
+export const networkpolicies = defineKind({
   token: 'networkpolicies',
   group: 'networking.k8s.io',
   version: 'v1',
@@ -28,4 +27,4 @@ export const networkpolicies: KindDefinition = {
       'neutral',
     );
   },
-};
+});

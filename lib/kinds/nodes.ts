@@ -1,5 +1,5 @@
-import { arr, at, baseRow, condition, isRecord, meta, rec, str, stringMap } from './read';
-import type { KindDefinition, KubeObject, Tone } from './types';
+import { arr, at, baseRow, condition, defineKind, isRecord, meta, rec, str, stringMap } from './read';
+import type { KubeObject, Tone } from './types';
 
 /** ROLES like kubectl: `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`, sorted. */
 export function nodeRoles(node: KubeObject): string {
@@ -19,7 +19,7 @@ function address(status: unknown, type: string): string {
   return str(at(found, 'address')) ?? '<none>';
 }
 
-export const nodes: KindDefinition = {
+export const nodes = defineKind({
   token: 'nodes',
   group: '',
   version: 'v1',
@@ -65,4 +65,4 @@ export const nodes: KindDefinition = {
       tone,
     );
   },
-};
+});

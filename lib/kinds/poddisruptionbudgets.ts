@@ -1,7 +1,6 @@
-import { baseRow, intOrString, num, rec } from './read';
-import type { KindDefinition } from './types';
+import { baseRow, defineKind, intOrString, num, rec } from './read';
 
-export const poddisruptionbudgets: KindDefinition = {
+export const poddisruptionbudgets = defineKind({
   token: 'poddisruptionbudgets',
   group: 'policy',
   version: 'v1',
@@ -29,4 +28,4 @@ export const poddisruptionbudgets: KindDefinition = {
       allowed > 0 ? 'ok' : 'warning',
     );
   },
-};
+});

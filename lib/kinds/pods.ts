@@ -1,5 +1,5 @@
-import { arr, at, baseRow, condition, isRecord, meta, num, rec, str, time } from './read';
-import type { KindDefinition, KubeObject, Tone } from './types';
+import { arr, at, baseRow, condition, defineKind, isRecord, meta, num, rec, str, time } from './read';
+import type { KubeObject, Tone } from './types';
 
 /** What a pod list shows about one pod, derived exactly as kubectl's printer does. */
 export interface PodSummary {
@@ -140,7 +140,7 @@ export function podTone(summary: PodSummary): Tone {
   return 'warning';
 }
 
-export const pods: KindDefinition = {
+export const pods = defineKind({
   token: 'pods',
   group: '',
   version: 'v1',
@@ -183,4 +183,4 @@ export const pods: KindDefinition = {
       podTone(summary),
     );
   },
-};
+});

@@ -1,7 +1,6 @@
-import { baseRow, num, str } from './read';
-import type { KindDefinition } from './types';
+import { baseRow, defineKind, num, str } from './read';
 
-export const priorityclasses: KindDefinition = {
+export const priorityclasses = defineKind({
   token: 'priorityclasses',
   group: 'scheduling.k8s.io',
   version: 'v1',
@@ -27,4 +26,4 @@ export const priorityclasses: KindDefinition = {
       'neutral',
     );
   },
-};
+});

@@ -1,9 +1,9 @@
-import { accessModes, at, baseRow, meta, rec, str } from './read';
-import type { KindDefinition, Tone } from './types';
+import { accessModes, at, baseRow, defineKind, meta, rec, str } from './read';
+import type { Tone } from './types';
 
 const TONES: Record<string, Tone> = { Bound: 'ok', Pending: 'progress', Lost: 'error' };
 
-export const pvcs: KindDefinition = {
+export const pvcs = defineKind({
   token: 'pvcs',
   group: '',
   version: 'v1',
@@ -40,4 +40,4 @@ export const pvcs: KindDefinition = {
       shown === 'Terminating' ? 'progress' : (TONES[phase] ?? 'neutral'),
     );
   },
-};
+});

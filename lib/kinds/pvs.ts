@@ -1,9 +1,9 @@
-import { accessModes, at, baseRow, meta, rec, str } from './read';
-import type { KindDefinition, Tone } from './types';
+import { accessModes, at, baseRow, defineKind, meta, rec, str } from './read';
+import type { Tone } from './types';
 
 const TONES: Record<string, Tone> = { Bound: 'ok', Available: 'neutral', Pending: 'progress', Released: 'warning', Failed: 'error' };
 
-export const pvs: KindDefinition = {
+export const pvs = defineKind({
   token: 'pvs',
   group: '',
   version: 'v1',
@@ -44,4 +44,4 @@ export const pvs: KindDefinition = {
       status === 'Terminating' ? 'progress' : (TONES[phase] ?? 'neutral'),
     );
   },
-};
+});

@@ -4,7 +4,7 @@
  * a safe default instead of throwing, so a projection is a plain sequence of
  * reads with no try/catch of its own.
  */
-import type { KubeObject, OwnerRef, Row, Tone, CellValue } from './types';
+import type { CellValue, KindDefinition, KubeObject, OwnerRef, Row, Tone } from './types';
 
 export type Json = Record<string, unknown>;
 
@@ -204,4 +204,14 @@ export function condition(object: unknown, type: string): Json | undefined {
     if (isRecord(raw) && raw.type === type) return raw;
   }
   return undefined;
+}
+
+/**
+ * Declares a built-in kind. Its projection is handed `{}` in place of anything
+ * that is not an object (null, an array, a string), so each projection only has
+ * to tolerate missing and mistyped fields, which the readers above do.
+ */
+export function defineKind(definition: KindDefinition): KindDefinition {
+  const project = definition.project;
+  return { ...definition, project: (object) => project(isRecord(object) ? object : {}) };
 }

@@ -1,8 +1,7 @@
-import { at, baseRow, containersAndImages, formatSelector, num, rec } from './read';
-import type { KindDefinition } from './types';
+import { at, baseRow, containersAndImages, defineKind, formatSelector, num, rec } from './read';
 import { replicaTone } from './workloadStatus';
 
-export const replicasets: KindDefinition = {
+export const replicasets = defineKind({
   token: 'replicasets',
   group: 'apps',
   version: 'v1',
@@ -37,4 +36,4 @@ export const replicasets: KindDefinition = {
       replicaTone(desired, num(status.availableReplicas) ?? ready),
     );
   },
-};
+});

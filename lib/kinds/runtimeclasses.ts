@@ -1,7 +1,6 @@
-import { baseRow, str } from './read';
-import type { KindDefinition } from './types';
+import { baseRow, defineKind, str } from './read';
 
-export const runtimeclasses: KindDefinition = {
+export const runtimeclasses = defineKind({
   token: 'runtimeclasses',
   group: 'node.k8s.io',
   version: 'v1',
@@ -14,4 +13,4 @@ export const runtimeclasses: KindDefinition = {
   project(object) {
     return baseRow(object, false, { handler: str(object.handler) ?? '' }, 'neutral');
   },
-};
+});

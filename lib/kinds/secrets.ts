@@ -1,5 +1,4 @@
-import { baseRow, rec, str } from './read';
-import type { KindDefinition } from './types';
+import { baseRow, defineKind, rec, str } from './read';
 
 /**
  * The number of bytes a base64 value decodes to, computed from its length so the
@@ -21,7 +20,7 @@ function utf8Length(value: unknown): number | null {
  * value. Everything else about the object (annotations such as
  * last-applied-configuration, managedFields) stays out too, by `baseRow`.
  */
-export const secrets: KindDefinition = {
+export const secrets = defineKind({
   token: 'secrets',
   group: '',
   version: 'v1',
@@ -46,4 +45,4 @@ export const secrets: KindDefinition = {
     });
     return baseRow(object, true, { type: str(object.type) ?? 'Opaque', data: sizes.size, keys }, 'neutral');
   },
-};
+});

@@ -1,6 +1,5 @@
-import { arr, at, baseRow, formatLabels, isRecord, num, rec, str } from './read';
+import { arr, at, baseRow, defineKind, formatLabels, isRecord, num, rec, str } from './read';
 import type { Json } from './read';
-import type { KindDefinition } from './types';
 
 /** PORT(S) like kubectl: `80/TCP`, `80:30080/TCP`, comma-joined; `<none>` without ports. */
 function formatPorts(spec: Json): string {
@@ -38,7 +37,7 @@ function externalIp(spec: Json, status: unknown): string {
   }
 }
 
-export const services: KindDefinition = {
+export const services = defineKind({
   token: 'services',
   group: '',
   version: 'v1',
@@ -70,4 +69,4 @@ export const services: KindDefinition = {
       external === '<pending>' ? 'progress' : 'ok',
     );
   },
-};
+});

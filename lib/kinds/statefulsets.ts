@@ -1,8 +1,7 @@
-import { at, baseRow, containersAndImages, num, rec } from './read';
-import type { KindDefinition } from './types';
+import { at, baseRow, containersAndImages, defineKind, num, rec } from './read';
 import { replicaTone } from './workloadStatus';
 
-export const statefulsets: KindDefinition = {
+export const statefulsets = defineKind({
   token: 'statefulsets',
   group: 'apps',
   version: 'v1',
@@ -28,4 +27,4 @@ export const statefulsets: KindDefinition = {
       replicaTone(desired, num(status.availableReplicas) ?? ready, num(status.updatedReplicas) ?? desired),
     );
   },
-};
+});

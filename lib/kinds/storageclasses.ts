@@ -1,7 +1,6 @@
-import { annotation, baseRow, str } from './read';
-import type { KindDefinition } from './types';
+import { annotation, baseRow, defineKind, str } from './read';
 
-export const storageclasses: KindDefinition = {
+export const storageclasses = defineKind({
   token: 'storageclasses',
   group: 'storage.k8s.io',
   version: 'v1',
@@ -35,4 +34,4 @@ export const storageclasses: KindDefinition = {
       'neutral',
     );
   },
-};
+});
