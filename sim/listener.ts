@@ -16,7 +16,7 @@ const SIM_KEY = readFileSync(new URL('./tls/sim-key.pem', import.meta.url), 'utf
 
 export interface DualListener {
   port: number;
-  /** Drops every open connection and closes new ones at once until `ms` have passed (a restart). */
+  /** Drops every open connection and closes new ones at once until `ms` have passed (a restart); 0 ends a suspension. */
   suspend(ms: number): void;
   close(): Promise<void>;
 }
@@ -60,7 +60,7 @@ export async function listenDual(handler: RequestListener, port: number, host: s
     port: (net.address() as AddressInfo).port,
     suspend(ms) {
       suspendedUntil = Date.now() + ms;
-      for (const s of sockets) s.destroy();
+      if (ms > 0) for (const s of sockets) s.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -92,7 +92,11 @@ export function withFaults(faults: Faults, tokens: Map<string, UserInfo>, handle
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     if (url.pathname === FAULTS_PATH || url.pathname.startsWith(`${FAULTS_PATH}/`)) {
-      endpoint(faults, tokens, req, res, url).catch((err) => sendError(req, res, err));
+      endpoint(faults, tokens, req, res, url).catch((err) => {
+        // Drain an unread body so the keep-alive connection stays usable.
+        req.resume();
+        sendError(req, res, err);
+      });
       return;
     }
     if (/^\/(healthz|livez|readyz)(\/|$)/.test(url.pathname)) return handler(req, res);
