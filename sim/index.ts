@@ -13,6 +13,8 @@ import { OpenApi } from './openapi';
 import { StoreRbacSource } from './rbacSource';
 import { Registry, reviewType } from './resources';
 import { seedScenario } from './scenarios/index';
+import { startChurn } from './scenarios/churn';
+import { startControllers } from './controllers/index';
 import { createHandler } from './server';
 import { createUpgradeHandler } from './exec/handler';
 import { Faults } from './faults/faults';
@@ -29,6 +31,14 @@ export interface StartOptions extends Partial<SimOptions> {
   kubeconfigPath?: string;
   /** Watch events kept for resume. */
   historyWindow?: number;
+  /** Run the controllers (pod lifecycle, workloads, endpoints, events). Default true. */
+  controllers?: boolean;
+  /** How much faster than real time simulated durations pass (run times, back-offs). Default 1. */
+  clockSpeed?: number;
+  /** Real milliseconds one cron minute lasts. Default 60 000 / clockSpeed. */
+  cronTickMs?: number;
+  /** Ongoing changes per second: pod modifications, creations and deletions (`large`), or the demo's gentle churn rate. */
+  churn?: number;
 }
 
 export interface Simulator {
@@ -60,6 +70,8 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   const rbac = new StoreRbacSource(store);
   stops.push(rbac.stop);
   seedScenario(opts.scenario ?? 'demo', store, registry);
+  if (opts.controllers !== false) startControllers(store, abort.signal, { clockSpeed: opts.clockSpeed, cronTickMs: opts.cronTickMs });
+  startChurn(opts.scenario ?? 'demo', store, abort.signal, { rate: opts.churn, clockSpeed: opts.clockSpeed, controllers: opts.controllers });
 
   const options: SimOptions = { ...DEFAULT_OPTIONS };
   for (const k of Object.keys(DEFAULT_OPTIONS) as (keyof SimOptions)[]) if (opts[k] !== undefined) options[k] = opts[k]!;

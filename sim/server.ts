@@ -9,6 +9,7 @@ import type { ResourceRequest, SimContext } from './api/context';
 import { handleList } from './api/list';
 import { sendError, sendJson, sendStatus, sendText } from './api/respond';
 import { handleSubresource } from './api/subresources';
+import { handleMetrics, METRICS_GROUP } from './metrics';
 import { handleWatch } from './api/watch';
 import { handleExecRequest } from './exec/handler';
 import { handlePodLog } from './logs/handler';
@@ -120,6 +121,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     if (reviewResources[type.resource] && type.group === reviewResources[type.resource].group) return review(r);
     if (podStream && target.subresource === 'log') return handlePodLog(r);
     if (podStream && target.subresource === 'exec') return handleExecRequest(r);
+    if (type.group === METRICS_GROUP) return handleMetrics(r);
     if (target.subresource) return handleSubresource(r);
     switch (verb) {
       case 'get': {

@@ -2,6 +2,7 @@
  * Defaulting, as the apiserver does for a few fields clients rely on. Only what
  * printers, kubectl and the portal read; not the full set of Kubernetes defaults.
  */
+import { randomUUID } from 'node:crypto';
 import type { ResourceType } from '../resources';
 import type { KubeObject } from '../types';
 
@@ -65,6 +66,36 @@ const DEFAULTS: Record<string, (o: Obj) => void> = {
     o.spec.replicas ??= 1;
     o.spec.podManagementPolicy ??= 'OrderedReady';
     o.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+  },
+  DaemonSet(o) {
+    o.spec ??= {};
+    o.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+    o.spec.revisionHistoryLimit ??= 10;
+  },
+  Job(o) {
+    // As the job strategy does: a selector on a generated controller-uid, copied into the pod labels.
+    o.spec ??= {};
+    o.spec.parallelism ??= 1;
+    o.spec.completions ??= 1;
+    o.spec.backoffLimit ??= 6;
+    o.spec.completionMode ??= 'NonIndexed';
+    o.spec.suspend ??= false;
+    if (!o.spec.selector && o.spec.manualSelector !== true) {
+      o.metadata.uid ??= randomUUID();
+      const uid = o.metadata.uid;
+      const name = o.metadata.name;
+      o.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+      o.spec.template ??= {};
+      o.spec.template.metadata ??= {};
+      o.spec.template.metadata.labels = { ...(o.spec.template.metadata.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+    }
+  },
+  CronJob(o) {
+    o.spec ??= {};
+    o.spec.concurrencyPolicy ??= 'Allow';
+    o.spec.suspend ??= false;
+    o.spec.successfulJobsHistoryLimit ??= 3;
+    o.spec.failedJobsHistoryLimit ??= 1;
   },
   ConfigMap() {},
   Secret(o) {

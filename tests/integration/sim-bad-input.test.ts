@@ -16,7 +16,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 const cm = (name: string | undefined, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...extra }, data: { a: '1' } });
 
 beforeAll(async () => {
-  h = await startSim({ scenario: 'empty' });
+  h = await startSim({ scenario: 'empty', controllers: false });
 });
 
 afterAll(async () => {

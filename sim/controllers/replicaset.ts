@@ -1,0 +1,60 @@
+/**
+ * ReplicaSet: keeps `spec.replicas` active pods (not Succeeded/Failed) owned by the
+ * ReplicaSet; a deleted pod is replaced, extra pods are deleted (not-ready and newest
+ * first). Status counts replicas, ready and available pods.
+ */
+import type { Store, StoreEvent } from '../store';
+import type { KubeObject } from '../types';
+import type { EventRecorder } from './events';
+import { controllerOf, isPodFinished, isPodReady, PODS, podFromTemplate, randomSuffix, REPLICASETS, WorkQueue, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
+
+export class ReplicaSetController {
+  private queue: WorkQueue;
+
+  constructor(
+    private readonly store: Store,
+    private readonly owners: OwnerIndex,
+    private readonly events: EventRecorder,
+    signal: AbortSignal,
+  ) {
+    this.queue = new WorkQueue(signal, (ns, name) => this.sync(ns, name));
+    for (const rs of store.iterate(REPLICASETS)) this.queue.add(rs.metadata.namespace, rs.metadata.name!);
+  }
+
+  onEvent(e: StoreEvent): void {
+    if (e.key === REPLICASETS && e.type !== 'DELETED') this.queue.add(e.object.metadata.namespace, e.object.metadata.name!);
+    if (e.key === PODS) {
+      const owner = controllerOf(e.object);
+      if (owner?.kind === 'ReplicaSet') this.queue.add(e.object.metadata.namespace, owner.name);
+    }
+  }
+
+  private sync(namespace: string, name: string): void {
+    const rs = this.store.get(REPLICASETS, namespace, name);
+    if (!rs || rs.metadata.deletionTimestamp) return;
+    const spec = rs.spec as Obj;
+    const want = Number(spec?.replicas ?? 1);
+    const pods = this.owners.owned(this.store, PODS, rs).filter((p) => !isPodFinished(p));
+    if (pods.length < want) {
+      for (let i = pods.length; i < want; i++) {
+        const pod = podFromTemplate(spec.template, { name: `${name}-${randomSuffix()}`, namespace, owner: rs });
+        pods.push(this.store.create(PODS, pod));
+        this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
+      }
+    } else if (pods.length > want) {
+      const rank = (p: KubeObject) => (p.spec as Obj)?.nodeName ? (isPodReady(p) ? 2 : 1) : 0;
+      pods.sort((a, b) => rank(a) - rank(b) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
+      for (const p of pods.splice(0, pods.length - want)) {
+        this.store.delete(PODS, namespace, p.metadata.name!);
+        this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'replicaset-controller');
+      }
+    }
+    const ready = pods.filter(isPodReady).length;
+    const status: Obj = { ...(rs.status as Obj), replicas: pods.length, fullyLabeledReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation ?? 1 };
+    if (!ready) {
+      delete status.readyReplicas;
+      delete status.availableReplicas;
+    }
+    writeIfChanged(this.store, REPLICASETS, rs, withStatus(rs, status));
+  }
+}

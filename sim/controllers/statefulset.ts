@@ -1,0 +1,121 @@
+/**
+ * StatefulSet: pods `<name>-0 … <name>-(n-1)` created one at a time in order, each
+ * waiting for the one before to be Running and Ready (OrderedReady; Parallel creates
+ * them together), removed from the highest ordinal down, and replaced highest first
+ * when the template changes. Claims from volumeClaimTemplates are created Bound.
+ */
+import type { Store, StoreEvent } from '../store';
+import type { KubeObject } from '../types';
+import type { EventRecorder } from './events';
+import { controllerOf, hashOf, isPodReady, PODS, podFromTemplate, PVCS, STATEFULSETS, WorkQueue, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
+
+export class StatefulSetController {
+  private queue: WorkQueue;
+
+  constructor(
+    private readonly store: Store,
+    private readonly owners: OwnerIndex,
+    private readonly events: EventRecorder,
+    signal: AbortSignal,
+  ) {
+    this.queue = new WorkQueue(signal, (ns, name) => this.sync(ns, name));
+    for (const s of store.iterate(STATEFULSETS)) this.queue.add(s.metadata.namespace, s.metadata.name!);
+  }
+
+  onEvent(e: StoreEvent): void {
+    if (e.key === STATEFULSETS && e.type !== 'DELETED') this.queue.add(e.object.metadata.namespace, e.object.metadata.name!);
+    if (e.key === PODS) {
+      const owner = controllerOf(e.object);
+      if (owner?.kind === 'StatefulSet') this.queue.add(e.object.metadata.namespace, owner.name);
+    }
+  }
+
+  private sync(namespace: string, name: string): void {
+    const sts = this.store.get(STATEFULSETS, namespace, name);
+    if (!sts) return;
+    const spec = sts.spec as Obj;
+    const want = Number(spec.replicas ?? 1);
+    const revision = `${name}-${hashOf(spec.template)}`;
+    const parallel = spec.podManagementPolicy === 'Parallel';
+    const pods = new Map<number, KubeObject>();
+    for (const p of this.owners.owned(this.store, PODS, sts)) {
+      const m = p.metadata.name!.match(/-(\d+)$/);
+      if (m) pods.set(Number(m[1]), p);
+    }
+    const healthy = (p: KubeObject | undefined) => p && (p.status as Obj)?.phase === 'Running' && isPodReady(p);
+    let blocked = false;
+    for (let i = 0; i < want && !blocked; i++) {
+      const p = pods.get(i);
+      if (!p) {
+        this.create(sts, i, revision);
+        if (!parallel) blocked = true;
+        continue;
+      }
+      if (!parallel && !healthy(p)) blocked = true;
+    }
+    if (!blocked) {
+      const extra = [...pods.keys()].filter((i) => i >= want).sort((a, b) => b - a);
+      if (extra.length) {
+        const victim = pods.get(extra[0])!;
+        this.remove(sts, victim);
+        pods.delete(extra[0]);
+      } else if (spec.updateStrategy?.type !== 'OnDelete') {
+        const partition = Number(spec.updateStrategy?.rollingUpdate?.partition ?? 0);
+        const stale = [...pods.entries()].filter(([i, p]) => i >= partition && p.metadata.labels?.['controller-revision-hash'] !== revision).sort((a, b) => b[0] - a[0]);
+        if (stale.length && [...pods.values()].every((p) => healthy(p))) this.remove(sts, stale[0][1]);
+      }
+    }
+    const all = this.owners.owned(this.store, PODS, sts);
+    const ready = all.filter(isPodReady).length;
+    const updated = all.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
+    const prev = (sts.status as Obj) ?? {};
+    const done = updated === want && all.length === want;
+    const status: Obj = {
+      observedGeneration: sts.metadata.generation ?? 1,
+      replicas: all.length,
+      readyReplicas: ready,
+      currentReplicas: done ? updated : all.length - updated,
+      updatedReplicas: updated,
+      availableReplicas: ready,
+      currentRevision: done ? revision : (prev.currentRevision ?? revision),
+      updateRevision: revision,
+      collisionCount: 0,
+    };
+    writeIfChanged(this.store, STATEFULSETS, sts, withStatus(sts, status));
+  }
+
+  private create(sts: KubeObject, i: number, revision: string): void {
+    const spec = sts.spec as Obj;
+    const name = `${sts.metadata.name}-${i}`;
+    const namespace = sts.metadata.namespace!;
+    const volumes = [...(spec.template?.spec?.volumes ?? [])];
+    for (const t of spec.volumeClaimTemplates ?? []) {
+      const claim = `${t.metadata.name}-${name}`;
+      if (!this.store.get(PVCS, namespace, claim)) {
+        const storage = t.spec?.resources?.requests?.storage ?? '1Gi';
+        this.store.create(PVCS, {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: { name: claim, namespace, labels: { ...(spec.selector?.matchLabels ?? {}) }, annotations: { 'pv.kubernetes.io/bind-completed': 'yes' } },
+          spec: { volumeMode: 'Filesystem', ...structuredClone(t.spec ?? {}), volumeName: `pvc-${hashOf(`${namespace}/${claim}`, 16)}` },
+          status: { phase: 'Bound', accessModes: t.spec?.accessModes ?? ['ReadWriteOnce'], capacity: { storage } },
+        });
+      }
+      volumes.push({ name: t.metadata.name, persistentVolumeClaim: { claimName: claim } });
+    }
+    const pod = podFromTemplate(spec.template, {
+      name,
+      namespace,
+      owner: sts,
+      labels: { 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': revision },
+      extraSpec: { hostname: name, subdomain: spec.serviceName, ...(volumes.length ? { volumes } : {}) },
+    });
+    this.store.create(PODS, pod);
+    this.events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, 'statefulset-controller');
+  }
+
+  private remove(sts: KubeObject, p: KubeObject): void {
+    this.store.delete(PODS, p.metadata.namespace, p.metadata.name!);
+    this.events.record(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`, 'statefulset-controller');
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * metrics.k8s.io/v1beta1, as metrics-server serves it: PodMetrics (namespaced) and
+ * NodeMetrics, get and list only, computed on request from the stored pods and nodes.
+ * Usage is deterministic for a given object and moment: a per-object base derived from
+ * its uid plus a slow wave (period of minutes), so `kubectl top` shows plausible,
+ * gently moving numbers. Only running pods on a node have metrics, as with
+ * metrics-server.
+ */
+import { createHash } from 'node:crypto';
+import type { ResourceRequest } from './api/context';
+import { sendJson } from './api/respond';
+import { matchesLabels, parseLabelSelector, matchesFields, parseFieldSelector } from './selectors';
+import { methodNotAllowed, notFound } from './status';
+import type { KubeObject } from './types';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+export const METRICS_GROUP = 'metrics.k8s.io';
+const API_VERSION = 'metrics.k8s.io/v1beta1';
+const WINDOW = '10.062s';
+
+function unit(seed: string): number {
+  const d = createHash('sha256').update(seed).digest();
+  return d.readUInt32BE(0) / 0x1_0000_0000;
+}
+
+/** A value around `base` that drifts ±20 % over a period of a few minutes. */
+function wave(seed: string, base: number, now: number): number {
+  const period = 180_000 + unit(`${seed}/p`) * 240_000;
+  const phase = unit(`${seed}/ph`) * 2 * Math.PI;
+  return base * (1 + 0.2 * Math.sin((2 * Math.PI * now) / period + phase));
+}
+
+function stamp(now: number): string {
+  return new Date(Math.floor(now / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export function containerUsage(podUid: string, container: string, now = Date.now()): { cpu: string; memory: string } {
+  const seed = `${podUid}/${container}`;
+  const cpuNano = Math.round(wave(`${seed}/cpu`, 2_000_000 + unit(`${seed}/c`) * 250_000_000, now));
+  const memKi = Math.round(wave(`${seed}/mem`, 12_000 + unit(`${seed}/m`) * 400_000, now) / 4) * 4;
+  return { cpu: `${cpuNano}n`, memory: `${memKi}Ki` };
+}
+
+function running(p: KubeObject): boolean {
+  const s = p.status as Obj;
+  return s?.phase === 'Running' && Boolean((p.spec as Obj)?.nodeName);
+}
+
+export function podMetrics(p: KubeObject, now = Date.now()): KubeObject {
+  const statuses: Obj[] = (p.status as Obj)?.containerStatuses ?? [];
+  const containers = ((p.spec as Obj)?.containers ?? [])
+    .filter((c: Obj) => statuses.find((s) => s.name === c.name)?.state?.running)
+    .map((c: Obj) => ({ name: c.name, usage: containerUsage(p.metadata.uid!, c.name, now) }));
+  return {
+    kind: 'PodMetrics',
+    apiVersion: API_VERSION,
+    metadata: { name: p.metadata.name, namespace: p.metadata.namespace, creationTimestamp: stamp(now), labels: p.metadata.labels ?? {} },
+    timestamp: stamp(now - 5_000),
+    window: WINDOW,
+    containers,
+  };
+}
+
+function parseCpuNano(v: string): number {
+  if (v.endsWith('n')) return Number(v.slice(0, -1));
+  if (v.endsWith('m')) return Number(v.slice(0, -1)) * 1e6;
+  return Number(v) * 1e9;
+}
+function parseKi(v: string): number {
+  const m = v.match(/^(\d+)(Ki|Mi|Gi)?$/);
+  if (!m) return 0;
+  return Number(m[1]) * (m[2] === 'Gi' ? 1024 * 1024 : m[2] === 'Mi' ? 1024 : m[2] === 'Ki' ? 1 : 1 / 1024);
+}
+
+export function nodeMetrics(n: KubeObject, pods: KubeObject[], now = Date.now()): KubeObject {
+  const name = n.metadata.name!;
+  // The node's own overhead (kubelet, runtime, system) plus what its pods use.
+  let cpu = wave(`${name}/cpu`, 120_000_000 + unit(name) * 200_000_000, now);
+  let mem = wave(`${name}/mem`, 900_000 + unit(`${name}/m`) * 1_200_000, now);
+  for (const p of pods) {
+    for (const c of podMetrics(p, now).containers as Obj[]) {
+      cpu += parseCpuNano(c.usage.cpu);
+      mem += parseKi(c.usage.memory);
+    }
+  }
+  return {
+    kind: 'NodeMetrics',
+    apiVersion: API_VERSION,
+    metadata: { name, creationTimestamp: stamp(now), labels: n.metadata.labels ?? {} },
+    timestamp: stamp(now - 5_000),
+    window: '20.05s',
+    usage: { cpu: `${Math.round(cpu)}n`, memory: `${Math.round(mem / 4) * 4}Ki` },
+  };
+}
+
+/** GET (get or list) on /apis/metrics.k8s.io/v1beta1/{nodes|namespaces/x/pods}[/name]. */
+export function handleMetrics(r: ResourceRequest): void {
+  if (r.verb !== 'get' && r.verb !== 'list') throw methodNotAllowed();
+  const { store } = r.ctx;
+  const now = Date.now();
+  const labels = parseLabelSelector(r.query.get('labelSelector'));
+  if (r.type.resource === 'pods') {
+    if (r.verb === 'get') {
+      const p = store.get('/pods', r.namespace, r.name!);
+      if (!p || !running(p)) throw notFound('pods', METRICS_GROUP, r.name!);
+      return sendJson(r.res, 200, podMetrics(p, now));
+    }
+    const fields = parseFieldSelector(r.query.get('fieldSelector'), r.type);
+    const items = [...store.iterate('/pods', r.namespace)].filter((p) => running(p) && matchesLabels(labels, p.metadata.labels) && matchesFields(fields, p)).map((p) => podMetrics(p, now));
+    return sendJson(r.res, 200, { kind: 'PodMetricsList', apiVersion: API_VERSION, metadata: {}, items });
+  }
+  const podsOn = (node: string) => [...store.iterate('/pods')].filter((p) => running(p) && (p.spec as Obj).nodeName === node);
+  if (r.verb === 'get') {
+    const n = store.get('/nodes', undefined, r.name!);
+    if (!n) throw notFound('nodes', METRICS_GROUP, r.name!);
+    return sendJson(r.res, 200, nodeMetrics(n, podsOn(n.metadata.name!), now));
+  }
+  const byNode = new Map<string, KubeObject[]>();
+  for (const p of store.iterate('/pods')) {
+    if (!running(p)) continue;
+    const node = (p.spec as Obj).nodeName;
+    byNode.set(node, [...(byNode.get(node) ?? []), p]);
+  }
+  const items = store
+    .list('/nodes')
+    .filter((n) => matchesLabels(labels, n.metadata.labels))
+    .map((n) => nodeMetrics(n, byNode.get(n.metadata.name!) ?? [], now));
+  sendJson(r.res, 200, { kind: 'NodeMetricsList', apiVersion: API_VERSION, metadata: {}, items });
+}

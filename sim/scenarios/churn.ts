@@ -1,0 +1,123 @@
+/**
+ * Ongoing change, so a scenario stays alive after seeding.
+ *
+ * - `large:<pods>` with `churn` N > 0: N changes per second, spread evenly (every
+ *   100 ms), about 60 % pod modifications (restart counts, readiness flips), 20 %
+ *   creations and 20 % deletions. Each change is O(1): the churner keeps its own
+ *   list of live pod numbers and never scans the store.
+ * - `demo` (unless `churn` is 0, or controllers are off): now and then a rollout
+ *   restart of a deployment (every ~3 min) and a pod dying (every ~90 s); the
+ *   controllers do the rest. Scaled by clockSpeed.
+ */
+import type { Store } from '../store';
+import type { KubeObject } from '../types';
+import { parseScenario } from './index';
+import { largePod } from './large';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+export interface ChurnOptions {
+  rate?: number;
+  clockSpeed?: number;
+  controllers?: boolean;
+}
+
+function every(signal: AbortSignal, ms: number, fn: () => void): void {
+  const t = setInterval(() => {
+    if (!signal.aborted) fn();
+  }, ms);
+  t.unref?.();
+  signal.addEventListener('abort', () => clearInterval(t));
+}
+
+/** A deterministic sequence, so a benchmark run is repeatable. */
+function sequence(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x1_0000_0000;
+  };
+}
+
+export function startChurn(scenario: string, store: Store, signal: AbortSignal, opts: ChurnOptions = {}): void {
+  const s = parseScenario(scenario);
+  if (s.kind === 'large' && (opts.rate ?? 0) > 0) largeChurn(store, signal, s.pods, opts.rate!);
+  if (s.kind === 'demo' && opts.rate !== 0 && opts.controllers !== false) demoChurn(store, signal, opts.clockSpeed ?? 1);
+}
+
+function largeChurn(store: Store, signal: AbortSignal, pods: number, rate: number): void {
+  const alive: number[] = Array.from({ length: pods }, (_, i) => i);
+  let next = pods;
+  let owed = 0;
+  const random = sequence(pods * 7919 + rate);
+  const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const nameOf = (i: number) => largePod(i, created).metadata;
+  every(signal, 100, () => {
+    owed += rate / 10;
+    for (; owed >= 1; owed--) {
+      const roll = random();
+      if (roll < 0.2 || alive.length === 0) {
+        const i = next++;
+        store.create('/pods', largePod(i, new Date().toISOString().replace(/\.\d+Z$/, 'Z')));
+        alive.push(i);
+      } else if (roll < 0.4) {
+        const at = Math.floor(random() * alive.length);
+        const i = alive[at];
+        alive[at] = alive[alive.length - 1];
+        alive.pop();
+        const m = nameOf(i);
+        store.delete('/pods', m.namespace, m.name!);
+      } else {
+        const i = alive[Math.floor(random() * alive.length)];
+        const m = nameOf(i);
+        const p = store.get('/pods', m.namespace, m.name!);
+        if (p) store.update('/pods', modified(p, random()));
+      }
+    }
+  });
+}
+
+/** A pod with a small status change: a container restart or a readiness flip. */
+function modified(p: KubeObject, roll: number): KubeObject {
+  const status: Obj = structuredClone(p.status ?? {});
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const c = status.containerStatuses?.[0];
+  if (c && roll < 0.5) {
+    c.lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt: c.state?.running?.startedAt ?? now, finishedAt: now } };
+    c.restartCount = (c.restartCount ?? 0) + 1;
+    c.state = { running: { startedAt: now } };
+  } else {
+    const ready = status.conditions?.find((x: Obj) => x.type === 'Ready');
+    if (ready) {
+      ready.status = ready.status === 'True' ? 'False' : 'True';
+      ready.lastTransitionTime = now;
+      if (c) c.ready = ready.status === 'True';
+    }
+  }
+  return { ...p, metadata: { ...p.metadata }, status };
+}
+
+const ROLLOUT_MS = 180_000;
+const POD_DEATH_MS = 90_000;
+
+function demoChurn(store: Store, signal: AbortSignal, speed: number): void {
+  const random = sequence(Date.now());
+  const pick = <T>(xs: T[]): T | undefined => xs[Math.floor(random() * xs.length)];
+  every(signal, Math.max(50, ROLLOUT_MS / speed), () => {
+    const steady = store.list('apps/deployments').filter((d) => !JSON.stringify((d.spec as Obj)?.template ?? {}).includes('crashloop'));
+    const d = pick(steady);
+    if (!d) return;
+    const spec = structuredClone(d.spec as Obj);
+    spec.template.metadata ??= {};
+    spec.template.metadata.annotations = { ...(spec.template.metadata.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+    store.update('apps/deployments', { ...d, metadata: { ...d.metadata, generation: (d.metadata.generation ?? 1) + 1 }, spec });
+  });
+  every(signal, Math.max(50, POD_DEATH_MS / speed), () => {
+    const victims = store.list('/pods').filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && (p.status as Obj)?.phase === 'Running');
+    const p = pick(victims);
+    if (p) store.delete('/pods', p.metadata.namespace, p.metadata.name!);
+  });
+}
