@@ -7,9 +7,8 @@ function source(metric: Json): Json {
   return rec(metric[type.charAt(0).toLowerCase() + type.slice(1)]);
 }
 
-function quantity(value: unknown): string | undefined {
-  return intOrString(value);
-}
+/** Targets and current values are quantities (`500Mi`, `90m`) or plain numbers. */
+const quantity = intOrString;
 
 /** One `current/target` pair; `<unknown>` where the controller has not measured yet. */
 function formatMetric(spec: Json, current: Json | undefined): string {
