@@ -92,13 +92,40 @@ export function pluralTitle(kind: string): string {
   return `${kind}s`;
 }
 
-/** The common convention for custom resources: a Ready condition. */
-function readyTone(object: KubeObject): Tone {
+/** Common `status.phase` / `status.state` words of operators, by how they read. */
+const PHASE_TONES = new Map<string, Tone>(Object.entries({
+  succeeded: 'done',
+  completed: 'done',
+  complete: 'done',
+  failed: 'error',
+  error: 'error',
+  running: 'ok',
+  active: 'ok',
+  ready: 'ok',
+  healthy: 'ok',
+  bound: 'ok',
+  available: 'ok',
+  pending: 'progress',
+  progressing: 'progress',
+  provisioning: 'progress',
+  creating: 'progress',
+  deleting: 'progress',
+  terminating: 'progress',
+  degraded: 'warning',
+  unknown: 'warning',
+} satisfies Record<string, Tone>));
+
+/**
+ * The conventions custom resources follow: a Ready condition when there is one,
+ * else a phase or state word; neutral when neither says anything.
+ */
+function customTone(object: KubeObject): Tone {
   const ready = condition(object, 'Ready');
   if (ready?.status === 'True') return 'ok';
   if (ready?.status === 'False') return 'warning';
   if (ready?.status === 'Unknown') return 'progress';
-  return 'neutral';
+  const phase = str(at(object, 'status', 'phase')) ?? str(at(object, 'status', 'state'));
+  return (phase && PHASE_TONES.get(phase.toLowerCase())) || 'neutral';
 }
 
 /**
@@ -132,7 +159,7 @@ export function customResourceKind(crd: KubeObject): KindDefinition | null {
     project(object) {
       const cells: Record<string, CellValue> = {};
       for (const printer of printers) cells[printer.column.id] = cell(printer, object);
-      return baseRow(object, namespaced, cells, readyTone(object));
+      return baseRow(object, namespaced, cells, customTone(object));
     },
   });
   const crdName = str(at(crd, 'metadata', 'name'));

@@ -1,4 +1,4 @@
-import { at, baseRow, condition, containersAndImages, defineKind, formatSelector, humanDuration, meta, num, rec, str, time } from './read';
+import { at, baseRow, condition, containersAndImages, defineKind, formatSelector, humanDuration, lookup, meta, num, rec, str, time } from './read';
 import type { KubeObject, Tone } from './types';
 
 /** STATUS as `kubectl get jobs` prints it (1.28+): the terminal condition, Suspended, Terminating or Running. */
@@ -56,7 +56,7 @@ export const jobs = defineKind({
         ...containersAndImages(at(spec, 'template', 'spec')),
         selector: formatSelector(spec.selector),
       },
-      TONES[state] ?? 'progress',
+      lookup(TONES, state) ?? 'progress',
     );
   },
 });

@@ -1,4 +1,4 @@
-import { accessModes, at, baseRow, defineKind, meta, rec, str } from './read';
+import { accessModes, at, baseRow, defineKind, lookup, meta, rec, str } from './read';
 import type { Tone } from './types';
 
 const TONES: Record<string, Tone> = { Bound: 'ok', Pending: 'progress', Lost: 'error' };
@@ -37,7 +37,7 @@ export const pvcs = defineKind({
         storageClass: str(spec.storageClassName) ?? '',
         volumeMode: str(spec.volumeMode) ?? 'Filesystem',
       },
-      shown === 'Terminating' ? 'progress' : (TONES[phase] ?? 'neutral'),
+      shown === 'Terminating' ? 'progress' : (lookup(TONES, phase) ?? 'neutral'),
     );
   },
 });

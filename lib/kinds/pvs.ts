@@ -1,4 +1,4 @@
-import { accessModes, at, baseRow, defineKind, meta, rec, str } from './read';
+import { accessModes, at, baseRow, defineKind, lookup, meta, rec, str } from './read';
 import type { Tone } from './types';
 
 const TONES: Record<string, Tone> = { Bound: 'ok', Available: 'neutral', Pending: 'progress', Released: 'warning', Failed: 'error' };
@@ -41,7 +41,7 @@ export const pvs = defineKind({
         reason: str(at(object, 'status', 'reason')) ?? '',
         volumeMode: str(spec.volumeMode) ?? 'Filesystem',
       },
-      status === 'Terminating' ? 'progress' : (TONES[phase] ?? 'neutral'),
+      status === 'Terminating' ? 'progress' : (lookup(TONES, phase) ?? 'neutral'),
     );
   },
 });

@@ -193,7 +193,8 @@ export function accessModes(value: unknown): string {
   const modes: string[] = [];
   for (const mode of arr(value)) {
     const name = str(mode);
-    if (name && !modes.includes(short[name] ?? name)) modes.push(short[name] ?? name);
+    const shown = name ? (lookup(short, name) ?? name) : undefined;
+    if (shown && !modes.includes(shown)) modes.push(shown);
   }
   return modes.join(',');
 }
@@ -214,4 +215,9 @@ export function condition(object: unknown, type: string): Json | undefined {
 export function defineKind(definition: KindDefinition): KindDefinition {
   const project = definition.project;
   return { ...definition, project: (object) => project(isRecord(object) ? object : {}) };
+}
+
+/** `table[key]` for an own key only: a phase named `constructor` must not find Object's. */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }

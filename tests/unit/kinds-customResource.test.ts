@@ -70,6 +70,18 @@ describe('custom resource kinds', () => {
     expect((row.cells['pc:spec'] as string).startsWith('{"x":"yyy')).toBe(true);
   });
 
+  it('read their tone from a Ready condition first, then from a phase or state word', () => {
+    const kind = customResourceKind(aCrd())!;
+    const tone = (status: unknown) => kind.project(aWidget({ status })).tone;
+    expect(tone({ phase: 'Failed', conditions: [{ type: 'Ready', status: 'True' }] })).toBe('ok');
+    expect(tone({ phase: 'Succeeded' })).toBe('done');
+    expect(tone({ phase: 'Failed' })).toBe('error');
+    expect(tone({ state: 'provisioning' })).toBe('progress');
+    expect(tone({ phase: 'Whatever' })).toBe('neutral');
+    expect(tone({ phase: 'constructor' })).toBe('neutral');
+    expect(tone(undefined)).toBe('neutral');
+  });
+
   it('have no columns of their own when the CRD declares none', () => {
     const kind = customResourceKind(aCrd())!;
     expect(kind.columns).toEqual([]);

@@ -102,6 +102,7 @@ const BROKEN: Array<[string, unknown]> = [
   ['non-finite numbers', { metadata: { name: 'x' }, spec: { replicas: Infinity }, status: { readyReplicas: NaN, currentReplicas: -Infinity }, value: NaN, count: Infinity }],
   ['secret data of the wrong types', { metadata: { name: 'x' }, data: { a: 5, b: null, c: { nested: 'v' } }, stringData: 'nope' }],
   ['dates that are not dates', { metadata: { name: 'x', creationTimestamp: 'yesterday', deletionTimestamp: 'soon' }, status: { startTime: 'then', completionTime: 3, lastScheduleTime: {} } }],
+  ['words that name Object.prototype members', { metadata: { name: 'constructor', labels: { __proto__: 'x' } }, type: 'constructor', spec: { type: 'constructor', accessModes: ['constructor', 'toString'], persistentVolumeReclaimPolicy: 'hasOwnProperty' }, status: { phase: 'constructor', reason: 'toString', accessModes: ['__proto__'], conditions: [{ type: 'constructor', status: 'True' }] } }],
   ['a null object', null],
   ['an array', []],
   ['a string', 'pod'],
