@@ -1,23 +1,23 @@
 /**
- * `tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>]`
+ * `tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--clock-speed <n>]`
  * Serves the simulated cluster until SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
 import { parseScenario } from './scenarios/index';
 import { startSimulator } from './index';
 
-const USAGE = 'usage: tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--host <address>]';
+const USAGE = 'usage: tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--clock-speed <n>] [--host <address>]';
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario: string; host: string } {
+function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario: string; host: string; churn?: number; clockSpeed?: number } {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const m = arg.match(/^--(port|kubeconfig|scenario|host)(?:=(.*))?$/);
+    const m = arg.match(/^--(port|kubeconfig|scenario|host|churn|clock-speed)(?:=(.*))?$/);
     if (!m) fail(`unknown argument "${arg}"`);
     const value = m[2] ?? argv[++i];
     if (value === undefined || value === '') fail(`--${m[1]} needs a value`);
@@ -32,11 +32,16 @@ function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario
   } catch (err) {
     fail((err as Error).message);
   }
-  return { port: Number(out.port), kubeconfig: resolve(out.kubeconfig), scenario, host: out.host ?? '127.0.0.1' };
+  for (const flag of ['churn', 'clock-speed']) {
+    if (out[flag] !== undefined && !(/^\d+(\.\d+)?$/.test(out[flag]) && Number(out[flag]) >= 0)) fail(`--${flag} must be a non-negative number, got "${out[flag]}"`);
+  }
+  if (out['clock-speed'] !== undefined && Number(out['clock-speed']) === 0) fail('--clock-speed must be greater than 0');
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  return { port: Number(out.port), kubeconfig: resolve(out.kubeconfig), scenario, host: out.host ?? '127.0.0.1', churn: num(out.churn), clockSpeed: num(out['clock-speed']) };
 }
 
 const args = parseArgs(process.argv.slice(2));
-const sim = await startSimulator({ port: args.port, host: args.host, scenario: args.scenario, kubeconfigPath: args.kubeconfig });
+const sim = await startSimulator({ port: args.port, host: args.host, scenario: args.scenario, kubeconfigPath: args.kubeconfig, churn: args.churn, clockSpeed: args.clockSpeed });
 process.stdout.write(`crowsnest simulated cluster (${args.scenario}) serving at ${sim.url}\nkubeconfig written to ${args.kubeconfig}\n`);
 const stop = () => {
   sim.close().then(() => process.exit(0));

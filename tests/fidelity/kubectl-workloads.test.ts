@@ -183,7 +183,10 @@ describe('statefulsets, daemonsets, jobs and cronjobs', () => {
     expect(r.stdout).toContain('partitioned roll out complete: 3 new pods have been updated');
     const pvcs = (await json(['get', 'pvc', '-n', 'team-a'])).items.map((p: any) => p.metadata.name);
     expect(pvcs).toEqual(expect.arrayContaining(['data-db-0', 'data-db-1', 'data-db-2']));
-    const order = (await json(['get', 'events', '-n', 'team-a', '--field-selector', 'involvedObject.name=db,reason=SuccessfulCreate'])).items.map((e: any) => e.message);
+    // In the order they were recorded (each event was written once, so its resourceVersion orders them).
+    const order = (await json(['get', 'events', '-n', 'team-a', '--field-selector', 'involvedObject.name=db,reason=SuccessfulCreate'])).items
+      .sort((a: any, b: any) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+      .map((e: any) => e.message);
     expect(order).toEqual(['create Pod db-0 in StatefulSet db successful', 'create Pod db-1 in StatefulSet db successful', 'create Pod db-2 in StatefulSet db successful']);
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSim, type SimHarness } from '../support/sim';
+import { until } from '../support/until';
 
 let h: SimHarness | undefined;
 
@@ -24,10 +25,14 @@ describe('scenarios', () => {
   });
 
   it('demo has believable workloads, including a crash-looping pod, and RBAC that applies to them', async () => {
-    h = await startSim({ scenario: 'demo' });
-    const pods = (await get('/api/v1/pods')).body.items;
-    const waiting = pods.map((p: any) => p.status.containerStatuses?.[0]?.state?.waiting?.reason).filter(Boolean);
-    expect(waiting).toContain('CrashLoopBackOff');
+    h = await startSim({ scenario: 'demo', clockSpeed: 20 });
+    // The controllers bring the workloads up; the crash-looping pod soon backs off.
+    const pods = await until(async () => {
+      const items = (await get('/api/v1/pods')).body.items;
+      const waiting = items.map((p: any) => p.status.containerStatuses?.[0]?.state?.waiting?.reason);
+      return waiting.includes('CrashLoopBackOff') ? items : undefined;
+    }, { message: 'a CrashLoopBackOff pod in demo' });
+    expect(pods.filter((p: any) => p.status.phase === 'Running').length).toBeGreaterThan(15);
     expect(pods.some((p: any) => p.status.phase === 'Succeeded')).toBe(true);
     expect(pods.some((p: any) => p.status.phase === 'Pending')).toBe(true);
     for (const path of ['/apis/apps/v1/statefulsets', '/apis/apps/v1/daemonsets', '/apis/batch/v1/cronjobs', '/apis/batch/v1/jobs', '/apis/networking.k8s.io/v1/ingresses', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/persistentvolumeclaims', '/api/v1/persistentvolumes', '/api/v1/secrets', '/api/v1/events', '/api/v1/nodes', '/apis/storage.k8s.io/v1/storageclasses', '/apis/networking.k8s.io/v1/ingressclasses', '/apis/ops.example.com/v1/backups']) {
@@ -64,5 +69,14 @@ describe('scenarios', () => {
     } while (cont);
     expect(seen).toBe(10000);
     expect(namespaces.size).toBe(20);
+  });
+
+  it('large:<N> with churn keeps creating, modifying and deleting pods while the controllers run', async () => {
+    h = await startSim({ scenario: 'large:10000', churn: 200 });
+    const res = await h.api(`/api/v1/pods?watch=1&resourceVersion=${h.sim.store.currentRv()}`);
+    const { readWatch } = await import('../support/sim');
+    const events = await readWatch(res, (evs) => evs.length >= 100);
+    const types = new Set(events.map((e) => e.type));
+    expect([...types].sort()).toEqual(['ADDED', 'DELETED', 'MODIFIED']);
   });
 });
