@@ -157,6 +157,22 @@ function collectDependents(r: ResourceRequest, owner: KubeObject): void {
   }
 }
 
+/** Orphan propagation: dependents lose their reference to the owner, so the garbage collector leaves them. */
+function orphanDependents(r: ResourceRequest, owner: KubeObject): void {
+  if (!owner.metadata.namespace) return;
+  const uid = owner.metadata.uid;
+  for (const key of OWNED) {
+    for (const dep of r.ctx.store.list(key, owner.metadata.namespace)) {
+      const refs = dep.metadata.ownerReferences;
+      if (!refs?.some((o) => o.uid === uid)) continue;
+      const rest = refs.filter((o) => o.uid !== uid);
+      const { ownerReferences: _gone, ...kept } = dep.metadata;
+      const metadata = rest.length ? { ...kept, ownerReferences: rest } : kept;
+      r.ctx.store.update(key, { ...dep, metadata });
+    }
+  }
+}
+
 /** Deletes one object (namespaces go through a short Terminating phase). */
 export function deleteObject(r: ResourceRequest, obj: KubeObject, opts: DeleteOptions, isDryRun: boolean): KubeObject {
   const p = opts.preconditions ?? {};
@@ -171,6 +187,7 @@ export function deleteObject(r: ResourceRequest, obj: KubeObject, opts: DeleteOp
   if (r.type.kind === 'Namespace' && r.type.group === '') return terminateNamespace(r, obj);
   const gone = r.ctx.store.delete(key, obj.metadata.namespace, obj.metadata.name!)!;
   if (opts.propagationPolicy !== 'Orphan') collectDependents(r, gone);
+  else orphanDependents(r, gone);
   return gone;
 }
 

@@ -7,7 +7,7 @@ import type { Store, StoreEvent } from '../store';
 import { type OwnerIndex, type Ref } from './runtime';
 
 export class GarbageCollector {
-  private pending: Ref[] = [];
+  private pending: { ref: Ref; owner: string }[] = [];
   private scheduled = false;
 
   constructor(
@@ -21,7 +21,7 @@ export class GarbageCollector {
     if (e.type !== 'DELETED') return;
     const deps = this.owners.dependents(e.object.metadata.uid!);
     if (deps.length === 0) return;
-    this.pending.push(...deps);
+    for (const ref of deps) this.pending.push({ ref, owner: e.object.metadata.uid! });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.collect());
@@ -32,12 +32,13 @@ export class GarbageCollector {
     this.scheduled = false;
     const work = this.pending;
     this.pending = [];
-    for (const r of work) {
+    for (const { ref: r, owner } of work) {
       if (this.signal.aborted) return;
       const o = this.store.get(r.key, r.namespace || undefined, r.name);
-      // Still owned by something that exists? Then it stays (another owner keeps it).
-      if (!o) continue;
-      const alive = (o.metadata.ownerReferences ?? []).some((ref) => this.owners.exists(ref.uid));
+      // Orphaned meanwhile (the reference was removed)? Then it stays.
+      if (!o?.metadata.ownerReferences?.some((ref) => ref.uid === owner)) continue;
+      // Still owned by something else that exists? Then it stays too.
+      const alive = o.metadata.ownerReferences.some((ref) => ref.uid !== owner && this.owners.exists(ref.uid));
       if (!alive) this.store.delete(r.key, r.namespace || undefined, r.name);
     }
   }

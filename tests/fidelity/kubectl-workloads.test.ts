@@ -133,6 +133,16 @@ describe('deployments', () => {
     expect((await h.kubectl(['delete', 'deploy', 'gone', '-n', 'team-a'])).code).toBe(0);
     await until(async () => (await json(['get', 'pods,rs', '-n', 'team-a', '-l', 'app=gone'])).items.length === 0, { message: 'dependents deleted' });
   });
+
+  it('leaves the pods of a ReplicaSet deleted with --cascade=orphan', async () => {
+    await create('orphans', deployment('orphans', 1));
+    await until(async () => (await runningPods('app=orphans')).length === 1, { message: 'orphans pod running' });
+    expect((await h.kubectl(['delete', 'deploy', 'orphans', '-n', 'team-a', '--cascade=orphan'])).code).toBe(0);
+    const rs = (await json(['get', 'rs', '-n', 'team-a', '-l', 'app=orphans'])).items;
+    expect(rs).toHaveLength(1);
+    expect(rs[0].metadata.ownerReferences).toBeUndefined();
+    expect((await runningPods('app=orphans')).length).toBe(1);
+  });
 });
 
 describe('pod lifecycle', () => {
