@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { parseWatchStreams, type WatchStreams } from '../lib/kinds';
 
 /** Start-up configuration, read once from the environment and validated. */
 export interface ServerConfig {
@@ -22,6 +23,19 @@ export interface ServerConfig {
   rateLimit: { perSecond: number; burst: number };
   /** How long an access-review answer is reused (RBAC changes drop them at once). */
   accessReviewTtlSeconds: number;
+  live: {
+    watchStreams: WatchStreams;
+    perUserLimit: number;
+    heartbeatSeconds: number;
+    maxNamespacesPerStream: number;
+    streamMaxSeconds: number;
+    informerIdleSeconds: number;
+    livenessSeconds: number;
+    pollIntervalSeconds: number;
+    resumeBuffer: number;
+  };
+  /** Groups allowed to see /debug/streams and the admin views. */
+  adminGroups: string[];
 }
 
 export class ConfigError extends Error {}
@@ -48,6 +62,14 @@ function flag(env: Env, name: string): boolean | undefined {
 
 function inCluster(env: Env): boolean {
   return Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+}
+
+function watchStreams(env: Env): WatchStreams {
+  try {
+    return parseWatchStreams(env.CROWSNEST_WATCH_STREAMS);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 function publicOrigin(env: Env): string | undefined {
@@ -81,6 +103,18 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     publicOrigin: publicOrigin(env),
     redisUrl: env.REDIS_URL || undefined,
     accessReviewTtlSeconds: integer(env, 'CROWSNEST_ACCESS_REVIEW_TTL_SECONDS', 10, { min: 0, max: 86_400 }),
+    live: {
+      watchStreams: watchStreams(env),
+      perUserLimit: integer(env, 'CROWSNEST_WATCH_PER_USER_LIMIT', 60, { min: 0, max: 100_000 }),
+      heartbeatSeconds: integer(env, 'CROWSNEST_HEARTBEAT_SECONDS', 15, { min: 1, max: 3600 }),
+      maxNamespacesPerStream: integer(env, 'CROWSNEST_MAX_NAMESPACES_PER_STREAM', 50, { min: 1, max: 10_000 }),
+      streamMaxSeconds: integer(env, 'CROWSNEST_STREAM_MAX_SECONDS', 3600, { min: 1, max: 86_400 }),
+      informerIdleSeconds: integer(env, 'CROWSNEST_INFORMER_IDLE_SECONDS', 300, { min: 1, max: 86_400 }),
+      livenessSeconds: integer(env, 'CROWSNEST_WATCH_LIVENESS_SECONDS', 90, { min: 1, max: 3600 }),
+      pollIntervalSeconds: integer(env, 'CROWSNEST_POLL_INTERVAL_SECONDS', 10, { min: 1, max: 3600 }),
+      resumeBuffer: integer(env, 'CROWSNEST_RESUME_BUFFER', 5000, { min: 10, max: 1_000_000 }),
+    },
+    adminGroups: (env.CROWSNEST_ADMIN_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean),
     rateLimit: {
       perSecond: integer(env, 'CROWSNEST_RATE_LIMIT_PER_SECOND', 20, { min: 0, max: 1_000_000 }),
       burst: integer(env, 'CROWSNEST_RATE_LIMIT_BURST', 200, { min: 1, max: 1_000_000 }),

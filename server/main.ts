@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,8 @@ import { ConfigError, readConfig } from './config';
 import { startDemoCluster } from './demo';
 import { createHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
+import { describeWatchStreams } from '../lib/kinds';
+import { LiveData } from './live/liveData';
 import { log } from './log';
 import { setRuntime } from './runtime';
 import { installShutdown } from './shutdown';
@@ -60,6 +63,8 @@ async function main(): Promise<void> {
   if (!process.env.NEXTAUTH_URL) Object.assign(process.env, { AUTH_TRUST_HOST: '1' });
 
   const root = new AbortController();
+  // Every informer, stream and socket listens to the root signal.
+  setMaxListeners(0, root.signal);
   const dataDir = mkdtempSync(join(tmpdir(), 'crowsnest-'));
   root.signal.addEventListener('abort', () => rmSync(dataDir, { recursive: true, force: true }), { once: true });
 
@@ -76,8 +81,13 @@ async function main(): Promise<void> {
   clusters.start(root.signal);
   const revocations = await connectRevocations(config.redisUrl, root.signal);
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations });
+  const live = new LiveData(clusters, config.live, root.signal);
+  live.start();
+  log.info(describeWatchStreams(config.live.watchStreams));
   setRuntime({
     clusters,
+    live,
+    config,
     auth: { settings: authSettings, revocations, options: buildAuthOptions(authSettings, revocations) },
     signal: root.signal,
     startedAt: new Date(),

@@ -2,6 +2,8 @@ import type { NextAuthOptions } from 'next-auth';
 import type { AuthSettings } from './auth/authSettings';
 import type { Revocations } from './auth/revocations';
 import type { ClusterRegistry } from './clusters/clusterRegistry';
+import type { ServerConfig } from './config';
+import type { LiveData } from './live/liveData';
 
 /**
  * What the custom server builds at start-up and route handlers use.
@@ -18,6 +20,8 @@ export interface Runtime {
     /** next-auth's configuration, used by `app/api/auth/[...nextauth]`. */
     options: NextAuthOptions;
   };
+  live: LiveData;
+  config: ServerConfig;
   /** Aborted when the server starts draining. */
   signal: AbortSignal;
   startedAt: Date;

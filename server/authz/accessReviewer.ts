@@ -39,6 +39,7 @@ async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Pr
 export class AccessReviewer {
   private cache = new Map<string, Entry>();
   private generation = 0;
+  private readonly invalidationListeners = new Set<() => void>();
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -49,6 +50,13 @@ export class AccessReviewer {
   invalidate(): void {
     this.generation++;
     this.cache = new Map();
+    for (const listener of this.invalidationListeners) listener();
+  }
+
+  /** Called after every invalidation (RBAC changed): open streams re-check what their people may see. */
+  onInvalidate(listener: () => void): () => void {
+    this.invalidationListeners.add(listener);
+    return () => this.invalidationListeners.delete(listener);
   }
 
   can(actor: Actor, check: ResourceCheck): Promise<boolean> {

@@ -1,5 +1,14 @@
+/**
+ * Marks HttpErrors across module instances: Next bundles route handlers apart
+ * from the custom server, so an error thrown by a runtime object is not an
+ * `instanceof` the route bundle's class. The brand is shared.
+ */
+const BRAND = Symbol.for('crowsnest.HttpError');
+
 /** An error with an HTTP status and a message the user can act on. */
 export class HttpError extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     readonly status: number,
     message: string,
@@ -7,6 +16,10 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+export function isHttpError(err: unknown): err is HttpError {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
 }
 
 /** `{error: {code, message}}`, the body of every error the API answers. */

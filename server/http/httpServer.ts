@@ -98,7 +98,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         return state.ready ? plain(res, 200, 'ok') : plain(res, 503, `not ready: ${state.reason}`);
       }
 
-      const isApi = path === '/api' || path.startsWith('/api/');
+      const isApi = path === '/api' || path.startsWith('/api/') || path.startsWith('/debug/');
       const isAsset = path.startsWith('/_next/') || path === '/favicon.ico' || path.startsWith('/static/');
       applySecurityHeaders(req, res, { dev: options.dev, secure: isSecure(req, options.trustProxy), isPage: !isApi && !isAsset });
 

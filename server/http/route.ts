@@ -1,6 +1,6 @@
 import { ACTOR_HEADER, decodeActor, type Actor } from '../../lib/actor';
 import { log } from '../log';
-import { errorResponse, HttpError } from './errors';
+import { errorResponse, isHttpError } from './errors';
 
 export interface RouteContext<P> {
   request: Request;
@@ -43,7 +43,7 @@ export function route<P = Record<string, never>>(
       });
       return await Promise.race([work, timeout]);
     } catch (err) {
-      if (err instanceof HttpError) return errorResponse(err.status, err.message, { requestId, headers: err.headers });
+      if (isHttpError(err)) return errorResponse(err.status, err.message, { requestId, headers: err.headers });
       log.error({ requestId, actor: actor.name, err }, 'route handler failed');
       return errorResponse(500, `internal error (request id ${requestId})`, { requestId });
     } finally {

@@ -1,30 +1,12 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSummary } from '@/lib/clusters';
 import { kubeConfigActingAs } from '@/server/kube/actingAs';
 import { startPortal, type Portal } from '../support/portal';
+import { portalKubeconfig } from '../support/portalOnSim';
 import { signInAs } from '../support/session';
 import { startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
-
-/** The simulator's kubeconfig narrowed to its admin context, renamed `sim`: the portal's own identity. */
-async function portalKubeconfig(harness: SimHarness): Promise<{ path: string; kc: KubeConfig }> {
-  const all = new KubeConfig();
-  all.loadFromFile(harness.kubeconfigPath);
-  const admin = all.getContextObject('admin')!;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ ...all.getCluster(admin.cluster)!, name: 'sim' }],
-    users: [{ ...all.getUser(admin.user)!, name: 'portal' }],
-    contexts: [{ name: 'sim', cluster: 'sim', user: 'portal' }],
-    currentContext: 'sim',
-  });
-  const path = join(harness.dir, 'portal-kubeconfig.yaml');
-  await writeFile(path, kc.exportConfig());
-  return { path, kc };
-}
 
 const actor = (name: string, groups: string[]) => ({ name, groups, sessionId: `test-${name}` });
 

@@ -1,0 +1,79 @@
+import type { Row } from '../kinds/types';
+
+/**
+ * The live-data protocol shared by server and browser: snapshot answers, SSE
+ * event payloads, and stream positions.
+ *
+ * A position is `<epoch>-<seq>` per (cluster, kind): the epoch names one
+ * unbroken history of deltas, the sequence counts deltas in it. A multi-kind
+ * stream's event id joins one position per kind: `pods:e1-42,deployments:e7-3`.
+ */
+
+export interface RowKey {
+  namespace?: string;
+  name: string;
+  uid: string;
+}
+
+export interface Position {
+  epoch: string;
+  seq: number;
+}
+
+export interface Snapshot {
+  kind: string;
+  epoch: string;
+  seq: number;
+  items: Row[];
+}
+
+export type DeltaType = 'added' | 'modified' | 'deleted';
+
+export type Delta =
+  | { type: 'added' | 'modified'; seq: number; row: Row }
+  | { type: 'deleted'; seq: number; key: RowKey };
+
+export interface StreamError {
+  kind: string;
+  namespace?: string;
+  code: number;
+  message: string;
+}
+
+const EPOCH = /^[a-z0-9]{1,32}$/;
+
+export function formatPosition(p: Position): string {
+  return `${p.epoch}-${p.seq}`;
+}
+
+/** `e1-42` → position; null when malformed. */
+export function parsePosition(text: string): Position | null {
+  const dash = text.lastIndexOf('-');
+  if (dash <= 0) return null;
+  const epoch = text.slice(0, dash);
+  const seqText = text.slice(dash + 1);
+  if (!EPOCH.test(epoch) || !/^\d{1,15}$/.test(seqText)) return null;
+  return { epoch, seq: Number(seqText) };
+}
+
+export function formatPositions(positions: Map<string, Position>): string {
+  return [...positions].map(([kind, p]) => `${kind}:${formatPosition(p)}`).join(',');
+}
+
+/** `pods:e1-42,deployments:e7-3` → map; null when malformed. */
+export function parsePositions(text: string): Map<string, Position> | null {
+  const out = new Map<string, Position>();
+  if (text.length > 8192) return null;
+  for (const part of text.split(',')) {
+    const colon = part.lastIndexOf(':');
+    if (colon <= 0) return null;
+    const position = parsePosition(part.slice(colon + 1));
+    if (!position) return null;
+    out.set(part.slice(0, colon), position);
+  }
+  return out;
+}
+
+export function rowKey(row: Row): RowKey {
+  return row.namespace === undefined ? { name: row.name, uid: row.uid } : { namespace: row.namespace, name: row.name, uid: row.uid };
+}

@@ -1,0 +1,242 @@
+import { AuthorizationV1Api } from '@kubernetes/client-node';
+import { BUILTIN_KINDS, customResourceKind, isWatchStreamEnabled, kindByToken, type WatchStreams } from '../../lib/kinds';
+import type { KindDefinition, KubeObject } from '../../lib/kinds/types';
+import type { Cluster } from '../clusters/cluster';
+import { HttpError } from '../http/errors';
+import { kubeJson } from '../kube/kubeRequest';
+import { log } from '../log';
+import type { DeltaBus, InformerLease } from './deltaBus';
+import { apiPath, Informer, type InformerMode, type InformerStatus } from './informer';
+import { KindMirror } from './kindMirror';
+
+/** How the portal can serve a kind, given its own permissions and the configuration. */
+export type KindState =
+  | { state: 'streaming' }
+  | { state: 'polling'; reason: string }
+  | { state: 'disabled'; reason: string };
+
+export interface LiveOptions {
+  bus: DeltaBus;
+  lease: InformerLease;
+  watchStreams: WatchStreams;
+  /** An informer nobody has used for this long is stopped. */
+  idleMs: number;
+  ringSize: number;
+  pollIntervalMs: number;
+  livenessMs: number;
+  /** How long a first request waits for an informer's first list. */
+  syncTimeoutMs: number;
+}
+
+/** Always running: the namespaces feed access filtering, the CRDs feed the custom kinds. */
+const ALWAYS_ON = ['namespaces', 'crds'];
+
+interface Running {
+  kind: KindDefinition;
+  mode: InformerMode;
+  mirror: KindMirror;
+  informer?: Informer;
+  controller: AbortController;
+  users: number;
+  idleTimer?: NodeJS.Timeout;
+  unsubscribe: () => void;
+}
+
+/**
+ * The live kinds of one cluster: the kind catalog (built-in kinds and one per
+ * CRD), what the portal's identity may do with each, and one informer per
+ * kind in use, started on first demand and stopped when idle.
+ */
+export class ClusterLive {
+  private readonly running = new Map<string, Running>();
+  private customKinds = new Map<string, KindDefinition>();
+  private readonly states = new Map<string, Promise<KindState>>();
+  private customRefresh?: NodeJS.Timeout;
+  private started = false;
+
+  constructor(
+    readonly cluster: Cluster,
+    private readonly options: LiveOptions,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const token of ALWAYS_ON) {
+      void this.acquire(token)
+        .then(({ mirror }) => {
+          if (token === 'crds') {
+            mirror.subscribe(() => this.scheduleCustomRefresh());
+            this.scheduleCustomRefresh();
+          }
+        })
+        .catch((err: unknown) => log.warn({ cluster: this.cluster.name, token, err: (err as Error).message }, 'could not start an always-on informer'));
+    }
+    this.signal.addEventListener('abort', () => clearTimeout(this.customRefresh), { once: true });
+  }
+
+  /** Every kind: built-in, then custom resources by token. */
+  kinds(): KindDefinition[] {
+    return [...BUILTIN_KINDS, ...[...this.customKinds.values()].sort((a, b) => a.token.localeCompare(b.token))];
+  }
+
+  kind(token: string): KindDefinition | undefined {
+    return kindByToken(token) ?? this.customKinds.get(token);
+  }
+
+  streamEnabled(token: string): boolean {
+    return isWatchStreamEnabled(this.options.watchStreams, token);
+  }
+
+  /** What the portal's own identity may do with the kind (asked once per kind, then cached). */
+  kindState(kind: KindDefinition): Promise<KindState> {
+    let state = this.states.get(kind.token);
+    if (!state) {
+      state = this.computeState(kind);
+      this.states.set(kind.token, state);
+      state.catch(() => this.states.delete(kind.token));
+    }
+    return state;
+  }
+
+  /** Forget cached permission answers (RBAC changed). */
+  invalidateStates(): void {
+    this.states.clear();
+  }
+
+  private async computeState(kind: KindDefinition): Promise<KindState> {
+    const api = this.cluster.kubeConfig.makeApiClient(AuthorizationV1Api);
+    const ask = async (verb: string) =>
+      (
+        await api.createSelfSubjectAccessReview({
+          body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group: kind.group, resource: kind.plural } } },
+        })
+      ).status?.allowed === true;
+    const [list, watch] = await Promise.all([ask('list'), ask('watch')]);
+    if (!list) return { state: 'disabled', reason: `the portal's identity may not list ${kind.plural}${kind.group ? `.${kind.group}` : ''}` };
+    if (!watch) return { state: 'polling', reason: `the portal's identity may list but not watch ${kind.plural}` };
+    if (!this.streamEnabled(kind.token)) return { state: 'polling', reason: 'watch streams for this kind are switched off (CROWSNEST_WATCH_STREAMS)' };
+    return { state: 'streaming' };
+  }
+
+  /**
+   * Uses the kind's informer (starting it if needed) until `release` is called;
+   * resolves once its cache holds a full list.
+   */
+  async acquire(token: string): Promise<{ mirror: KindMirror; kind: KindDefinition; release: () => void }> {
+    const kind = this.kind(token);
+    if (!kind) throw new HttpError(404, `unknown kind "${token}" in cluster "${this.cluster.name}"`);
+    let entry = this.running.get(token);
+    if (!entry) {
+      const state = await this.kindState(kind);
+      if (state.state === 'disabled') throw new HttpError(403, `${kind.title} are not available: ${state.reason}`);
+      entry = this.running.get(token) ?? this.startInformer(kind, state.state === 'streaming' ? 'watch' : 'poll');
+    }
+    const running = entry;
+    running.users++;
+    clearTimeout(running.idleTimer);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      running.users--;
+      if (running.users === 0 && !ALWAYS_ON.includes(token)) {
+        running.idleTimer = setTimeout(() => this.stop(token), this.options.idleMs);
+        running.idleTimer.unref?.();
+      }
+    };
+    try {
+      await withTimeout(running.mirror.whenSynced(), this.options.syncTimeoutMs, () => {
+        const status = running.informer?.snapshotStatus();
+        return new HttpError(503, `${kind.title} are not loaded yet${status?.lastError ? `: ${status.lastError}` : ''}; try again shortly`, { 'Retry-After': '2' });
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return { mirror: running.mirror, kind, release };
+  }
+
+  /** The informer states, for diagnostics. */
+  informers(): Array<{ kind: string; users: number; status?: InformerStatus }> {
+    return [...this.running.values()].map((r) => ({ kind: r.kind.token, users: r.users, status: r.informer?.snapshotStatus() }));
+  }
+
+  private startInformer(kind: KindDefinition, mode: InformerMode): Running {
+    const topic = `${this.cluster.name}/${kind.token}`;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
+    const mirror = new KindMirror(kind.token, 'none', this.options.ringSize);
+    const unsubscribe = this.options.bus.subscribe(topic, (message) => {
+      if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows);
+      else if (message.epoch === mirror.epoch) mirror.apply(message.delta);
+    });
+    const entry: Running = { kind, mode, mirror, controller, users: 0, unsubscribe };
+    this.running.set(kind.token, entry);
+    void this.options.lease.acquire(topic, controller.signal).then((owner) => {
+      if (!owner || controller.signal.aborted) return;
+      const informer = new Informer({
+        kubeConfig: this.cluster.kubeConfig,
+        kind,
+        mode,
+        bus: this.options.bus,
+        topic,
+        pollIntervalMs: this.options.pollIntervalMs,
+        livenessMs: this.options.livenessMs,
+      });
+      entry.informer = informer;
+      log.info({ cluster: this.cluster.name, kind: kind.token, mode }, 'informer started');
+      void informer.run(controller.signal);
+    });
+    return entry;
+  }
+
+  private stop(token: string): void {
+    const entry = this.running.get(token);
+    if (!entry || entry.users > 0) return;
+    entry.controller.abort();
+    entry.unsubscribe();
+    this.running.delete(token);
+    log.info({ cluster: this.cluster.name, kind: token }, 'informer stopped (idle)');
+  }
+
+  private scheduleCustomRefresh(): void {
+    clearTimeout(this.customRefresh);
+    this.customRefresh = setTimeout(() => void this.refreshCustomKinds(), 200);
+  }
+
+  /** Rebuilds the custom kinds from the CRDs (full objects: the printer columns are not in rows). */
+  private async refreshCustomKinds(): Promise<void> {
+    try {
+      const crds = kindByToken('crds')!;
+      const list = await kubeJson<{ items?: KubeObject[] }>(this.cluster.kubeConfig, { path: apiPath(crds), signal: this.signal, timeoutMs: 30_000 });
+      const next = new Map<string, KindDefinition>();
+      for (const crd of list.items ?? []) {
+        const kind = customResourceKind(crd);
+        if (kind) next.set(kind.token, kind);
+      }
+      for (const token of this.customKinds.keys()) {
+        if (!next.has(token)) {
+          const entry = this.running.get(token);
+          if (entry) {
+            entry.controller.abort();
+            entry.unsubscribe();
+            this.running.delete(token);
+          }
+          this.states.delete(token);
+        }
+      }
+      this.customKinds = next;
+    } catch (err) {
+      if (!this.signal.aborted) log.warn({ cluster: this.cluster.name, err: (err as Error).message }, 'could not refresh custom resource kinds');
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)))]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,269 @@
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KindDefinition, KubeObject, Row } from '../../lib/kinds/types';
+import type { Delta } from '../../lib/live/protocol';
+import { errorFrom, kubeJson, kubeRequest, KubeError, lines } from '../kube/kubeRequest';
+import { log } from '../log';
+import type { DeltaBus } from './deltaBus';
+import { keyOf } from './kindMirror';
+
+export type InformerMode = 'watch' | 'poll';
+
+export interface InformerOptions {
+  kubeConfig: KubeConfig;
+  kind: KindDefinition;
+  mode: InformerMode;
+  bus: DeltaBus;
+  topic: string;
+  pageSize?: number;
+  pollIntervalMs?: number;
+  /** A watch that sends nothing (not even a bookmark) for this long is presumed hung and restarted. */
+  livenessMs?: number;
+  watchTimeoutSeconds?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface InformerStatus {
+  phase: 'listing' | 'watching' | 'polling' | 'backoff' | 'stopped';
+  mode: InformerMode;
+  epoch: string;
+  seq: number;
+  rows: number;
+  lastEventAt?: number;
+  lastListAt?: number;
+  lastError?: string;
+  relists: number;
+  watchRestarts: number;
+}
+
+interface ListAnswer {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+interface WatchEvent {
+  type?: string;
+  object?: KubeObject & { code?: number; message?: string };
+}
+
+export function apiPath(kind: KindDefinition): string {
+  return kind.group ? `/apis/${kind.group}/${kind.version}/${kind.plural}` : `/api/${kind.version}/${kind.plural}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Capped exponential backoff with full jitter. */
+export function backoffMs(failures: number, base: number, max: number): number {
+  const ceiling = Math.min(max, base * 2 ** Math.min(failures, 16));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * The one informer of a (cluster, kind): paged LIST, then WATCH from the
+ * list's resourceVersion with bookmarks, a server timeout and a liveness
+ * timer; 410 Expired → relist, publishing only what really changed; errors →
+ * capped, jittered backoff. It owns the sequence of its topic and publishes
+ * row-level deltas on the bus. With `poll`, it relists at an interval instead
+ * of watching (the portal may list but not watch, or streams are off).
+ */
+export class Informer {
+  private readonly rows = new Map<string, Row>();
+  private readonly epoch = randomBytes(6).toString('hex');
+  private seq = 0;
+  private published = false;
+  private readonly status: InformerStatus;
+
+  constructor(private readonly options: InformerOptions) {
+    this.status = { phase: 'listing', mode: options.mode, epoch: this.epoch, seq: 0, rows: 0, relists: 0, watchRestarts: 0 };
+  }
+
+  snapshotStatus(): InformerStatus {
+    return { ...this.status, seq: this.seq, rows: this.rows.size };
+  }
+
+  /** Runs until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { backoffBaseMs = 500, backoffMaxMs = 30_000, pollIntervalMs = 10_000 } = this.options;
+    let failures = 0;
+    let resourceVersion: string | undefined;
+    while (!signal.aborted) {
+      try {
+        if (!resourceVersion || this.options.mode === 'poll') {
+          this.status.phase = 'listing';
+          resourceVersion = await this.relist(signal);
+        }
+        failures = 0;
+        if (this.options.mode === 'poll') {
+          this.status.phase = 'polling';
+          await sleep(pollIntervalMs, signal);
+          continue;
+        }
+        this.status.phase = 'watching';
+        const started = Date.now();
+        const outcome = await this.watch(resourceVersion, signal);
+        this.status.watchRestarts++;
+        if (outcome.type === 'expired') {
+          resourceVersion = undefined;
+        } else {
+          resourceVersion = outcome.resourceVersion;
+          // A watch the server ends at once, again and again, must not spin.
+          if (Date.now() - started < 1000) await sleep(backoffMs(++failures, backoffBaseMs, backoffMaxMs), signal);
+        }
+      } catch (err) {
+        if (signal.aborted) break;
+        failures++;
+        this.status.phase = 'backoff';
+        this.status.lastError = err instanceof Error ? err.message : String(err);
+        const wait = backoffMs(failures, backoffBaseMs, backoffMaxMs);
+        log.warn({ topic: this.options.topic, err: this.status.lastError, retryInMs: wait }, 'informer error; backing off');
+        if (err instanceof KubeError && err.status === 410) resourceVersion = undefined;
+        await sleep(wait, signal);
+      }
+    }
+    this.status.phase = 'stopped';
+  }
+
+  /** Paged LIST; the first list publishes a reset, later ones only the differences. */
+  private async relist(signal: AbortSignal): Promise<string> {
+    const { kubeConfig, kind, pageSize = 500 } = this.options;
+    const fresh = new Map<string, Row>();
+    let cont: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await kubeJson<ListAnswer>(kubeConfig, { path: apiPath(kind), query: { limit: pageSize, continue: cont }, signal, timeoutMs: 30_000 });
+      if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
+      for (const object of page.items ?? []) {
+        const row = this.project(object);
+        if (row) fresh.set(row.uid, row);
+      }
+      cont = page.metadata?.continue || undefined;
+    } while (cont && !signal.aborted);
+    this.status.relists++;
+    this.status.lastListAt = Date.now();
+
+    if (!this.published) {
+      for (const [uid, row] of fresh) this.rows.set(uid, row);
+      this.published = true;
+      this.options.bus.publish(this.options.topic, { type: 'reset', epoch: this.epoch, seq: this.seq, rows: [...fresh.values()] });
+      return resourceVersion;
+    }
+    for (const [uid, old] of this.rows) if (!fresh.has(uid)) this.remove(old);
+    for (const row of fresh.values()) this.upsert(row);
+    return resourceVersion;
+  }
+
+  private async watch(resourceVersion: string, outer: AbortSignal): Promise<{ type: 'ended'; resourceVersion: string } | { type: 'expired' }> {
+    const { kubeConfig, kind, livenessMs = 90_000, watchTimeoutSeconds = 300 } = this.options;
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    outer.addEventListener('abort', abort, { once: true });
+    let liveness: NodeJS.Timeout | undefined;
+    const alive = () => {
+      clearTimeout(liveness);
+      liveness = setTimeout(() => {
+        log.warn({ topic: this.options.topic, livenessMs }, 'watch went silent past its liveness window; restarting it');
+        controller.abort();
+      }, livenessMs);
+    };
+    let rv = resourceVersion;
+    try {
+      alive();
+      const res = await kubeRequest(kubeConfig, {
+        path: apiPath(kind),
+        query: {
+          watch: 1,
+          resourceVersion: rv,
+          allowWatchBookmarks: true,
+          // Spread re-watches so informers don't all restart at once.
+          timeoutSeconds: Math.round(watchTimeoutSeconds * (0.75 + Math.random() / 2)),
+        },
+        signal: controller.signal,
+        timeoutMs: 30_000,
+      });
+      if (res.statusCode !== 200) {
+        const err = await errorFrom(res);
+        if (err.status === 410) return { type: 'expired' };
+        throw err;
+      }
+      for await (const line of lines(res)) {
+        alive();
+        let event: WatchEvent;
+        try {
+          event = JSON.parse(line) as WatchEvent;
+        } catch {
+          continue;
+        }
+        const object = event.object;
+        if (!object) continue;
+        this.status.lastEventAt = Date.now();
+        switch (event.type) {
+          case 'ADDED':
+          case 'MODIFIED': {
+            const row = this.project(object);
+            if (row) this.upsert(row);
+            break;
+          }
+          case 'DELETED': {
+            const row = this.project(object);
+            const known = row && this.rows.get(row.uid);
+            if (known) this.remove(known);
+            break;
+          }
+          case 'BOOKMARK':
+            break;
+          case 'ERROR':
+            if (object.code === 410) return { type: 'expired' };
+            throw new KubeError(object.code ?? 500, object.message ?? 'watch error');
+        }
+        rv = object.metadata?.resourceVersion ?? rv;
+      }
+      return { type: 'ended', resourceVersion: rv };
+    } catch (err) {
+      // A liveness abort is a restart from where we were, not an error.
+      if (controller.signal.aborted && !outer.aborted) return { type: 'ended', resourceVersion: rv };
+      throw err;
+    } finally {
+      clearTimeout(liveness);
+      outer.removeEventListener('abort', abort);
+      controller.abort();
+    }
+  }
+
+  private project(object: KubeObject): Row | null {
+    try {
+      const row = this.options.kind.project(object);
+      return row.uid ? row : null;
+    } catch (err) {
+      log.warn({ topic: this.options.topic, name: object.metadata?.name, err: err instanceof Error ? err.message : String(err) }, 'row projection failed; object skipped');
+      return null;
+    }
+  }
+
+  private upsert(row: Row): void {
+    const old = this.rows.get(row.uid);
+    if (old && old.resourceVersion === row.resourceVersion && row.resourceVersion !== undefined) return;
+    this.rows.set(row.uid, row);
+    this.emit(old ? { type: 'modified', seq: ++this.seq, row } : { type: 'added', seq: ++this.seq, row });
+  }
+
+  private remove(row: Row): void {
+    this.rows.delete(row.uid);
+    this.emit({ type: 'deleted', seq: ++this.seq, key: keyOf(row) });
+  }
+
+  private emit(delta: Delta): void {
+    this.options.bus.publish(this.options.topic, { type: 'delta', epoch: this.epoch, delta });
+  }
+}

@@ -1,0 +1,98 @@
+import type { Row } from '../../lib/kinds/types';
+import type { Delta, RowKey } from '../../lib/live/protocol';
+
+export type MirrorListener = (delta: Delta) => void;
+
+/**
+ * The rows of one (cluster, kind) as this replica serves them, with the recent
+ * deltas kept in a ring for resume. Fed by the delta bus; every update is O(1).
+ */
+export class KindMirror {
+  private rows = new Map<string, Row>();
+  private readonly ring: Array<Delta | undefined>;
+  private seq = 0;
+  private readonly listeners = new Set<MirrorListener>();
+  /** Resolves the first time the mirror holds a full list. */
+  synced = false;
+  private syncWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly kind: string,
+    public epoch: string,
+    private readonly capacity: number,
+  ) {
+    this.ring = new Array(capacity);
+  }
+
+  get position(): { epoch: string; seq: number } {
+    return { epoch: this.epoch, seq: this.seq };
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** A new history (e.g. the owner started afresh): everything is replaced, old positions are void. */
+  reset(epoch: string, seq: number, rows: Row[]): void {
+    this.epoch = epoch;
+    this.seq = seq;
+    this.ring.fill(undefined);
+    this.rows = new Map(rows.map((row) => [row.uid, row]));
+    this.markSynced();
+  }
+
+  apply(delta: Delta): void {
+    if (delta.seq !== this.seq + 1) throw new Error(`${this.kind}: delta ${delta.seq} after ${this.seq}: history has a gap`);
+    this.seq = delta.seq;
+    this.ring[delta.seq % this.capacity] = delta;
+    if (delta.type === 'deleted') this.rows.delete(delta.key.uid);
+    else this.rows.set(delta.row.uid, delta.row);
+    for (const listener of this.listeners) listener(delta);
+  }
+
+  /** Every row (the caller filters). */
+  all(): IterableIterator<Row> {
+    return this.rows.values();
+  }
+
+  get(uid: string): Row | undefined {
+    return this.rows.get(uid);
+  }
+
+  /** The deltas after `seq` in this epoch, or null when they are no longer held (the caller sends a snapshot). */
+  since(epoch: string, seq: number): Delta[] | null {
+    if (epoch !== this.epoch || seq > this.seq || this.seq - seq > this.capacity) return null;
+    const out: Delta[] = [];
+    for (let s = seq + 1; s <= this.seq; s++) {
+      const delta = this.ring[s % this.capacity];
+      if (!delta || delta.seq !== s) return null;
+      out.push(delta);
+    }
+    return out;
+  }
+
+  subscribe(listener: MirrorListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    for (const resolve of this.syncWaiters) resolve();
+    this.syncWaiters = [];
+  }
+}
+
+export function keyOf(row: Row): RowKey {
+  return row.namespace === undefined ? { name: row.name, uid: row.uid } : { namespace: row.namespace, name: row.name, uid: row.uid };
+}

@@ -1,0 +1,104 @@
+import type { Actor } from '../../lib/actor';
+import type { Row } from '../../lib/kinds/types';
+import type { ClusterRegistry } from '../clusters/clusterRegistry';
+import type { ServerConfig } from '../config';
+import { HttpError } from '../http/errors';
+import { ClusterLive } from './clusterLive';
+import { LocalLease, MemoryDeltaBus, type DeltaBus, type InformerLease } from './deltaBus';
+import { StreamHub } from './streamHub';
+import { isVisible, resolveView, type View, type ViewRequest } from './view';
+
+export interface SnapshotResult {
+  kind: string;
+  epoch: string;
+  seq: number;
+  items: Row[];
+  errors: View['errors'];
+  /** Changes whenever the answer could differ: position, and what this person sees. */
+  etag: string;
+}
+
+/** FNV-1a, enough to tell two views apart inside an ETag. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/** The live data plane of this replica: per-cluster informers and caches, and the stream hub. */
+export class LiveData {
+  readonly hub: StreamHub;
+  private readonly clusters = new Map<string, ClusterLive>();
+
+  constructor(
+    registry: ClusterRegistry,
+    config: ServerConfig['live'],
+    signal: AbortSignal,
+    { bus = new MemoryDeltaBus(), lease = new LocalLease() }: { bus?: DeltaBus; lease?: InformerLease } = {},
+  ) {
+    this.hub = new StreamHub(
+      {
+        perUserLimit: config.perUserLimit,
+        heartbeatMs: config.heartbeatSeconds * 1000,
+        maxLifetimeMs: config.streamMaxSeconds * 1000,
+        maxBufferedBytes: 8 * 1024 * 1024,
+      },
+      signal,
+    );
+    for (const name of registry.names()) {
+      const cluster = registry.get(name)!;
+      const live = new ClusterLive(
+        cluster,
+        {
+          bus,
+          lease,
+          watchStreams: config.watchStreams,
+          idleMs: config.informerIdleSeconds * 1000,
+          ringSize: config.resumeBuffer,
+          pollIntervalMs: config.pollIntervalSeconds * 1000,
+          livenessMs: config.livenessSeconds * 1000,
+          syncTimeoutMs: 15_000,
+        },
+        signal,
+      );
+      cluster.access.onInvalidate(() => live.invalidateStates());
+      this.clusters.set(name, live);
+    }
+  }
+
+  start(): void {
+    for (const live of this.clusters.values()) live.start();
+  }
+
+  cluster(name: string): ClusterLive {
+    const live = this.clusters.get(name);
+    if (!live) throw new HttpError(404, `unknown cluster "${name}"`);
+    return live;
+  }
+
+  all(): ClusterLive[] {
+    return [...this.clusters.values()];
+  }
+
+  /** The rows of a kind this person may see, from the shared cache. */
+  async snapshot(clusterName: string, token: string, actor: Actor, request: ViewRequest): Promise<SnapshotResult> {
+    const live = this.cluster(clusterName);
+    const kind = live.kind(token);
+    if (!kind) throw new HttpError(404, `unknown kind "${token}" in cluster "${clusterName}"`);
+    const view = await resolveView(live, actor, kind, request);
+    if (view.empty) throw new HttpError(403, view.errors[0]?.message ?? `you may not list ${kind.plural}`);
+    const { mirror, release } = await live.acquire(token);
+    try {
+      const items: Row[] = [];
+      for (const row of mirror.all()) if (isVisible(view, row)) items.push(row);
+      const { epoch, seq } = mirror.position;
+      const viewKey = JSON.stringify([view.namespaces ? [...view.namespaces].sort() : null, view.selector, view.errors.map((e) => e.namespace)]);
+      return { kind: token, epoch, seq, items, errors: view.errors, etag: `W/"${epoch}-${seq}-${hash(viewKey)}"` };
+    } finally {
+      release();
+    }
+  }
+}
