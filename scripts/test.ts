@@ -46,9 +46,10 @@ run('kubectl and helm', process.execPath, [join(root, 'scripts', 'unpack-kubectl
 
 const env = { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', NEXT_TELEMETRY_DISABLED: '1' };
 if (args.length === 0) {
-  run('typecheck', bin('tsc'), ['--noEmit']);
   run('lint', bin('eslint'), ['.', '--max-warnings=0']);
+  // Build before the type check: it writes the route types (.next/types) the check reads.
   run('build', bin('next'), ['build'], env);
+  run('typecheck', bin('tsc'), ['--noEmit']);
 } else if (buildIsStale(root)) {
   run('build (sources changed since the last one)', bin('next'), ['build'], env);
 }

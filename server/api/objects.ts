@@ -1,25 +1,14 @@
 import type { Actor } from '../../lib/actor';
-import type { KindDefinition, KubeObject } from '../../lib/kinds/types';
+import type { KubeObject } from '../../lib/kinds/types';
 import { HttpError } from '../http/errors';
+import { fromKube, objectPath, resolveKind } from './actions';
 import { kubeConfigActingAs } from '../kube/actingAs';
-import { KubeError, kubeJson } from '../kube/kubeRequest';
+import { kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
 import type { LiveData } from '../live/liveData';
 
 export const REDACTED = '<redacted: use Reveal>';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-function objectPath(kind: KindDefinition, namespace: string, name: string): string {
-  const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
-  const ns = kind.namespaced ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${base}${ns}/${kind.plural}/${encodeURIComponent(name)}`;
-}
-
-/** Kubernetes' refusal, passed on with its status and its own words. */
-function fromKube(err: unknown): never {
-  if (err instanceof KubeError) throw new HttpError(err.status >= 400 && err.status < 600 ? err.status : 502, err.message);
-  throw err;
-}
 
 /** A Secret with every value replaced by a marker; the last-applied annotation (which holds values) too. */
 export function redactSecret(secret: KubeObject): KubeObject {
@@ -31,17 +20,9 @@ export function redactSecret(secret: KubeObject): KubeObject {
   return copy;
 }
 
-function resolve(live: LiveData, cluster: string, token: string, namespace: string): KindDefinition {
-  const kind = live.cluster(cluster).kind(token);
-  if (!kind) throw new HttpError(404, `unknown kind "${token}" in cluster "${cluster}"`);
-  if (kind.namespaced && namespace === '_') throw new HttpError(400, `${kind.title} are namespaced: name the namespace instead of "_"`);
-  if (!kind.namespaced && namespace !== '_') throw new HttpError(400, `${kind.title} are cluster-scoped: use "_" as the namespace`);
-  return kind;
-}
-
 /** The object, read from the apiserver as the person (always fresh, always authorised by Kubernetes). */
 export async function readObject(live: LiveData, cluster: string, token: string, namespace: string, name: string, actor: Actor): Promise<KubeObject> {
-  const kind = resolve(live, cluster, token, namespace);
+  const kind = resolveKind(live, cluster, token, namespace);
   const kc = kubeConfigActingAs(live.cluster(cluster).cluster.kubeConfig, actor);
   const object = await kubeJson<KubeObject>(kc, { path: objectPath(kind, namespace, name), timeoutMs: 15_000 }).catch(fromKube);
   return kind.kind === 'Secret' && !kind.group ? redactSecret(object) : object;
@@ -49,7 +30,7 @@ export async function readObject(live: LiveData, cluster: string, token: string,
 
 /** One decoded Secret value, read as the person (Kubernetes decides), with an audit line that never holds the value. */
 export async function revealSecretValue(live: LiveData, cluster: string, namespace: string, name: string, key: string, actor: Actor, requestId: string): Promise<string> {
-  const kind = resolve(live, cluster, 'secrets', namespace);
+  const kind = resolveKind(live, cluster, 'secrets', namespace);
   const kc = kubeConfigActingAs(live.cluster(cluster).cluster.kubeConfig, actor);
   const secret = await kubeJson<KubeObject & { data?: Record<string, string> }>(kc, { path: objectPath(kind, namespace, name), timeoutMs: 15_000 }).catch(fromKube);
   const encoded = secret.data?.[key];

@@ -7,11 +7,11 @@ import { parse } from 'yaml';
 import { until } from '../support/until';
 
 const MAIN = new URL('../../sim/main.ts', import.meta.url).pathname;
-const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+// node with tsx's loader rather than the tsx wrapper: a signal then reaches the simulator itself.
 let dir: string;
 
 function run(args: string[]) {
-  const child = spawn(TSX, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

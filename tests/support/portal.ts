@@ -30,7 +30,8 @@ export async function startPortal(env: Record<string, string | undefined> = {}):
   // The operator's NODE_ENV is unset, as for `npm start` on a laptop (the test runner's own "test" is not passed on).
   const merged: Record<string, string | undefined> = { ...process.env, NODE_ENV: undefined, PORT: '0', HOST: '127.0.0.1', CROWSNEST_LOG_LEVEL: 'debug', ...env };
   const childEnv = Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)) as NodeJS.ProcessEnv;
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'server', 'main.ts')], {
+  // node itself with tsx's loader (not the tsx wrapper), so a signal reaches the server and SIGKILL leaves no orphan.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import { deleteObject, replaceObject } from '@/server/api/actions';
 import { readObject } from '@/server/api/objects';
 import { route } from '@/server/http/route';
 import { getRuntime } from '@/server/runtime';
@@ -8,4 +9,16 @@ export const dynamic = 'force-dynamic';
 export const GET = route<{ cluster: string; kind: string; namespace: string; name: string }>(async ({ actor, params }) => {
   const object = await readObject(getRuntime().live, params.cluster, params.kind, params.namespace, params.name, actor);
   return Response.json(object, { headers: { 'Cache-Control': 'no-store' } });
+});
+
+/** Deletes the object as the person (CSRF header required by the request path). */
+export const DELETE = route<{ cluster: string; kind: string; namespace: string; name: string }>(async ({ actor, params, requestId }) => {
+  await deleteObject({ live: getRuntime().live, ...params, token: params.kind, actor, requestId });
+  return Response.json({ status: 'deleted' });
+});
+
+/** Replaces the object with the edited YAML or JSON in the body, as the person; Kubernetes' refusal verbatim. */
+export const PUT = route<{ cluster: string; kind: string; namespace: string; name: string }>(async ({ request, actor, params, requestId }) => {
+  const saved = await replaceObject({ live: getRuntime().live, ...params, token: params.kind, actor, requestId }, await request.text());
+  return Response.json(saved, { headers: { 'Cache-Control': 'no-store' } });
 });
