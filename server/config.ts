@@ -33,6 +33,8 @@ export interface ServerConfig {
     livenessSeconds: number;
     pollIntervalSeconds: number;
     resumeBuffer: number;
+    /** Bytes queued for one slow SSE client before it is dropped. */
+    streamBufferBytes: number;
   };
   /** Groups allowed to see /debug/streams and the admin views. */
   adminGroups: string[];
@@ -113,6 +115,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
       livenessSeconds: integer(env, 'CROWSNEST_WATCH_LIVENESS_SECONDS', 90, { min: 1, max: 3600 }),
       pollIntervalSeconds: integer(env, 'CROWSNEST_POLL_INTERVAL_SECONDS', 10, { min: 1, max: 3600 }),
       resumeBuffer: integer(env, 'CROWSNEST_RESUME_BUFFER', 5000, { min: 10, max: 1_000_000 }),
+      streamBufferBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_BYTES', 8 * 1024 * 1024, { min: 16 * 1024, max: 1024 * 1024 * 1024 }),
     },
     adminGroups: (env.CROWSNEST_ADMIN_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean),
     rateLimit: {

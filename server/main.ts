@@ -21,6 +21,7 @@ import { RateLimiter } from './http/rateLimiter';
 import { describeWatchStreams } from '../lib/kinds';
 import { LiveData } from './live/liveData';
 import { log } from './log';
+import { metricsText, registerLiveMetrics } from './metrics';
 import { setRuntime } from './runtime';
 import { installShutdown } from './shutdown';
 import { sessionHandshake } from './sockets/handshake';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations });
   const live = new LiveData(clusters, config.live, root.signal);
   live.start();
+  registerLiveMetrics(live);
   log.info(describeWatchStreams(config.live.watchStreams));
   setRuntime({
     clusters,
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     dev: config.dev,
     trustProxy: config.trustProxy,
     publicOrigin: config.publicOrigin,
+    metrics: metricsText,
   });
 
   const io = new SocketServer(server, { path: '/socket.io', serveClient: false, destroyUpgrade: false });

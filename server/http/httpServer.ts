@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   /** The portal's public origin when configured (NEXTAUTH_URL); else derived from the Host header. */
   publicOrigin?: string;
   maxBodyBytes?: number;
+  /** Prometheus exposition for `/metrics` (no sign-in; scrape it from inside the cluster). */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -87,12 +89,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
     res.once('close', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { requestId, method, path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10, actor: actorName };
-      if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/_next/')) log.debug(line, 'request');
+      if (path === '/healthz' || path === '/livez' || path === '/readyz' || path === '/metrics' || path.startsWith('/_next/')) log.debug(line, 'request');
       else log.info(line, 'request');
     });
 
     try {
       if (path === '/healthz' || path === '/livez') return plain(res, 200, 'ok');
+      if (path === '/metrics' && options.metrics) {
+        const { contentType, body } = await options.metrics();
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+        return res.end(body);
+      }
       if (path === '/readyz') {
         const state = options.readiness();
         return state.ready ? plain(res, 200, 'ok') : plain(res, 503, `not ready: ${state.reason}`);

@@ -172,7 +172,7 @@ export class ClusterLive {
     const mirror = new KindMirror(kind.token, 'none', this.options.ringSize);
     const unsubscribe = this.options.bus.subscribe(topic, (message) => {
       if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows);
-      else if (message.epoch === mirror.epoch) mirror.apply(message.delta);
+      else if (message.epoch === mirror.epoch) mirror.apply(message.delta, message.at);
     });
     const entry: Running = { kind, mode, mirror, controller, users: 0, unsubscribe };
     this.running.set(kind.token, entry);
@@ -184,6 +184,7 @@ export class ClusterLive {
         mode,
         bus: this.options.bus,
         topic,
+        cluster: this.cluster.name,
         pollIntervalMs: this.options.pollIntervalMs,
         livenessMs: this.options.livenessMs,
       });

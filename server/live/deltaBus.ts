@@ -5,7 +5,7 @@ import type { Delta } from '../../lib/live/protocol';
 export type BusMessage =
   /** A new history begins: the full row set at `seq`. */
   | { type: 'reset'; epoch: string; seq: number; rows: Row[] }
-  | { type: 'delta'; epoch: string; delta: Delta };
+  | { type: 'delta'; epoch: string; delta: Delta; /** When the informer received the change (ms). */ at: number };
 
 /**
  * Carries informer output to every replica's mirror. In memory with one

@@ -4,6 +4,7 @@ import type { KindDefinition, KubeObject, Row } from '../../lib/kinds/types';
 import type { Delta } from '../../lib/live/protocol';
 import { errorFrom, kubeJson, kubeRequest, KubeError, lines } from '../kube/kubeRequest';
 import { log } from '../log';
+import { deltasTotal } from '../metrics';
 import type { DeltaBus } from './deltaBus';
 import { keyOf } from './kindMirror';
 
@@ -15,6 +16,8 @@ export interface InformerOptions {
   mode: InformerMode;
   bus: DeltaBus;
   topic: string;
+  /** Cluster name, for metrics. */
+  cluster: string;
   pageSize?: number;
   pollIntervalMs?: number;
   /** A watch that sends nothing (not even a bookmark) for this long is presumed hung and restarted. */
@@ -264,6 +267,7 @@ export class Informer {
   }
 
   private emit(delta: Delta): void {
-    this.options.bus.publish(this.options.topic, { type: 'delta', epoch: this.epoch, delta });
+    this.options.bus.publish(this.options.topic, { type: 'delta', epoch: this.epoch, delta, at: Date.now() });
+    deltasTotal.inc({ cluster: this.options.cluster, kind: this.options.kind.token });
   }
 }

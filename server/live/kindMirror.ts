@@ -1,7 +1,8 @@
 import type { Row } from '../../lib/kinds/types';
 import type { Delta, RowKey } from '../../lib/live/protocol';
 
-export type MirrorListener = (delta: Delta) => void;
+/** `at`: when the informer received the change (ms since the epoch). */
+export type MirrorListener = (delta: Delta, at: number) => void;
 
 /**
  * The rows of one (cluster, kind) as this replica serves them, with the recent
@@ -41,13 +42,13 @@ export class KindMirror {
     this.markSynced();
   }
 
-  apply(delta: Delta): void {
+  apply(delta: Delta, at = Date.now()): void {
     if (delta.seq !== this.seq + 1) throw new Error(`${this.kind}: delta ${delta.seq} after ${this.seq}: history has a gap`);
     this.seq = delta.seq;
     this.ring[delta.seq % this.capacity] = delta;
     if (delta.type === 'deleted') this.rows.delete(delta.key.uid);
     else this.rows.set(delta.row.uid, delta.row);
-    for (const listener of this.listeners) listener(delta);
+    for (const listener of this.listeners) listener(delta, at);
   }
 
   /** Every row (the caller filters). */

@@ -44,7 +44,7 @@ export class LiveData {
         perUserLimit: config.perUserLimit,
         heartbeatMs: config.heartbeatSeconds * 1000,
         maxLifetimeMs: config.streamMaxSeconds * 1000,
-        maxBufferedBytes: 8 * 1024 * 1024,
+        maxBufferedBytes: config.streamBufferBytes,
       },
       signal,
     );

@@ -4,6 +4,7 @@ import type { Row } from '../../lib/kinds/types';
 import { formatPosition, formatPositions, type Delta, type Position, type StreamError } from '../../lib/live/protocol';
 import { HttpError } from '../http/errors';
 import { log } from '../log';
+import { deliveryLag } from '../metrics';
 import type { ClusterLive } from './clusterLive';
 import type { KindMirror } from './kindMirror';
 import { sseEvent } from './sse';
@@ -230,9 +231,10 @@ export class StreamHub {
               sendSnapshot(feed);
             }
             cleanups.push(
-              feed.mirror.subscribe((delta) => {
+              feed.mirror.subscribe((delta, at) => {
                 try {
                   sendDelta(feed, delta, feed.mirror.epoch);
+                  deliveryLag.observe((Date.now() - at) / 1000);
                 } catch (err) {
                   log.warn({ stream: id, err: (err as Error).message }, 'could not deliver a delta');
                   close('error');

@@ -1,0 +1,71 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
+import type { LiveData } from './live/liveData';
+
+collectDefaultMetrics({ prefix: 'crowsnest_process_' });
+
+/** Deltas published by informers, per (cluster, kind). */
+export const deltasTotal = new Counter({ name: 'crowsnest_deltas_total', help: 'Row deltas published by informers', labelNames: ['cluster', 'kind'] });
+
+/** Time from an informer receiving a change to a stream sending it. */
+export const deliveryLag = new Histogram({
+  name: 'crowsnest_delivery_lag_seconds',
+  help: 'Seconds from an informer receiving a change to an SSE stream sending it',
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+/** Gauges read from the live data plane when scraped. */
+export function registerLiveMetrics(live: LiveData): void {
+  new Gauge({
+    name: 'crowsnest_streams_open',
+    help: 'Open SSE streams, by kind',
+    labelNames: ['kind'],
+    collect() {
+      this.reset();
+      for (const stream of live.hub.list()) for (const kind of stream.kinds) this.inc({ kind });
+    },
+  });
+  const counter = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      collect() {
+        this.set(read());
+      },
+    });
+  counter('crowsnest_stream_resumes_total', 'Streams resumed from a position (missed deltas replayed)', () => live.hub.counters.resumes);
+  counter('crowsnest_stream_snapshots_total', 'Snapshots sent on streams (first opens and resumes that fell back)', () => live.hub.counters.snapshots);
+  counter('crowsnest_stream_rejected_over_cap_total', 'Streams refused with 429 (per-user cap)', () => live.hub.counters.rejectedOverCap);
+  counter('crowsnest_stream_dropped_slow_total', 'Streams dropped because the client fell too far behind', () => live.hub.counters.droppedSlow);
+  new Gauge({
+    name: 'crowsnest_informer_up',
+    help: 'Informers running, by cluster, kind and phase',
+    labelNames: ['cluster', 'kind', 'phase', 'mode'],
+    collect() {
+      this.reset();
+      for (const cluster of live.all()) {
+        for (const informer of cluster.informers()) {
+          if (informer.status) this.set({ cluster: cluster.cluster.name, kind: informer.kind, phase: informer.status.phase, mode: informer.status.mode }, 1);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'crowsnest_informer_last_event_age_seconds',
+    help: 'Seconds since an informer last received an event (or listed)',
+    labelNames: ['cluster', 'kind'],
+    collect() {
+      this.reset();
+      const now = Date.now();
+      for (const cluster of live.all()) {
+        for (const informer of cluster.informers()) {
+          const last = Math.max(informer.status?.lastEventAt ?? 0, informer.status?.lastListAt ?? 0);
+          if (last) this.set({ cluster: cluster.cluster.name, kind: informer.kind }, (now - last) / 1000);
+        }
+      }
+    },
+  });
+}
+
+export async function metricsText(): Promise<{ contentType: string; body: string }> {
+  return { contentType: register.contentType, body: await register.metrics() };
+}

@@ -1,0 +1,75 @@
+/** One line as the shared upstream holds it: Kubernetes' RFC 3339 timestamp and the text. */
+export interface LogEntry {
+  /** `2024-05-01T10:00:00.123456789Z`, as the apiserver writes it with `timestamps=true`. */
+  time: string;
+  text: string;
+}
+
+/** Longest line kept whole; longer ones are cut with a note (the viewer truncates further for display). */
+export const MAX_LINE_CHARS = 2 * 1024 * 1024;
+
+export function entryOf(line: string): LogEntry {
+  const space = line.indexOf(' ');
+  const head = space === -1 ? line : line.slice(0, space);
+  if (/^\d{4}-\d\d-\d\dT/.test(head)) return { time: head, text: space === -1 ? '' : line.slice(space + 1) };
+  return { time: '', text: line };
+}
+
+export function entryMillis(entry: LogEntry): number {
+  if (!entry.time) return NaN;
+  return Date.parse(entry.time.replace(/(\.\d{3})\d+/, '$1'));
+}
+
+export function renderEntry(entry: LogEntry, timestamps: boolean): string {
+  return timestamps && entry.time ? `${entry.time} ${entry.text}` : entry.text;
+}
+
+/** What a (late) joiner asked for, taken from the recent lines. */
+export function selectEntries(ring: readonly LogEntry[], opts: { tailLines?: number; sinceSeconds?: number }, now = Date.now()): LogEntry[] {
+  let selected: readonly LogEntry[] = ring;
+  if (opts.sinceSeconds !== undefined) {
+    const since = now - opts.sinceSeconds * 1000;
+    selected = selected.filter((e) => !(entryMillis(e) < since));
+  }
+  if (opts.tailLines !== undefined) selected = opts.tailLines === 0 ? [] : selected.slice(-opts.tailLines);
+  return [...selected];
+}
+
+/**
+ * Splits a byte stream into lines, keeping leading whitespace (indentation is
+ * part of a log line) and cutting a runaway line at MAX_LINE_CHARS.
+ */
+export class LineSplitter {
+  private pending = '';
+  private cut = 0;
+  private readonly decoder = new TextDecoder();
+
+  push(chunk: Uint8Array, emit: (line: string) => void): void {
+    this.pending += this.decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = this.pending.indexOf('\n')) !== -1) {
+      emit(this.finish(this.pending.slice(0, nl)));
+      this.pending = this.pending.slice(nl + 1);
+    }
+    if (this.pending.length > MAX_LINE_CHARS) {
+      this.cut += this.pending.length - MAX_LINE_CHARS;
+      this.pending = this.pending.slice(0, MAX_LINE_CHARS);
+    }
+  }
+
+  end(emit: (line: string) => void): void {
+    this.pending += this.decoder.decode();
+    if (this.pending) emit(this.finish(this.pending));
+    this.pending = '';
+  }
+
+  private finish(line: string): string {
+    let out = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (this.cut > 0 || out.length > MAX_LINE_CHARS) {
+      const cut = this.cut + Math.max(0, out.length - MAX_LINE_CHARS);
+      out = `${out.slice(0, MAX_LINE_CHARS)} … [crowsnest: ${cut} more characters not kept]`;
+      this.cut = 0;
+    }
+    return out;
+  }
+}
