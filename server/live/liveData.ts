@@ -3,7 +3,8 @@ import type { Row } from '../../lib/kinds/types';
 import type { ClusterRegistry } from '../clusters/clusterRegistry';
 import type { ServerConfig } from '../config';
 import { HttpError } from '../http/errors';
-import { ClusterLive } from './clusterLive';
+import type { Cluster } from '../clusters/cluster';
+import { ClusterLive, type LiveOptions } from './clusterLive';
 import { LocalLease, MemoryDeltaBus, type DeltaBus, type InformerLease } from './deltaBus';
 import { StreamHub } from './streamHub';
 import { isVisible, resolveView, type View, type ViewRequest } from './view';
@@ -31,12 +32,13 @@ function hash(text: string): string {
 /** The live data plane of this replica: per-cluster informers and caches, and the stream hub. */
 export class LiveData {
   readonly hub: StreamHub;
-  private readonly clusters = new Map<string, ClusterLive>();
+  private readonly clusters = new Map<string, { live: ClusterLive; controller: AbortController }>();
+  private readonly options: LiveOptions;
 
   constructor(
     registry: ClusterRegistry,
     config: ServerConfig['live'],
-    signal: AbortSignal,
+    private readonly signal: AbortSignal,
     { bus = new MemoryDeltaBus(), lease = new LocalLease() }: { bus?: DeltaBus; lease?: InformerLease } = {},
   ) {
     this.hub = new StreamHub(
@@ -48,39 +50,55 @@ export class LiveData {
       },
       signal,
     );
-    for (const name of registry.names()) {
-      const cluster = registry.get(name)!;
-      const live = new ClusterLive(
-        cluster,
-        {
-          bus,
-          lease,
-          watchStreams: config.watchStreams,
-          idleMs: config.informerIdleSeconds * 1000,
-          ringSize: config.resumeBuffer,
-          pollIntervalMs: config.pollIntervalSeconds * 1000,
-          livenessMs: config.livenessSeconds * 1000,
-          syncTimeoutMs: 15_000,
-        },
-        signal,
-      );
-      cluster.access.onInvalidate(() => live.invalidateStates());
-      this.clusters.set(name, live);
-    }
+    this.options = {
+      bus,
+      lease,
+      watchStreams: config.watchStreams,
+      idleMs: config.informerIdleSeconds * 1000,
+      ringSize: config.resumeBuffer,
+      pollIntervalMs: config.pollIntervalSeconds * 1000,
+      livenessMs: config.livenessSeconds * 1000,
+      syncTimeoutMs: 15_000,
+    };
+    for (const name of registry.names()) this.add(registry.get(name)!);
+    registry.onChange(({ added, removed }) => {
+      for (const name of removed) this.remove(name);
+      for (const cluster of added) this.add(cluster).start();
+    });
   }
 
-  start(): void {
-    for (const live of this.clusters.values()) live.start();
-  }
-
-  cluster(name: string): ClusterLive {
-    const live = this.clusters.get(name);
-    if (!live) throw new HttpError(404, `unknown cluster "${name}"`);
+  private add(cluster: Cluster): ClusterLive {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    this.signal.addEventListener('abort', stop, { once: true });
+    controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', stop), { once: true });
+    const live = new ClusterLive(cluster, this.options, controller.signal);
+    cluster.access.onInvalidate(() => live.invalidateStates());
+    this.clusters.set(cluster.name, { live, controller });
     return live;
   }
 
+  /** The cluster left the kubeconfig: its streams end (`done`, reason cluster-removed), its informers stop. */
+  private remove(name: string): void {
+    const entry = this.clusters.get(name);
+    if (!entry) return;
+    this.clusters.delete(name);
+    this.hub.closeCluster(name);
+    entry.controller.abort();
+  }
+
+  start(): void {
+    for (const { live } of this.clusters.values()) live.start();
+  }
+
+  cluster(name: string): ClusterLive {
+    const entry = this.clusters.get(name);
+    if (!entry) throw new HttpError(404, `unknown cluster "${name}"`);
+    return entry.live;
+  }
+
   all(): ClusterLive[] {
-    return [...this.clusters.values()];
+    return [...this.clusters.values()].map((entry) => entry.live);
   }
 
   /** The rows of a kind this person may see, from the shared cache. */

@@ -73,6 +73,11 @@ export class StreamHub {
     });
   }
 
+  /** Ends every stream of a cluster that is gone (`done` with reason cluster-removed). */
+  closeCluster(name: string): void {
+    for (const stream of this.streams.values()) if (stream.info.cluster === name) stream.close('cluster-removed');
+  }
+
   list(): StreamInfo[] {
     return [...this.streams.values()].map((s) => s.info);
   }
@@ -150,7 +155,7 @@ export class StreamHub {
       this.streams.delete(id);
       uncount();
       try {
-        if (reason === 'max-lifetime' || reason === 'shutdown') controller.enqueue(encoder.encode(sseEvent('done', { reason })));
+        if (reason === 'max-lifetime' || reason === 'shutdown' || reason === 'cluster-removed') controller.enqueue(encoder.encode(sseEvent('done', { reason })));
         controller.close();
       } catch {
         /* the client is already gone */
