@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import type { ClusterAccess } from '@/lib/clusters';
 import { useClusters } from './useClusters';
 
@@ -30,7 +31,9 @@ export function ClusterList() {
       <tbody>
         {data.map((cluster) => (
           <tr key={cluster.name} data-cluster={cluster.name}>
-            <td>{cluster.name}</td>
+            <td>
+              <Link href={`/clusters/${encodeURIComponent(cluster.name)}`}>{cluster.name}</Link>
+            </td>
             <td className={`status-${cluster.status}`}>
               {cluster.status === 'reachable' ? 'Reachable' : `Unreachable: ${cluster.error ?? 'unknown error'}`}
             </td>

@@ -3,7 +3,7 @@ import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-/** Every kind of the cluster: coordinates, scope, columns, whether it streams, and how the portal can serve it. */
+/** Every kind of the cluster (coordinates, scope, columns, whether it streams, how the portal can serve it), and whether metrics can be shown. */
 export const GET = route<{ cluster: string }>(async ({ params }) => {
   const live = getRuntime().live.cluster(params.cluster);
   const kinds = await Promise.all(
@@ -23,5 +23,6 @@ export const GET = route<{ cluster: string }>(async ({ params }) => {
       };
     }),
   );
-  return Response.json({ cluster: params.cluster, kinds }, { headers: { 'Cache-Control': 'no-store' } });
+  const metrics = await live.metricsState().catch((err: Error) => ({ state: 'unknown' as const, reason: `could not check: ${err.message}` }));
+  return Response.json({ cluster: params.cluster, kinds, metrics }, { headers: { 'Cache-Control': 'no-store' } });
 });

@@ -1,0 +1,146 @@
+'use client';
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import useSWR from 'swr';
+import type { KubeObject, Row } from '@/lib/kinds/types';
+import { FreshnessBadge } from '../live/FreshnessBadge';
+import { ApiError, readError } from '../live/snapshots';
+import { useRows } from '../live/useRows';
+import { useKinds } from '../useKinds';
+import { listPath, objectApi } from '../urls';
+import { useSelection } from '../useSelection';
+import { EventsTab } from './EventsTab';
+import { ObjectActions } from './ObjectActions';
+import { PodLogsTab, PodShellTab } from './PodTabs';
+import { SecretValues } from './SecretValues';
+import { Summary } from './Summary';
+import { YamlTab } from './YamlTab';
+
+async function fetchObject(url: string): Promise<KubeObject> {
+  const res = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  if (!res.ok) throw await readError(res);
+  return (await res.json()) as KubeObject;
+}
+
+type Tab = 'summary' | 'yaml' | 'events' | 'data' | 'logs' | 'shell';
+
+/** One object, read fresh as the person; kept current by its row on the stream; says so plainly when it is gone. */
+export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: string; kind: string; namespace: string; name: string }) {
+  const { namespaces } = useSelection();
+  const url = objectApi(cluster, kind, namespace, name);
+  const { data: object, error, mutate } = useSWR<KubeObject>(url, fetchObject, { revalidateOnFocus: true, shouldRetryOnError: false });
+  const { data: kinds } = useKinds(cluster);
+  const info = kinds?.find((k) => k.token === kind);
+  const { data: set } = useRows(cluster, kind, namespaces, { fetchSnapshot: false });
+  const [tab, setTab] = useState<Tab>('summary');
+  const [deletedHere, setDeletedHere] = useState(false);
+
+  const uid = object?.metadata?.uid;
+  const row: Row | undefined = uid ? set?.rows.get(uid) : undefined;
+  const inSelection = namespace === '_' || namespaces.length === 0 || namespaces.includes(namespace);
+  const namespaceBlocked = set?.errors.some((e) => !e.namespace || e.namespace === namespace);
+  const goneFromStream = Boolean(uid && set && inSelection && !namespaceBlocked && !row && set.size > 0);
+  const rowVersion = row?.resourceVersion;
+  const gone = deletedHere || goneFromStream || (error instanceof ApiError && error.status === 404);
+
+  // The row moved on (a new resourceVersion came on the stream): read the object again.
+  useEffect(() => {
+    if (rowVersion && object?.metadata?.resourceVersion && rowVersion !== object.metadata.resourceVersion) void mutate();
+  }, [rowVersion, object?.metadata?.resourceVersion, mutate]);
+
+  const title = info?.kind ?? kind;
+  const back = listPath(cluster, kind, namespaces);
+
+  if (gone) {
+    return (
+      <section className="detail">
+        <nav className="crumbs" aria-label="Breadcrumb">
+          <Link href={back}>{info?.title ?? kind}</Link> <span aria-hidden="true">/</span> <span>{name}</span>
+        </nav>
+        <div className="empty gone" role="alert" data-testid="object-deleted">
+          <h1>This {title} was deleted</h1>
+          <p className="muted">
+            <span className="mono">{namespace !== '_' ? `${namespace}/` : ''}{name}</span> no longer exists in {cluster}.
+            {error instanceof ApiError && error.status === 404 ? <> Kubernetes said: {error.message}</> : null}
+          </p>
+          <Link className="button-link" href={back}>
+            Back to {info?.title ?? kind}
+          </Link>
+        </div>
+      </section>
+    );
+  }
+
+  if (error) {
+    return (
+      <section className="detail">
+        <div className="empty" role="alert">
+          <strong>Could not read {name}.</strong> {(error as Error).message}
+        </div>
+      </section>
+    );
+  }
+
+  const isPod = kind === 'pods';
+  const isSecret = kind === 'secrets';
+  const tabs: Array<[Tab, string]> = [['summary', 'Summary'], ...(isSecret ? ([['data', 'Data']] as Array<[Tab, string]>) : []), ['yaml', 'YAML'], ['events', 'Events'], ...(isPod ? ([['logs', 'Logs'], ['shell', 'Shell']] as Array<[Tab, string]>) : [])];
+  const podContainers = isPod && object ? [...((object.spec as { initContainers?: Array<{ name: string }> })?.initContainers ?? []).map((c) => ({ name: c.name, init: true })), ...((object.spec as { containers?: Array<{ name: string }> })?.containers ?? []).map((c) => ({ name: c.name }))] : [];
+
+  return (
+    <section className="detail" aria-labelledby="detail-title">
+      <nav className="crumbs" aria-label="Breadcrumb">
+        <Link href={back}>{info?.title ?? kind}</Link>
+        {namespace !== '_' ? <span className="muted"> · {namespace}</span> : null}
+      </nav>
+      <div className="page-head">
+        <div className="page-title">
+          <span className="tag">{title}</span>
+          <h1 id="detail-title" className="object-name">
+            {name}
+          </h1>
+          {row?.tone && row.cells.status !== undefined ? <span className={`status tone-${row.tone}`}>{String(row.cells.status)}</span> : null}
+          <FreshnessBadge kind={kind} />
+        </div>
+        {object ? <ObjectActions kind={kind} object={object} url={url} onDone={() => void mutate()} onDeleted={() => setDeletedHere(true)} /> : null}
+      </div>
+      <div
+        role="tablist"
+        aria-label="Object views"
+        className="tabs"
+        onKeyDown={(e) => {
+          const i = tabs.findIndex(([t]) => t === tab);
+          if (e.key === 'ArrowRight') setTab(tabs[(i + 1) % tabs.length][0]);
+          else if (e.key === 'ArrowLeft') setTab(tabs[(i - 1 + tabs.length) % tabs.length][0]);
+          else return;
+          e.preventDefault();
+        }}
+      >
+        {tabs.map(([t, label]) => (
+          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
+        {!object ? (
+          <p className="muted" aria-busy="true">
+            Loading…
+          </p>
+        ) : tab === 'summary' ? (
+          <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} />
+        ) : tab === 'data' ? (
+          <SecretValues revealUrl={`${url}/reveal`} keys={Object.keys((object.data as Record<string, string> | undefined) ?? {})} />
+        ) : tab === 'yaml' ? (
+          <YamlTab object={object} url={url} onSaved={() => void mutate()} />
+        ) : tab === 'events' ? (
+          <EventsTab url={url} />
+        ) : tab === 'logs' ? (
+          <PodLogsTab cluster={cluster} namespace={namespace} pod={name} containers={podContainers} />
+        ) : (
+          <PodShellTab cluster={cluster} namespace={namespace} pod={name} containers={podContainers} />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import useSWR from 'swr';
+import type { RowSet } from '@/lib/ui/rowSet';
+import { rowsKey } from '../live/snapshots';
+import type { KindInfo } from '../useKinds';
+import { listPath } from '../urls';
+
+/** A kind in the sidebar with its live count, read from the same cache entry the stream patches. */
+export function KindNavLink({ cluster, namespaces, kind }: { cluster: string; namespaces: string[]; kind: KindInfo }) {
+  const { data } = useSWR<RowSet>(rowsKey(cluster, kind.token, namespaces), null, { revalidateOnFocus: false, compare: (a, b) => a === b });
+  const pathname = usePathname();
+  const href = listPath(cluster, kind.token, namespaces);
+  const base = listPath(cluster, kind.token);
+  const active = pathname === base || pathname.startsWith(base + '/');
+  return (
+    <Link href={href} className="nav-link" aria-current={active ? 'page' : undefined} data-kind={kind.token} title={kind.state === 'disabled' ? kind.reason : undefined}>
+      <span>{kind.title}</span>
+      <span className="count" aria-label={data ? `${data.size} ${kind.title}` : undefined}>
+        {kind.state === 'disabled' ? '–' : data ? data.size : ''}
+      </span>
+    </Link>
+  );
+}

@@ -1,0 +1,71 @@
+'use client';
+
+import { KIND_GROUPS } from '@/lib/kinds';
+import { useMemo } from 'react';
+import { SignOutButton } from '../SignOutButton';
+import { useStreamKinds } from '../live/useLive';
+import { useKinds, type KindInfo } from '../useKinds';
+import { ClusterSwitcher } from './ClusterSwitcher';
+import { KindNavLink } from './KindNavLink';
+import Link from 'next/link';
+import { clusterPath } from '../urls';
+import { usePathname } from 'next/navigation';
+
+const CUSTOM = { alias: 'custom', title: 'Custom resources' } as const;
+
+/** Cluster switcher, the kinds by group with live counts, and who is signed in. */
+export function Sidebar({ cluster, namespaces, userName, userGroups }: { cluster: string; namespaces: string[]; userName: string; userGroups: string[] }) {
+  const { data: kinds, error } = useKinds(cluster);
+  const pathname = usePathname();
+  const tokens = useMemo(() => (kinds ?? []).filter((k) => k.state !== 'disabled').map((k) => k.token), [kinds]);
+  // Every kind in the sidebar shows a live count: all of them ride the tab's one stream.
+  useStreamKinds(tokens);
+
+  const groups = useMemo(() => {
+    const byAlias = new Map<string, KindInfo[]>();
+    for (const k of kinds ?? []) byAlias.set(k.alias, [...(byAlias.get(k.alias) ?? []), k]);
+    return [...KIND_GROUPS.map((g) => ({ alias: g.alias as string, title: g.title })), CUSTOM]
+      .map((g) => ({ ...g, kinds: byAlias.get(g.alias) ?? [] }))
+      .filter((g) => g.kinds.length > 0);
+  }, [kinds]);
+
+  const overview = clusterPath(cluster);
+  return (
+    <nav className="sidebar" aria-label="Cluster navigation">
+      <div className="brand">
+        <Link href="/" className="brand-link">
+          <span className="brand-mark" aria-hidden="true">◆</span> Crowsnest
+        </Link>
+      </div>
+      <ClusterSwitcher cluster={cluster} />
+      <div className="sidebar-scroll">
+        <Link href={clusterPath(cluster, namespaces)} className="nav-link" aria-current={pathname === overview ? 'page' : undefined}>
+          <span>Overview</span>
+        </Link>
+        {error ? <p className="sidebar-error" role="alert">Kinds unavailable: {(error as Error).message}</p> : null}
+        {groups.map((group) => (
+          <section key={group.alias} className="nav-group" aria-label={group.title}>
+            <h2>{group.title}</h2>
+            <ul>
+              {group.kinds.map((k) => (
+                <li key={k.token}>
+                  <KindNavLink cluster={cluster} namespaces={namespaces} kind={k} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+      <div className="sidebar-user">
+        <div className="user-id">
+          <span className="avatar" aria-hidden="true">{userName.slice(0, 1).toUpperCase()}</span>
+          <span>
+            <span data-testid="user-name" className="user-name">{userName}</span>
+            {userGroups.length > 0 ? <span className="user-groups">{userGroups.join(', ')}</span> : null}
+          </span>
+        </div>
+        <SignOutButton />
+      </div>
+    </nav>
+  );
+}

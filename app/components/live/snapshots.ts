@@ -1,0 +1,36 @@
+import type { Row } from '@/lib/kinds/types';
+import type { StreamError } from '@/lib/live/protocol';
+import { RowSet } from '@/lib/ui/rowSet';
+
+/** The SWR key of one list selection. Everything about a list is keyed by it, so answers for another selection land elsewhere. */
+export function rowsKey(cluster: string, kind: string, namespaces: readonly string[]): string {
+  return `rows|${cluster}|${kind}|${namespaces.join(',')}`;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfter: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export async function readError(res: Response): Promise<ApiError> {
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return new ApiError(res.status, body?.error?.message ?? `the server answered ${res.status}`, res.headers.get('Retry-After'));
+}
+
+export function snapshotUrl(cluster: string, kind: string, namespaces: readonly string[]): string {
+  const q = namespaces.length > 0 ? `?namespaces=${encodeURIComponent(namespaces.join(','))}` : '';
+  return `/api/clusters/${encodeURIComponent(cluster)}/${encodeURIComponent(kind)}${q}`;
+}
+
+/** GET the snapshot of a selection as a RowSet (the same shape the stream produces). */
+export async function fetchSnapshot(cluster: string, kind: string, namespaces: readonly string[], signal?: AbortSignal): Promise<RowSet> {
+  const res = await fetch(snapshotUrl(cluster, kind, namespaces), { headers: { Accept: 'application/json' }, signal });
+  if (!res.ok) throw await readError(res);
+  const body = (await res.json()) as { epoch: string; seq: number; items: Row[]; errors?: StreamError[] };
+  return RowSet.fromSnapshot(body);
+}

@@ -1,0 +1,478 @@
+'use client';
+
+import { mutate } from 'swr';
+import type { Row } from '@/lib/kinds/types';
+import { formatPosition, formatPositions, parsePositions, type Position, type RowKey, type StreamError } from '@/lib/live/protocol';
+import { backoffDelay, retryAfterMs } from '@/lib/ui/backoff';
+import { RowSet } from '@/lib/ui/rowSet';
+import { SseParser, type SseMessage } from '@/lib/ui/sseParser';
+import { ApiError, fetchSnapshot, readError, rowsKey } from './snapshots';
+
+/**
+ * The one live connection of a browser tab. Every kind on screen (the list, the
+ * sidebar's counts, the overview) registers its interest here; the manager opens a
+ * single multi-kind SSE stream for the current selection (cluster, namespaces),
+ * reopens it when the set of kinds changes (resuming the kinds it already had),
+ * and patches each kind's SWR cache entry in place, one delta at a time.
+ *
+ * It reads the stream with fetch rather than EventSource: fetch sees the status
+ * (404 switched off, 429 over the cap with Retry-After, 403) and the `: ping`
+ * heartbeats, which is what lets the page say honestly how fresh it is.
+ * Kinds that cannot stream are polled, producing the same RowSet.
+ */
+
+export type Mode = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'polling' | 'error';
+
+export interface KindStatus {
+  mode: Mode;
+  /** Why the kind is polling or failed. */
+  reason?: string;
+  /** When the next stream attempt happens (reconnecting, polling). */
+  nextAttemptAt?: number;
+  pollIntervalMs?: number;
+}
+
+export interface KindDiagnostics extends KindStatus {
+  kind: string;
+  position?: string;
+  lastEventAt?: number;
+  snapshots: number;
+  resumes: number;
+  snapshotFallbacks: number;
+  errors: StreamError[];
+}
+
+const DEFAULT_HEARTBEAT_MS = 15_000;
+const POLL_FOCUSED_MS = 5_000;
+const POLL_BACKGROUND_MS = 30_000;
+/** After this many failed attempts in a row the kinds are polled while reconnecting goes on. */
+const FAILURES_BEFORE_POLLING = 2;
+const STREAM_RETRY_AFTER_404_MS = 60_000;
+
+interface KindRecord {
+  status: KindStatus;
+  position?: Position;
+  lastEventAt?: number;
+  snapshots: number;
+  resumes: number;
+  snapshotFallbacks: number;
+  errors: StreamError[];
+  pollTimer?: ReturnType<typeof setTimeout>;
+  pollAbort?: AbortController;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export class StreamManager {
+  private cluster = '';
+  private namespaces: string[] = [];
+  /** Interest counts per kind token. */
+  private interest = new Map<string, number>();
+  /** Kinds a list page shows: polled more often. */
+  private focused = new Map<string, number>();
+  private records = new Map<string, KindRecord>();
+  /** The kinds of the open (or opening) stream. */
+  private streamKinds: string[] = [];
+  /** Bumped for every selection or connection change: answers of older generations are ignored. */
+  private generation = 0;
+  private abort: AbortController | null = null;
+  private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private failures = 0;
+  private lastActivityAt = 0;
+  private heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  private lastPingAt = 0;
+  private listeners = new Set<() => void>();
+
+  // ---- subscription (useSyncExternalStore) ----
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  status(kind: string): KindStatus {
+    return this.records.get(kind)?.status ?? IDLE;
+  }
+
+  /** Stale: the stream is open but nothing (not even a heartbeat) came for over twice the heartbeat interval. */
+  isStale(now: number): boolean {
+    return this.lastActivityAt > 0 && now - this.lastActivityAt > 2 * this.heartbeatMs;
+  }
+
+  heartbeatInterval(): number {
+    return this.heartbeatMs;
+  }
+
+  diagnostics(): { cluster: string; namespaces: string[]; lastActivityAt: number; heartbeatMs: number; failures: number; kinds: KindDiagnostics[] } {
+    return {
+      cluster: this.cluster,
+      namespaces: this.namespaces,
+      lastActivityAt: this.lastActivityAt,
+      heartbeatMs: this.heartbeatMs,
+      failures: this.failures,
+      kinds: [...this.records].map(([kind, r]) => ({
+        kind,
+        ...r.status,
+        position: r.position ? formatPosition(r.position) : undefined,
+        lastEventAt: r.lastEventAt,
+        snapshots: r.snapshots,
+        resumes: r.resumes,
+        snapshotFallbacks: r.snapshotFallbacks,
+        errors: r.errors,
+      })),
+    };
+  }
+
+  // ---- what is on screen ----
+
+  /** The selection every kind is streamed for. A change drops all state of the previous one. */
+  select(cluster: string, namespaces: readonly string[]): void {
+    const ns = [...namespaces].sort();
+    if (cluster === this.cluster && sameList(ns, this.namespaces)) return;
+    this.cluster = cluster;
+    this.namespaces = ns;
+    this.closeStream();
+    for (const r of this.records.values()) this.stopPolling(r);
+    this.records.clear();
+    this.failures = 0;
+    this.scheduleReopen();
+    this.notify();
+  }
+
+  /** Registers kinds as on screen; returns the release function. */
+  watch(kinds: readonly string[], { focused = false } = {}): () => void {
+    for (const k of kinds) {
+      this.interest.set(k, (this.interest.get(k) ?? 0) + 1);
+      if (focused) this.focused.set(k, (this.focused.get(k) ?? 0) + 1);
+    }
+    this.scheduleReopen();
+    return () => {
+      for (const k of kinds) {
+        const n = (this.interest.get(k) ?? 1) - 1;
+        if (n <= 0) this.interest.delete(k);
+        else this.interest.set(k, n);
+        if (focused) {
+          const f = (this.focused.get(k) ?? 1) - 1;
+          if (f <= 0) this.focused.delete(k);
+          else this.focused.set(k, f);
+        }
+      }
+      this.scheduleReopen();
+    };
+  }
+
+  /** A snapshot fetched by a page (SWR): remember its position so a later stream can resume from it. */
+  noteSnapshot(cluster: string, kind: string, namespaces: readonly string[], rows: RowSet): void {
+    if (cluster !== this.cluster || !sameList([...namespaces].sort(), this.namespaces) || !rows.epoch) return;
+    const r = this.records.get(kind);
+    if (r && !r.position) r.position = { epoch: rows.epoch, seq: rows.seq };
+  }
+
+  private scheduleReopen(): void {
+    clearTimeout(this.reopenTimer);
+    // Registrations of one render arrive together: reopen once for all of them.
+    this.reopenTimer = setTimeout(() => this.reconcile(), 30);
+  }
+
+  private wanted(): string[] {
+    return [...this.interest.keys()].sort();
+  }
+
+  private record(kind: string): KindRecord {
+    let r = this.records.get(kind);
+    if (!r) {
+      r = { status: { mode: 'connecting' }, snapshots: 0, resumes: 0, snapshotFallbacks: 0, errors: [] };
+      this.records.set(kind, r);
+    }
+    return r;
+  }
+
+  private setStatus(kind: string, status: KindStatus): void {
+    const r = this.record(kind);
+    const prev = r.status;
+    if (prev.mode === status.mode && prev.reason === status.reason && prev.nextAttemptAt === status.nextAttemptAt && prev.pollIntervalMs === status.pollIntervalMs) return;
+    r.status = status;
+    this.notify();
+  }
+
+  private reconcile(): void {
+    const wanted = this.wanted();
+    for (const [kind, r] of this.records) {
+      if (!this.interest.has(kind)) {
+        this.stopPolling(r);
+        this.records.delete(kind);
+      }
+    }
+    if (!this.cluster || wanted.length === 0) {
+      this.closeStream();
+      this.notify();
+      return;
+    }
+    if (sameList(wanted, this.streamKinds) && (this.abort || this.retryTimer)) return;
+    this.closeStream();
+    this.streamKinds = wanted;
+    void this.connect();
+  }
+
+  private closeStream(): void {
+    this.generation++;
+    this.abort?.abort();
+    this.abort = null;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.streamKinds = [];
+    this.lastActivityAt = 0;
+  }
+
+  // ---- the stream ----
+
+  private async connect(): Promise<void> {
+    const gen = ++this.generation;
+    const kinds = this.streamKinds;
+    const cluster = this.cluster;
+    const namespaces = this.namespaces;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.retryTimer = undefined;
+    for (const k of kinds) {
+      const r = this.record(k);
+      if (r.status.mode !== 'polling') this.setStatus(k, { mode: this.failures > 0 ? 'reconnecting' : 'connecting' });
+    }
+
+    const since = new Map<string, Position>();
+    for (const k of kinds) {
+      const p = this.records.get(k)?.position;
+      if (p) since.set(k, p);
+    }
+    const params = new URLSearchParams({ kinds: kinds.join(',') });
+    if (namespaces.length > 0) params.set('namespaces', namespaces.join(','));
+    const headers: Record<string, string> = { Accept: 'text/event-stream' };
+    if (since.size > 0) headers['Last-Event-ID'] = formatPositions(since);
+
+    let res: Response;
+    try {
+      res = await fetch(`/api/clusters/${encodeURIComponent(cluster)}/watch?${params}`, { headers, signal: abort.signal, cache: 'no-store' });
+    } catch {
+      if (gen === this.generation) this.failed(gen, 'the stream could not be reached');
+      return;
+    }
+    if (gen !== this.generation) return;
+    if (!res.ok || !res.body) {
+      const err = await readError(res);
+      if (gen !== this.generation) return;
+      if (res.status === 404 || res.status === 429) {
+        const wait = res.status === 429 ? retryAfterMs(err.retryAfter, 30_000) : STREAM_RETRY_AFTER_404_MS;
+        this.retryLater(gen, wait);
+        for (const k of kinds) this.startPolling(k, res.status === 429 ? `over the stream limit (429): ${err.message}` : err.message, Date.now() + wait);
+        return;
+      }
+      if (res.status === 403 || res.status === 400) {
+        for (const k of kinds) {
+          this.setStatus(k, { mode: 'error', reason: err.message });
+          this.startPolling(k, err.message, Date.now() + STREAM_RETRY_AFTER_404_MS, 'error');
+        }
+        this.retryLater(gen, STREAM_RETRY_AFTER_404_MS);
+        return;
+      }
+      this.failed(gen, err.message);
+      return;
+    }
+
+    // Open.
+    this.lastActivityAt = Date.now();
+    const seen = new Set<string>();
+    const connErrors = new Map<string, StreamError[]>();
+    const switchedOff = new Set<string>();
+    let done = false;
+    const parser = new SseParser({
+      message: (m) => {
+        if (gen !== this.generation) return;
+        this.lastActivityAt = Date.now();
+        if (m.event === 'done') done = true;
+        else this.onMessage(m, cluster, namespaces, since, seen, connErrors, switchedOff);
+      },
+      comment: (text) => {
+        if (gen !== this.generation) return;
+        const now = Date.now();
+        if (text === 'ping') {
+          // Learn the server's heartbeat from two pings in a row on a quiet stream.
+          if (this.lastPingAt > 0 && now - this.lastPingAt > 200) this.heartbeatMs = Math.min(DEFAULT_HEARTBEAT_MS, Math.max(500, now - this.lastPingAt));
+          this.lastPingAt = now;
+        }
+        this.lastActivityAt = now;
+      },
+    });
+    this.failures = 0;
+    for (const k of kinds) {
+      const r = this.record(k);
+      if (!switchedOff.has(k)) {
+        this.stopPolling(r);
+        this.setStatus(k, { mode: 'live' });
+      }
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { value, done: ended } = await reader.read();
+        if (ended || gen !== this.generation) break;
+        parser.push(value);
+      }
+    } catch {
+      /* aborted, or the connection broke */
+    }
+    if (gen !== this.generation) return;
+    this.abort = null;
+    this.lastPingAt = 0;
+    if (done) {
+      // The server ended the stream at its maximum lifetime: resume at once.
+      void this.connect();
+      return;
+    }
+    this.failed(gen, 'the stream was interrupted');
+  }
+
+  private onMessage(
+    m: SseMessage,
+    cluster: string,
+    namespaces: string[],
+    since: Map<string, Position>,
+    seen: Set<string>,
+    connErrors: Map<string, StreamError[]>,
+    switchedOff: Set<string>,
+  ): void {
+    let data: { kind?: string; items?: Row[]; row?: Row; key?: RowKey; namespace?: string; code?: number; message?: string };
+    try {
+      data = JSON.parse(m.data) as typeof data;
+    } catch {
+      return;
+    }
+    const kind = data.kind;
+    if (m.event === 'error') {
+      if (!kind) {
+        // The whole stream is being closed (e.g. it fell behind): the read loop reconnects.
+        return;
+      }
+      const error: StreamError = { kind, namespace: data.namespace, code: data.code ?? 0, message: data.message ?? '' };
+      const r = this.record(kind);
+      r.errors = [...r.errors.filter((e) => (e.namespace ?? '') !== (error.namespace ?? '')), error];
+      connErrors.set(kind, [...(connErrors.get(kind) ?? []).filter((e) => (e.namespace ?? '') !== (error.namespace ?? '')), error]);
+      if (!error.namespace && error.code === 404) {
+        switchedOff.add(kind);
+        this.startPolling(kind, error.message, Date.now() + STREAM_RETRY_AFTER_404_MS);
+      } else if (!error.namespace) {
+        this.setStatus(kind, { mode: 'error', reason: error.message });
+        void mutate(rowsKey(cluster, kind, namespaces), (cur: RowSet | undefined) => (cur ?? RowSet.empty()).withError(error), { revalidate: false });
+      } else {
+        void mutate(rowsKey(cluster, kind, namespaces), (cur: RowSet | undefined) => (cur ? cur.withError(error) : cur), { revalidate: false });
+      }
+      this.notify();
+      return;
+    }
+    if (!kind) return;
+    const positions = m.id ? parsePositions(m.id) : null;
+    const position = positions?.get(kind);
+    const r = this.record(kind);
+    r.lastEventAt = Date.now();
+    if (position) r.position = position;
+    const key = rowsKey(cluster, kind, namespaces);
+    const first = !seen.has(kind);
+    seen.add(kind);
+    if (m.event === 'snapshot') {
+      if (since.has(kind)) r.snapshotFallbacks++;
+      else r.snapshots++;
+      const set = RowSet.fromSnapshot({ epoch: position?.epoch, seq: position?.seq, items: data.items ?? [] }, connErrors.get(kind) ?? []);
+      void mutate(key, set, { revalidate: false });
+      return;
+    }
+    if (first && since.has(kind)) r.resumes++;
+    const epoch = position?.epoch;
+    const seq = position?.seq;
+    if (m.event === 'deleted' && data.key) {
+      const k = data.key;
+      void mutate(key, (cur: RowSet | undefined) => (cur ? cur.remove(k, epoch, seq) : cur), { revalidate: false });
+    } else if ((m.event === 'added' || m.event === 'modified') && data.row) {
+      const row = data.row;
+      void mutate(key, (cur: RowSet | undefined) => (cur ? cur.upsert(row, epoch, seq) : cur), { revalidate: false });
+    }
+  }
+
+  private failed(gen: number, reason: string): void {
+    if (gen !== this.generation) return;
+    this.abort = null;
+    const delay = backoffDelay(this.failures);
+    this.failures++;
+    const nextAttemptAt = Date.now() + delay;
+    for (const k of this.streamKinds) {
+      if (this.failures > FAILURES_BEFORE_POLLING) this.startPolling(k, `stream unavailable: ${reason}`, nextAttemptAt);
+      else this.setStatus(k, { mode: 'reconnecting', reason, nextAttemptAt });
+    }
+    this.retryLater(gen, delay);
+  }
+
+  private retryLater(gen: number, delay: number): void {
+    if (gen !== this.generation) return;
+    this.abort = null;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (gen !== this.generation) return;
+      void this.connect();
+    }, delay);
+  }
+
+  // ---- polling ----
+
+  private startPolling(kind: string, reason: string, nextAttemptAt: number, mode: Mode = 'polling'): void {
+    const r = this.record(kind);
+    const interval = this.focused.has(kind) ? POLL_FOCUSED_MS : POLL_BACKGROUND_MS;
+    this.setStatus(kind, { mode, reason, nextAttemptAt, pollIntervalMs: interval });
+    if (r.pollTimer || r.pollAbort) return;
+    const cluster = this.cluster;
+    const namespaces = this.namespaces;
+    const tick = async () => {
+      r.pollTimer = undefined;
+      if (this.records.get(kind) !== r || cluster !== this.cluster) return;
+      const abort = new AbortController();
+      r.pollAbort = abort;
+      try {
+        const set = await fetchSnapshot(cluster, kind, namespaces, abort.signal);
+        if (this.records.get(kind) !== r || abort.signal.aborted) return;
+        r.lastEventAt = Date.now();
+        r.position = set.epoch ? { epoch: set.epoch, seq: set.seq } : r.position;
+        r.errors = [...set.errors];
+        void mutate(rowsKey(cluster, kind, namespaces), (cur: RowSet | undefined) => (cur && set.epoch && cur.covers(set.epoch, set.seq) ? cur : set), { revalidate: false });
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        if (err instanceof ApiError) r.errors = [{ kind, code: err.status, message: err.message }];
+      } finally {
+        if (r.pollAbort === abort) r.pollAbort = undefined;
+      }
+      if (this.records.get(kind) !== r || (r.status.mode !== 'polling' && r.status.mode !== 'error')) return;
+      r.pollTimer = setTimeout(() => void tick(), this.focused.has(kind) ? POLL_FOCUSED_MS : POLL_BACKGROUND_MS);
+    };
+    r.pollTimer = setTimeout(() => void tick(), 0);
+  }
+
+  private stopPolling(r: KindRecord): void {
+    clearTimeout(r.pollTimer);
+    r.pollTimer = undefined;
+    r.pollAbort?.abort();
+    r.pollAbort = undefined;
+  }
+}
+
+const IDLE: KindStatus = { mode: 'idle' };
+
+let instance: StreamManager | null = null;
+
+/** The tab's stream manager (created on first use in the browser). */
+export function streamManager(): StreamManager {
+  if (!instance) instance = new StreamManager();
+  return instance;
+}

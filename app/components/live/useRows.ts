@@ -1,0 +1,45 @@
+'use client';
+
+import { useEffect } from 'react';
+import useSWR, { useSWRConfig } from 'swr';
+import type { RowSet } from '@/lib/ui/rowSet';
+import { fetchSnapshot, rowsKey } from './snapshots';
+import { streamManager } from './streamManager';
+import { useStreamKinds } from './useLive';
+
+const inFlight = new Map<string, AbortController>();
+
+/**
+ * The rows of one selection: SWR fetches the snapshot once, then the tab's stream
+ * patches that same cache entry delta by delta (or polling replaces it). The key
+ * names the selection, so rows of another selection can never show here; leaving
+ * a selection aborts its request in flight.
+ */
+export function useRows(cluster: string, kind: string, namespaces: readonly string[], { fetchSnapshot: wantsFetch = true, focused = true } = {}) {
+  const key = rowsKey(cluster, kind, namespaces);
+  const { cache } = useSWRConfig();
+  useStreamKinds([kind], focused);
+  const swr = useSWR<RowSet>(
+    key,
+    wantsFetch
+      ? async () => {
+          inFlight.get(key)?.abort();
+          const abort = new AbortController();
+          inFlight.set(key, abort);
+          try {
+            const set = await fetchSnapshot(cluster, kind, namespaces, abort.signal);
+            streamManager().noteSnapshot(cluster, kind, namespaces, set);
+            // The stream may have delivered a newer state meanwhile: never go back in time.
+            const current = cache.get(key)?.data as RowSet | undefined;
+            if (current && set.epoch && current.covers(set.epoch, set.seq)) return current;
+            return set;
+          } finally {
+            if (inFlight.get(key) === abort) inFlight.delete(key);
+          }
+        }
+      : null,
+    { revalidateOnFocus: false, revalidateOnReconnect: false, revalidateIfStale: false, shouldRetryOnError: false, compare: (a, b) => a === b },
+  );
+  useEffect(() => () => inFlight.get(key)?.abort(), [key]);
+  return swr;
+}
