@@ -25,6 +25,7 @@ import { metricsText, registerLiveMetrics } from './metrics';
 import { setRuntime } from './runtime';
 import { installShutdown } from './shutdown';
 import { sessionHandshake } from './sockets/handshake';
+import { readSocketConfig, registerSockets } from './sockets';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
   const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin });
   io.use(handshake);
   io.on('new_namespace', (namespace) => namespace.use(handshake));
+  registerSockets(io, { clusters, revocations, config: readSocketConfig(), signal: root.signal });
   if (config.dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {

@@ -11,7 +11,7 @@ import { socketMetrics } from '../metrics';
 import { Outbox } from '../outbox';
 import { UserCaps } from '../userCaps';
 import { LogHub } from './logHub';
-import { LineSplitter, entryOf, renderEntry, selectEntries, type LogEntry } from './logLines';
+import { LineSplitter, entryOf, renderEntry, type LogEntry } from './logLines';
 import type { LogViewer } from './logUpstream';
 
 const logPath = (namespace: string, pod: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
@@ -135,18 +135,18 @@ export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
       }
       // Held from here, so a second subscribe with the same id while checking replaces this one.
       let left = false;
+      const upstream: { leave?: () => void } = {};
       const abort = new AbortController();
       const entry: Subscription = {
         leave() {
           if (left) return;
           left = true;
           abort.abort();
-          leaveUpstream?.();
+          upstream.leave?.();
           release();
           socketMetrics.logSubscriptions.dec();
         },
       };
-      let leaveUpstream: (() => void) | undefined;
       subscriptions.set(id, entry);
       socketMetrics.logSubscriptions.inc();
       reply({ id });
@@ -208,7 +208,7 @@ export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
           done();
         },
       };
-      leaveUpstream = hub.join(key, viewer, () => kubeConfigActingAs(cluster.kubeConfig, actor));
+      upstream.leave = hub.join(key, viewer, () => kubeConfigActingAs(cluster.kubeConfig, actor));
     });
 
     socket.on('unsubscribe', (payload: unknown) => {
@@ -224,4 +224,3 @@ export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
   });
 }
 
-export { selectEntries };
