@@ -69,10 +69,23 @@ export function NamespacePicker({ cluster, namespaces }: { cluster: string; name
           <fieldset>
             <legend className="visually-hidden">Namespaces</legend>
             {shown.map((ns) => (
-              <label key={ns} className="ns-option">
-                <input type="checkbox" checked={namespaces.includes(ns)} onChange={() => toggle(ns)} />
-                <span>{ns}</span>
-              </label>
+              <div key={ns} className="ns-option-row">
+                <label className="ns-option">
+                  <input type="checkbox" checked={namespaces.includes(ns)} onChange={() => toggle(ns)} />
+                  <span>{ns}</span>
+                </label>
+                <button
+                  type="button"
+                  className="ns-only"
+                  aria-label={`Only ${ns}`}
+                  onClick={() => {
+                    setOpen(false);
+                    apply([ns]);
+                  }}
+                >
+                  only
+                </button>
+              </div>
             ))}
             {shown.length === 0 ? <p className="muted small">No namespace matches.</p> : null}
           </fieldset>

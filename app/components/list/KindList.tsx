@@ -21,7 +21,7 @@ function widthOf(column: Column): string {
     case 'number':
       return 'minmax(70px, 0.5fr)';
     case 'age':
-      return 'minmax(70px, 0.5fr)';
+      return 'minmax(110px, 0.6fr)';
     case 'status':
       return 'minmax(110px, 1fr)';
     default:

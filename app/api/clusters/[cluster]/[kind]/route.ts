@@ -1,11 +1,10 @@
-import { jsonResponse } from '@/server/http/compress';
 import { route } from '@/server/http/route';
 import { parseNamespaces, parseSelector } from '@/server/live/requestParams';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-/** Snapshot of a kind: `{kind, epoch, seq, items, errors}`, the rows this person may see; ETag → 304. */
+/** Snapshot of a kind: `{kind, epoch, seq, items, errors}`, the rows this person may see; ETag → 304; gzip when large (next.config). */
 export const GET = route<{ cluster: string; kind: string }>(async ({ request, actor, params }) => {
   const { live, config } = getRuntime();
   const url = new URL(request.url);
@@ -15,5 +14,5 @@ export const GET = route<{ cluster: string; kind: string }>(async ({ request, ac
   const headers = { ETag: snapshot.etag, 'Cache-Control': 'private, no-cache' };
   if (request.headers.get('if-none-match') === snapshot.etag) return new Response(null, { status: 304, headers });
   const { etag: _etag, ...body } = snapshot;
-  return jsonResponse(body, request, headers);
+  return Response.json(body, { headers });
 });

@@ -1,0 +1,17 @@
+import type { Browser, Page } from 'playwright-core';
+
+/** Signs in through the real sign-in page as a demo user, in a fresh browser context, and opens `path`. */
+export async function signedInPage(browser: Browser, baseUrl: string, user: 'alice' | 'bob' | 'carol', path = '/'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(baseUrl + '/signin');
+  await page.getByRole('button', { name: new RegExp(`Sign in as ${user}`) }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  if (path !== '/') await page.goto(baseUrl + path);
+  return page;
+}
+
+/** The `namespace/name` of every list row in the DOM (only those rendered: the list is virtualised). */
+export function renderedRows(page: Page): Promise<string[]> {
+  return page.locator('[data-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-row') ?? ''));
+}
