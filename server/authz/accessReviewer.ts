@@ -1,5 +1,6 @@
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Actor } from '../../lib/actor';
+import { HttpError } from '../http/errors';
 
 export interface ResourceCheck {
   verb: string;
@@ -95,23 +96,29 @@ export class AccessReviewer {
 
   private async review(actor: Actor, check: ResourceCheck): Promise<boolean> {
     const api = this.kubeConfig.makeApiClient(AuthorizationV1Api);
-    const result = await api.createSubjectAccessReview({
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        spec: {
-          user: actor.name,
-          groups: [...actor.groups, 'system:authenticated'],
-          resourceAttributes: {
-            verb: check.verb,
-            group: check.group,
-            resource: check.resource,
-            subresource: check.subresource,
-            namespace: check.namespace,
-            name: check.name,
-          },
+    const body = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: actor.name,
+        groups: [...actor.groups, 'system:authenticated'],
+        resourceAttributes: {
+          verb: check.verb,
+          group: check.group,
+          resource: check.resource,
+          subresource: check.subresource,
+          namespace: check.namespace,
+          name: check.name,
         },
       },
+    };
+    const result = await api.createSubjectAccessReview({ body }).catch((err: { code?: number; message?: string }) => {
+      // Without an answer nobody can be shown anything: say why, as a service problem rather than a crash.
+      throw new HttpError(
+        503,
+        `cannot check access: the portal's SubjectAccessReview failed (${err.code ?? err.message ?? 'no answer'}); its identity needs create on subjectaccessreviews.authorization.k8s.io`,
+        { 'Retry-After': '5' },
+      );
     });
     return result.status?.allowed === true;
   }

@@ -3,11 +3,17 @@ import { BUILTIN_KINDS, customResourceKind, isWatchStreamEnabled, kindByToken, t
 import type { KindDefinition, KubeObject } from '../../lib/kinds/types';
 import type { Cluster } from '../clusters/cluster';
 import { HttpError } from '../http/errors';
-import { kubeJson } from '../kube/kubeRequest';
+import { KubeError, kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
 import type { DeltaBus, InformerLease } from './deltaBus';
 import { apiPath, Informer, type InformerMode, type InformerStatus } from './informer';
 import { KindMirror } from './kindMirror';
+
+/** Whether pod and node metrics can be shown. */
+export type MetricsState =
+  | { state: 'available' }
+  | { state: 'not-installed'; reason: string }
+  | { state: 'not-permitted'; reason: string };
 
 /** How the portal can serve a kind, given its own permissions and the configuration. */
 export type KindState =
@@ -103,6 +109,33 @@ export class ClusterLive {
   /** Forget cached permission answers (RBAC changed). */
   invalidateStates(): void {
     this.states.clear();
+    this.metrics = undefined;
+  }
+
+  private metrics?: Promise<MetricsState>;
+
+  /** Whether pod and node metrics can be shown: "not installed" and "not permitted" are different answers. */
+  metricsState(): Promise<MetricsState> {
+    if (!this.metrics) {
+      this.metrics = this.computeMetricsState();
+      this.metrics.catch(() => (this.metrics = undefined));
+    }
+    return this.metrics;
+  }
+
+  private async computeMetricsState(): Promise<MetricsState> {
+    try {
+      await kubeJson(this.cluster.kubeConfig, { path: '/apis/metrics.k8s.io', signal: this.signal, timeoutMs: 10_000 });
+    } catch (err) {
+      if (err instanceof KubeError && err.status === 404) return { state: 'not-installed', reason: 'metrics.k8s.io is not served by this cluster (install metrics-server)' };
+      throw err;
+    }
+    const api = this.cluster.kubeConfig.makeApiClient(AuthorizationV1Api);
+    const review = await api.createSelfSubjectAccessReview({
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'list', group: 'metrics.k8s.io', resource: 'pods' } } },
+    });
+    if (review.status?.allowed !== true) return { state: 'not-permitted', reason: "the portal's identity may not list pods.metrics.k8s.io" };
+    return { state: 'available' };
   }
 
   private async computeState(kind: KindDefinition): Promise<KindState> {

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { SimHarness } from './sim';
 
-/** The simulator's kubeconfig narrowed to its admin context, renamed `name`: the portal's own identity. */
-export async function portalKubeconfig(harness: SimHarness, name = 'sim'): Promise<{ path: string; kc: KubeConfig }> {
+/** The simulator's kubeconfig narrowed to one user's context (admin by default), renamed `name`: the portal's own identity. */
+export async function portalKubeconfig(harness: SimHarness, name = 'sim', user: 'admin' | 'alice' | 'bob' | 'carol' = 'admin'): Promise<{ path: string; kc: KubeConfig }> {
   const all = new KubeConfig();
   all.loadFromFile(harness.kubeconfigPath);
-  const admin = all.getContextObject('admin')!;
+  const admin = all.getContextObject(user)!;
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ ...all.getCluster(admin.cluster)!, name }],
