@@ -137,6 +137,12 @@ describe('streams, secrets and writes as the person', () => {
     expect(body.streams.some((s: any) => s.actor === 'bob' && s.kinds.includes('pods') && s.cluster === 'sim')).toBe(true);
     const asBob = await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: bob.header() } });
     expect(asBob.status).toBe(403);
+    // A client that goes away frees its stream (and its place under the per-user cap).
+    await client.close();
+    await until(async () => {
+      const now = (await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any;
+      return !now.streams.some((s: any) => s.actor === 'bob');
+    }, { message: "bob's stream to be gone from the list" });
   });
 
   it('exposes Prometheus metrics of streams and informers', async () => {
