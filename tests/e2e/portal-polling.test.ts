@@ -43,6 +43,7 @@ describe('the portal when watch streams are switched off on the server', () => {
     const pods = page.getByTestId('diagnostics').locator('tr[data-kind="pods"]');
     await expect(pods.textContent()).resolves.toMatch(/polling every 5s/);
     await expect(pods.textContent()).resolves.toMatch(/switched off/);
+    await expect(page.getByTestId('diagnostics').locator('tbody tr').first().getAttribute('data-kind')).resolves.toBe('pods');
     await screenshot(page, 'portal-diagnostics');
 
     expect((await harness.api('/api/v1/namespaces/team-a/pods/polled-in', { method: 'DELETE' })).status).toBe(200);

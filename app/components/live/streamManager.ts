@@ -117,7 +117,7 @@ export class StreamManager {
       lastActivityAt: this.lastActivityAt,
       heartbeatMs: this.heartbeatMs,
       failures: this.failures,
-      kinds: [...this.records].map(([kind, r]) => ({
+      kinds: [...this.records].sort(([a], [b]) => Number(this.focused.has(b)) - Number(this.focused.has(a)) || a.localeCompare(b)).map(([kind, r]) => ({
         kind,
         ...r.status,
         position: r.position ? formatPosition(r.position) : undefined,
@@ -270,7 +270,7 @@ export class StreamManager {
       if (res.status === 404 || res.status === 429) {
         const wait = res.status === 429 ? retryAfterMs(err.retryAfter, 30_000) : STREAM_RETRY_AFTER_404_MS;
         this.retryLater(gen, wait);
-        for (const k of kinds) this.startPolling(k, res.status === 429 ? `over the stream limit (429): ${err.message}` : err.message, Date.now() + wait);
+        for (const k of kinds) this.startPolling(k, res.status === 429 ? `over the stream limit (429): ${err.message}` : 'the watch stream is switched off on the server (404); polling the snapshot', Date.now() + wait);
         return;
       }
       if (res.status === 403 || res.status === 400) {
