@@ -1,9 +1,11 @@
 'use client';
 
+import dynamic from 'next/dynamic';
+
 /**
- * The pod's Logs and Shell tabs. The components themselves are built separately
- * (app/components/logs/PodLogs.tsx and app/components/shell/PodShell.tsx, both
- * client-only); until they are in place these tabs say so.
+ * The pod's Logs and Shell tabs: app/components/logs/PodLogs.tsx and
+ * app/components/shell/PodShell.tsx are browser-only (sockets, xterm), so they
+ * load on demand when their tab opens and never render on the server.
  */
 export interface PodTabProps {
   cluster: string;
@@ -12,10 +14,8 @@ export interface PodTabProps {
   containers: { name: string; init?: boolean }[];
 }
 
-export function PodLogsTab(_props: PodTabProps) {
-  return <p className="muted">Logs are not available in this build yet (expected from app/components/logs/PodLogs).</p>;
-}
+const Loading = () => <p className="muted">Loading…</p>;
 
-export function PodShellTab(_props: PodTabProps) {
-  return <p className="muted">The shell is not available in this build yet (expected from app/components/shell/PodShell).</p>;
-}
+export const PodLogsTab = dynamic<PodTabProps>(() => import('../logs/PodLogs').then((m) => m.PodLogs), { ssr: false, loading: Loading });
+
+export const PodShellTab = dynamic<PodTabProps>(() => import('../shell/PodShell').then((m) => m.PodShell), { ssr: false, loading: Loading });
