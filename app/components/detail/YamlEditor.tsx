@@ -1,9 +1,10 @@
 'use client';
 
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
 import { EditorState } from '@codemirror/state';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { EditorView, highlightActiveLine, lineNumbers } from '@codemirror/view';
+import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { useEffect, useRef } from 'react';
 
@@ -32,6 +33,8 @@ export function YamlEditor({ text, editable, onChange, label }: { text: string; 
         extensions: [
           lineNumbers(),
           highlightActiveLine(),
+          history(),
+          keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           EditorView.lineWrapping,
           yaml(),
           syntaxHighlighting(YAML_COLOURS),
