@@ -52,9 +52,29 @@ const ms = (t: string | undefined): number | undefined => (t ? Date.parse(t) : u
 function run(pod: KubeObject, name: string, runId: number, state: Obj): LogSource | undefined {
   const startMs = ms(state?.startedAt);
   if (startMs === undefined || Number.isNaN(startMs)) return undefined;
-  const image = String(containerSpec(pod, name)?.image ?? '');
+  const spec = containerSpec(pod, name);
+  const image = String(spec?.image ?? '');
   const finishMs = ms(state.finishedAt);
-  return { podUid: pod.metadata.uid ?? pod.metadata.name!, podName: pod.metadata.name!, container: name, image, runId, startMs, finishMs, exitCode: state.exitCode };
+  return {
+    podUid: pod.metadata.uid ?? pod.metadata.name!,
+    podName: pod.metadata.name!,
+    container: name,
+    image,
+    runId,
+    startMs,
+    finishMs,
+    exitCode: state.exitCode,
+    rate: envNumber(spec, 'SIM_LOG_RATE', 0.1, 100_000),
+    hugeLineBytes: envNumber(spec, 'SIM_LOG_LINE_BYTES', 1, 16 * 1024 * 1024),
+  };
+}
+
+/** A numeric env var of the container's spec, within bounds; undefined when absent or out of range. */
+function envNumber(spec: Obj | undefined, name: string, min: number, max: number): number | undefined {
+  const env = Array.isArray(spec?.env) ? (spec.env as Array<{ name?: unknown; value?: unknown }>) : [];
+  const raw = env.find((e) => e.name === name)?.value;
+  const value = Number(raw);
+  return raw !== undefined && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 }
 
 /**

@@ -42,6 +42,10 @@ export interface LogSource {
   startMs: number;
   finishMs?: number;
   exitCode?: number;
+  /** Lines per second instead of the identity-chosen 0.5–5 (container env `SIM_LOG_RATE`, for stress tests). */
+  rate?: number;
+  /** Entry 3 of the run is one line of this many bytes (container env `SIM_LOG_LINE_BYTES`, for stress tests). */
+  hugeLineBytes?: number;
 }
 
 export interface LogLine {
@@ -79,7 +83,7 @@ export class ContainerLog {
   private readonly seed: number;
 
   constructor(readonly source: LogSource) {
-    this.rate = rateOf(source.podUid, source.container);
+    this.rate = source.rate ?? rateOf(source.podUid, source.container);
     this.period = 1000 / this.rate;
     this.style = styleOf(source.image, source.container);
     this.ansi = this.style === 'text' && coloured(source.podUid, source.container);
@@ -135,6 +139,7 @@ export class ContainerLog {
   private entry(i: number): string[] {
     const r = rng((this.seed ^ Math.imul(i + 7, 0x85ebca6b)) >>> 0);
     if (i < STARTUP.length) return [this.format('INFO', fill(STARTUP[i], this.source, r), r)];
+    if (i === STARTUP.length && this.source.hugeLineBytes) return [this.format('INFO', `huge payload ${'x'.repeat(this.source.hugeLineBytes)}`, r)];
     const roll = r();
     const level = roll < 0.1 ? 'DEBUG' : roll < 0.8 ? 'INFO' : roll < 0.93 ? 'WARN' : 'ERROR';
     if (this.style === 'access' && level !== 'ERROR' && level !== 'DEBUG') return [accessLine(r)];

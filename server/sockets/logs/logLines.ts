@@ -5,8 +5,12 @@ export interface LogEntry {
   text: string;
 }
 
-/** Longest line kept whole; longer ones are cut with a note (the viewer truncates further for display). */
-export const MAX_LINE_CHARS = 2 * 1024 * 1024;
+/**
+ * Longest line kept whole; longer ones are cut with a note (the viewer truncates
+ * further for display). Well under a client's outbox budget, so one giant line
+ * is never the batch that gets dropped.
+ */
+export const MAX_LINE_CHARS = 256 * 1024;
 
 export function entryOf(line: string): LogEntry {
   const space = line.indexOf(' ');
