@@ -160,6 +160,23 @@ describe('/logs over socket.io', () => {
     await until(async () => (await metric('crowsnest_log_upstreams')) === 0, { message: 'the upstream to stop once nobody watches' });
   });
 
+  it('stops a viewer whose access is revoked while following, with Kubernetes’ reason', async () => {
+    const b = await connectLogs(bob);
+    b.socket.emit('subscribe', { id: 'b', cluster: 'sim', namespace: 'team-b', pod: 'api-1', container: 'main', tailLines: 1 });
+    await until(() => b.status('b')?.state === 'streaming', { message: 'bob following in team-b' });
+    const removed = await harness.kubectl(['delete', 'rolebinding', 'team-a-view', '-n', 'team-b']);
+    expect(removed.code, removed.stderr).toBe(0);
+    try {
+      const refusal = await until(() => b.errors.find((e) => e.id === 'b'), { message: 'bob to be stopped after the revocation', timeoutMs: 15_000 });
+      expect(refusal.code).toBe(403);
+      expect(refusal.message).toMatch(/bob.*pods\/log.*team-b/);
+      expect(b.status('b')).toMatchObject({ state: 'error' });
+    } finally {
+      const restored = await harness.kubectl(['create', 'rolebinding', 'team-a-view', '-n', 'team-b', '--clusterrole=view', '--group=team-a']);
+      expect(restored.code, restored.stderr).toBe(0);
+    }
+  });
+
   it('refuses a viewer without pods/log in that namespace with Kubernetes’ reason, while another keeps streaming', async () => {
     const [a, b, c] = await Promise.all([connectLogs(alice), connectLogs(bob), connectLogs(carol)]);
     const target = { cluster: 'sim', namespace: 'kube-system', pod: 'dns-1', container: 'main', tailLines: 1 };

@@ -172,6 +172,21 @@ export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
       const done = () => {
         if (subscriptions.get(id) === entry) unsubscribe(id);
       };
+      // RBAC changed: a viewer who may no longer read this log is told so, in Kubernetes' words, and leaves.
+      const stopWatchingRbac = cluster.access.onInvalidate(() => {
+        void cluster.access
+          .can(actor, { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: sub.namespace, name: sub.pod })
+          .catch(() => false)
+          .then(async (still) => {
+            if (still || left) return;
+            const refusal = await refusalFor(cluster, actor, sub);
+            if (left) return;
+            refuse(socket, { ...refusal, event: 'subscribe', id });
+            status(id, 'error', refusal.message);
+            done();
+          });
+      });
+      abort.signal.addEventListener('abort', stopWatchingRbac, { once: true });
       const deliver = (entries: LogEntry[]) => {
         if (left) return;
         for (const e of entries) outbox.push({ id, line: renderEntry(e, sub.timestamps ?? false) });
