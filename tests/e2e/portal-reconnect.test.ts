@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser';
@@ -45,5 +48,53 @@ describe('honest freshness when the server goes away', () => {
     await badge.filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
     await until(async () => (await renderedRows(page)).includes('team-a/while-down'), { message: 'the pod created while the portal was down', timeoutMs: 30_000 });
     expect(await renderedRows(page)).toContain('team-a/before');
+  });
+
+  it('says Stale when the server stops answering on an open stream, and Live once it resumes', async () => {
+    const badge = page.getByTestId('freshness');
+    await badge.filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    // A hung server: the connection stays open, nothing arrives (not even heartbeats).
+    process.kill(portal.process.pid!, 'SIGSTOP');
+    try {
+      // Stale after twice the heartbeat the page has learnt (at most twice the 15 s default).
+      await until(async () => /Stale/.test((await badge.textContent()) ?? ''), { message: 'the Stale state', timeoutMs: 45_000 });
+      await screenshot(page, 'portal-stale');
+    } finally {
+      process.kill(portal.process.pid!, 'SIGCONT');
+    }
+    await badge.filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+  });
+});
+
+describe('an unreachable cluster in the portal', () => {
+  it('shows the cluster as unreachable with its error, and the page stays usable', async () => {
+    const harness = await startSim({ scenario: 'empty', controllers: false });
+    const browser = await launchBrowser();
+    let portal: Portal | undefined;
+    try {
+      const { kc } = await portalKubeconfig(harness);
+      const both = new KubeConfig();
+      both.loadFromOptions({
+        clusters: [...kc.clusters, { name: 'gone', server: `https://127.0.0.1:${await freePort()}`, skipTLSVerify: true }],
+        users: [...kc.users, { name: 'nobody', token: 'x' }],
+        contexts: [...kc.contexts, { name: 'gone', cluster: 'gone', user: 'nobody' }],
+        currentContext: 'sim',
+      });
+      const path = join(harness.dir, 'with-a-dead-cluster.yaml');
+      await writeFile(path, both.exportConfig());
+      portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0' });
+      const page = await signedInPage(browser, portal.url, 'alice', '/clusters/gone/pods');
+      const alert = page.locator('.cluster-error');
+      await alert.waitFor({ timeout: 30_000 });
+      await expect(alert.textContent()).resolves.toMatch(/Unreachable: .*(ECONNREFUSED|connect)/i);
+      await screenshot(page, 'portal-unreachable');
+      // The other cluster is one switch away and works.
+      await page.goto(`${portal.url}/clusters/sim/namespaces`);
+      await until(async () => (await renderedRows(page)).includes('team-a'), { message: 'the reachable cluster’s namespaces', timeoutMs: 30_000 });
+    } finally {
+      await browser.close();
+      await portal?.stop('SIGKILL');
+      await harness.close();
+    }
   });
 });
