@@ -5,10 +5,11 @@
  * per revisionHistoryLimit. Status and the Available/Progressing conditions follow the
  * deployment controller, so `kubectl rollout status` reads them as it would there.
  */
-import type { Store, StoreEvent } from '../store';
+import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
-import { controllerOf, DEPLOYMENTS, hashOf, intOrPercent, nowIso, ownerRefTo, REPLICASETS, setCondition, WorkQueue, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
+import { OwnerController } from './ownerController';
+import { DEPLOYMENTS, hashOf, intOrPercent, nowIso, ownerRefTo, REPLICASETS, setCondition, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
@@ -29,25 +30,14 @@ function bareTemplate(template: Obj): Obj {
   return t;
 }
 
-export class DeploymentController {
-  private queue: WorkQueue;
-
+export class DeploymentController extends OwnerController {
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly owners: OwnerIndex,
     private readonly events: EventRecorder,
     signal: AbortSignal,
   ) {
-    this.queue = new WorkQueue(signal, (ns, name) => this.sync(ns, name));
-    for (const d of store.iterate(DEPLOYMENTS)) this.queue.add(d.metadata.namespace, d.metadata.name!);
-  }
-
-  onEvent(e: StoreEvent): void {
-    if (e.key === DEPLOYMENTS && e.type !== 'DELETED') this.queue.add(e.object.metadata.namespace, e.object.metadata.name!);
-    if (e.key === REPLICASETS) {
-      const owner = controllerOf(e.object);
-      if (owner?.kind === 'Deployment') this.queue.add(e.object.metadata.namespace, owner.name);
-    }
+    super(store, { key: DEPLOYMENTS, childKey: REPLICASETS, kind: 'Deployment' }, signal);
   }
 
   private scale(dep: KubeObject, rs: KubeObject, to: number): KubeObject {
@@ -60,7 +50,7 @@ export class DeploymentController {
     return next;
   }
 
-  private sync(namespace: string, name: string): void {
+  protected sync(namespace: string, name: string): void {
     let dep = this.store.get(DEPLOYMENTS, namespace, name);
     if (!dep || dep.metadata.deletionTimestamp) return;
     const spec = dep.spec as Obj;

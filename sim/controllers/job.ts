@@ -4,38 +4,28 @@
  * OnFailure) fail the Job. Conditions SuccessCriteriaMet/Complete or
  * FailureTarget/Failed, startTime and completionTime as the job controller sets them.
  */
-import type { Store, StoreEvent } from '../store';
+import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
-import { controllerOf, isPodFinished, isPodReady, JOBS, nowIso, PODS, podFromTemplate, randomSuffix, setCondition, WorkQueue, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
+import { OwnerController } from './ownerController';
+import { isPodFinished, isPodReady, JOBS, nowIso, PODS, podFromTemplate, randomSuffix, setCondition, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
 
 export function jobFinished(job: KubeObject): 'Complete' | 'Failed' | undefined {
   const c = ((job.status as Obj)?.conditions ?? []).find((x: Obj) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True');
   return c?.type;
 }
 
-export class JobController {
-  private queue: WorkQueue;
-
+export class JobController extends OwnerController {
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly owners: OwnerIndex,
     private readonly events: EventRecorder,
     signal: AbortSignal,
   ) {
-    this.queue = new WorkQueue(signal, (ns, name) => this.sync(ns, name));
-    for (const j of store.iterate(JOBS)) if (!jobFinished(j)) this.queue.add(j.metadata.namespace, j.metadata.name!);
+    super(store, { key: JOBS, childKey: PODS, kind: 'Job', initially: (j) => !jobFinished(j) }, signal);
   }
 
-  onEvent(e: StoreEvent): void {
-    if (e.key === JOBS && e.type !== 'DELETED') this.queue.add(e.object.metadata.namespace, e.object.metadata.name!);
-    if (e.key === PODS) {
-      const owner = controllerOf(e.object);
-      if (owner?.kind === 'Job') this.queue.add(e.object.metadata.namespace, owner.name);
-    }
-  }
-
-  private sync(namespace: string, name: string): void {
+  protected sync(namespace: string, name: string): void {
     const job = this.store.get(JOBS, namespace, name);
     if (!job || jobFinished(job)) return;
     const spec = job.spec as Obj;

@@ -3,33 +3,23 @@
  * ReplicaSet; a deleted pod is replaced, extra pods are deleted (not-ready and newest
  * first). Status counts replicas, ready and available pods.
  */
-import type { Store, StoreEvent } from '../store';
+import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
-import { controllerOf, isPodFinished, isPodReady, PODS, podFromTemplate, randomSuffix, REPLICASETS, WorkQueue, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
+import { OwnerController } from './ownerController';
+import { isPodFinished, isPodReady, PODS, podFromTemplate, randomSuffix, REPLICASETS, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
 
-export class ReplicaSetController {
-  private queue: WorkQueue;
-
+export class ReplicaSetController extends OwnerController {
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly owners: OwnerIndex,
     private readonly events: EventRecorder,
     signal: AbortSignal,
   ) {
-    this.queue = new WorkQueue(signal, (ns, name) => this.sync(ns, name));
-    for (const rs of store.iterate(REPLICASETS)) this.queue.add(rs.metadata.namespace, rs.metadata.name!);
+    super(store, { key: REPLICASETS, childKey: PODS, kind: 'ReplicaSet' }, signal);
   }
 
-  onEvent(e: StoreEvent): void {
-    if (e.key === REPLICASETS && e.type !== 'DELETED') this.queue.add(e.object.metadata.namespace, e.object.metadata.name!);
-    if (e.key === PODS) {
-      const owner = controllerOf(e.object);
-      if (owner?.kind === 'ReplicaSet') this.queue.add(e.object.metadata.namespace, owner.name);
-    }
-  }
-
-  private sync(namespace: string, name: string): void {
+  protected sync(namespace: string, name: string): void {
     const rs = this.store.get(REPLICASETS, namespace, name);
     if (!rs || rs.metadata.deletionTimestamp) return;
     const spec = rs.spec as Obj;

@@ -4,33 +4,23 @@
  * them together), removed from the highest ordinal down, and replaced highest first
  * when the template changes. Claims from volumeClaimTemplates are created Bound.
  */
-import type { Store, StoreEvent } from '../store';
+import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
-import { controllerOf, hashOf, isPodReady, PODS, podFromTemplate, PVCS, STATEFULSETS, WorkQueue, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
+import { OwnerController } from './ownerController';
+import { hashOf, isPodReady, PODS, podFromTemplate, PVCS, STATEFULSETS, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
 
-export class StatefulSetController {
-  private queue: WorkQueue;
-
+export class StatefulSetController extends OwnerController {
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly owners: OwnerIndex,
     private readonly events: EventRecorder,
     signal: AbortSignal,
   ) {
-    this.queue = new WorkQueue(signal, (ns, name) => this.sync(ns, name));
-    for (const s of store.iterate(STATEFULSETS)) this.queue.add(s.metadata.namespace, s.metadata.name!);
+    super(store, { key: STATEFULSETS, childKey: PODS, kind: 'StatefulSet' }, signal);
   }
 
-  onEvent(e: StoreEvent): void {
-    if (e.key === STATEFULSETS && e.type !== 'DELETED') this.queue.add(e.object.metadata.namespace, e.object.metadata.name!);
-    if (e.key === PODS) {
-      const owner = controllerOf(e.object);
-      if (owner?.kind === 'StatefulSet') this.queue.add(e.object.metadata.namespace, owner.name);
-    }
-  }
-
-  private sync(namespace: string, name: string): void {
+  protected sync(namespace: string, name: string): void {
     const sts = this.store.get(STATEFULSETS, namespace, name);
     if (!sts) return;
     const spec = sts.spec as Obj;
