@@ -83,6 +83,15 @@ export function runSession(ws: WebSocket, streams: ExecStreams, argv: string[], 
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (buf.length === 0) return;
     const payload = buf.subarray(1);
+    // Input that arrives before the program has started is kept for it, not lost.
+    if (!started && (buf[0] === STDIN || buf[0] === CLOSE)) {
+      early.push(Buffer.from(buf));
+      return;
+    }
+    deliver(buf, payload);
+  });
+  const early: Buffer[] = [];
+  const deliver = (buf: Buffer, payload: Buffer) => {
     try {
       if (buf[0] === STDIN) shell.input(payload);
       else if (buf[0] === RESIZE) {
@@ -97,7 +106,7 @@ export function runSession(ws: WebSocket, streams: ExecStreams, argv: string[], 
       send(STDERR, `sim: ${(err as Error).message}\n`);
       exit(1);
     }
-  });
+  };
   // With a TTY the client sends the terminal's size first thing; wait briefly for it so
   // `kubectl exec -t pod -- stty size` sees the real size rather than 24x80.
   let started = false;
@@ -106,6 +115,7 @@ export function runSession(ws: WebSocket, streams: ExecStreams, argv: string[], 
     started = true;
     clearTimeout(grace);
     shell.start(argv);
+    for (const buf of early.splice(0)) deliver(buf, buf.subarray(1));
   };
   const grace = setTimeout(begin, streams.tty ? 300 : 0);
   ws.on('close', () => {
