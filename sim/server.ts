@@ -89,7 +89,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     if (target.type === 'health') return sendText(res, 200, 'ok');
     const authenticated = authenticate(req.headers, tokens);
     if (!authenticated) throw unauthorized();
-    const user = impersonate(authenticated, req.headers, ctx.authz);
+    const user = impersonate(authenticated, req.headersDistinct, ctx.authz);
     if (target.type === 'nonResource') return nonResource(req, res, target.path);
     if (target.type === 'notFound') throw pathNotFound();
     const type = ctx.registry.find(target.group, target.version, target.resource);

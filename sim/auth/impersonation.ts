@@ -19,20 +19,21 @@ export type HeaderBag = IncomingHttpHeaders | NodeJS.Dict<string[]>;
  * allowed as verb `impersonate` for the requester, else a Kubernetes-worded 403 is
  * thrown. Returns the requester unchanged when no impersonation is requested.
  *
- * Node joins a repeated header into one comma-separated string, so for `Impersonate-Group`
- * and `Impersonate-Extra-*` a string value is split on commas. That cannot widen access:
- * each resulting value is authorised on its own. Values with control characters are refused.
+ * Like the apiserver, every header line is one value: a group named `a,b` is one group,
+ * never `a` and `b`. Pass `req.headersDistinct` (Node joins repeated lines of `req.headers`
+ * with commas, which cannot be told apart from a comma inside a value). Values with control
+ * characters are refused.
  */
 export function impersonate(requester: UserInfo, headers: HeaderBag, authz: RbacAuthorizer): UserInfo {
-  const userValues = values(headers, USER, false);
-  const uidValues = values(headers, UID, false);
-  const groups = values(headers, GROUP, true);
+  const userValues = values(headers, USER);
+  const uidValues = values(headers, UID);
+  const groups = values(headers, GROUP);
   const extra: Record<string, string[]> = {};
   for (const name of Object.keys(headers)) {
     const lower = name.toLowerCase();
     if (!lower.startsWith(EXTRA_PREFIX)) continue;
     const key = decodeExtraKey(lower.slice(EXTRA_PREFIX.length));
-    extra[key] = [...(extra[key] ?? []), ...values(headers, name, true)];
+    extra[key] = [...(extra[key] ?? []), ...values(headers, name)];
   }
   const extraKeys = Object.keys(extra);
 
@@ -90,13 +91,12 @@ export function impersonate(requester: UserInfo, headers: HeaderBag, authz: Rbac
   return result;
 }
 
-/** All values of one header, case-insensitively; `split` separates Node's comma-joined repeats. */
-function values(headers: HeaderBag, name: string, split: boolean): string[] {
+/** All values of one header, case-insensitively: one per header line, commas and all. */
+function values(headers: HeaderBag, name: string): string[] {
   const out: string[] = [];
   for (const [key, raw] of Object.entries(headers)) {
     if (key.toLowerCase() !== name || raw === undefined) continue;
-    const list = Array.isArray(raw) ? raw : split ? raw.split(',') : [raw];
-    for (const item of list) {
+    for (const item of Array.isArray(raw) ? raw : [raw]) {
       if (/[\u0000-\u001f\u007f]/.test(item)) throw badRequest(`invalid ${name} header value: control characters are not allowed`);
       const value = item.trim();
       if (value) out.push(value);

@@ -92,7 +92,7 @@ export function createUpgradeHandler(ctx: SimContext, tokens: Map<string, UserIn
       const target = route(url.pathname);
       const user0 = authenticate(req.headers, tokens);
       if (!user0) throw unauthorized();
-      const user = impersonate(user0, req.headers, ctx.authz);
+      const user = impersonate(user0, req.headersDistinct, ctx.authz);
       if (target.type !== 'resource' || target.group !== '' || target.resource !== 'pods' || target.subresource !== 'exec' || !target.namespace || !target.name) throw pathNotFound();
       const attrs = { type: 'resource' as const, verb: 'get', group: '', version: target.version, resource: 'pods', subresource: 'exec', namespace: target.namespace, name: target.name };
       if (!ctx.authz.authorize(user, attrs).allowed && !ctx.authz.authorize(user, { ...attrs, verb: 'create' }).allowed) throw forbiddenError(user, attrs);

@@ -57,10 +57,21 @@ describe('kubectl auth whoami', () => {
 });
 
 describe('kubectl auth whoami with several impersonation headers', () => {
-  it('keeps repeated --as-group values apart (Node joins repeated headers with commas) and carries --as-uid', async () => {
+  it('keeps repeated --as-group values apart and carries --as-uid', async () => {
     const r = await h.kubectl(['auth', 'whoami', '--as', 'bob', '--as-group', 'team-a', '--as-group', 'team-b', '--as-uid', '42'], { user: 'alice' });
     expect(r.code).toBe(0);
     expect(attributes(r.stdout)).toEqual({ Username: 'bob', UID: '42', Groups: '[team-a team-b system:authenticated]' });
+  });
+
+  it('keeps a group name with a comma as one group, which grants nothing', async () => {
+    const whoami = await h.kubectl(['auth', 'whoami', '-o', 'json', '--as', 'someone', '--as-group', 'nobody,system:masters']);
+    expect(whoami.code).toBe(0);
+    expect(JSON.parse(whoami.stdout).status.userInfo).toEqual({ username: 'someone', groups: ['nobody,system:masters', 'system:authenticated'] });
+    const created = await h.kubectl(['create', 'secret', 'generic', 'comma-probe', '-n', 'kube-system', '--from-literal=token=s3cret']);
+    expect(created.code).toBe(0);
+    const read = await h.kubectl(['get', 'secret', 'comma-probe', '-n', 'kube-system', '--as', 'someone', '--as-group', 'nobody,system:masters']);
+    expect(read.code).toBe(1);
+    expect(read.stderr).toContain('secrets "comma-probe" is forbidden: User "someone" cannot get resource "secrets" in API group "" in the namespace "kube-system"');
   });
 });
 
