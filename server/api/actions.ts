@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import type { Actor } from '../../lib/actor';
 import type { KindDefinition, KubeObject } from '../../lib/kinds/types';
 import { HttpError } from '../http/errors';
@@ -110,19 +109,13 @@ export async function runAction(t: Target, action: Action, body: Record<string, 
 }
 
 /**
- * Replaces the object with an edited version (JSON or YAML) as the person.
+ * Replaces the object with an edited version (parsed at the edge) as the person.
  * The edit must keep its kind, name and namespace; a stale resourceVersion is
  * Kubernetes' 409 Conflict, passed on verbatim.
  */
-export async function replaceObject(t: Target, text: string): Promise<KubeObject> {
+export async function replaceObject(t: Target, body: Record<string, unknown>): Promise<KubeObject> {
   const { kind, kc, path } = asUser(t);
-  let edited: KubeObject;
-  try {
-    edited = parseYaml(text, { maxAliasCount: 100 }) as KubeObject; // YAML is a superset of JSON
-  } catch (err) {
-    throw new HttpError(400, `the edit is not valid YAML or JSON: ${(err as Error).message}`);
-  }
-  if (!edited || typeof edited !== 'object' || Array.isArray(edited)) throw new HttpError(400, 'the edit must be one object');
+  const edited = body as KubeObject;
   if (edited.kind !== kind.kind) throw new HttpError(400, `the edit is a ${String(edited.kind)}, not a ${kind.kind}`);
   if (edited.metadata?.name !== t.name) throw new HttpError(400, `the edit renames the object to "${String(edited.metadata?.name)}": create a new one instead`);
   if (kind.namespaced && edited.metadata?.namespace !== undefined && edited.metadata.namespace !== t.namespace) {

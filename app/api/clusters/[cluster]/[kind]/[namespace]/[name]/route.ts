@@ -1,5 +1,6 @@
 import { deleteObject, replaceObject } from '@/server/api/actions';
 import { readObject } from '@/server/api/objects';
+import { parseManifest, readBodyText } from '@/server/http/requestBody';
 import { route } from '@/server/http/route';
 import { getRuntime } from '@/server/runtime';
 
@@ -19,6 +20,7 @@ export const DELETE = route<{ cluster: string; kind: string; namespace: string; 
 
 /** Replaces the object with the edited YAML or JSON in the body, as the person; Kubernetes' refusal verbatim. */
 export const PUT = route<{ cluster: string; kind: string; namespace: string; name: string }>(async ({ request, actor, params, requestId }) => {
-  const saved = await replaceObject({ live: getRuntime().live, ...params, token: params.kind, actor, requestId }, await request.text());
+  const edited = parseManifest(await readBodyText(request), request.headers.get('content-type'));
+  const saved = await replaceObject({ live: getRuntime().live, ...params, token: params.kind, actor, requestId }, edited);
   return Response.json(saved, { headers: { 'Cache-Control': 'no-store' } });
 });

@@ -1,5 +1,6 @@
 import { isAction, runAction } from '@/server/api/actions';
 import { HttpError } from '@/server/http/errors';
+import { readJsonObject } from '@/server/http/requestBody';
 import { route } from '@/server/http/route';
 import { getRuntime } from '@/server/runtime';
 
@@ -8,15 +9,7 @@ export const dynamic = 'force-dynamic';
 /** `POST …/{name}/scale {replicas}`, `/restart`, `/cordon {unschedulable}`, `/suspend {suspend}` — as the person. */
 export const POST = route<{ cluster: string; kind: string; namespace: string; name: string; action: string }>(async ({ request, actor, params, requestId }) => {
   if (!isAction(params.action)) throw new HttpError(404, `unknown action "${params.action}" (scale, restart, cordon, suspend)`);
-  let body: Record<string, unknown> = {};
-  const text = await request.text();
-  if (text.trim()) {
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw new HttpError(400, 'the body must be JSON');
-    }
-  }
+  const body = await readJsonObject(request, { emptyIsObject: true, expected: 'a JSON object such as {"replicas": 3}' });
   const object = await runAction({ live: getRuntime().live, ...params, token: params.kind, actor, requestId }, params.action, body);
   return Response.json(object, { headers: { 'Cache-Control': 'no-store' } });
 });

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '../../server/http/errors';
+import { MAX_ALIASES, MAX_DEPTH, parseManifest, readJsonObject } from '../../server/http/requestBody';
+
+function refusal(fn: () => unknown): HttpError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof HttpError) return err;
+    throw err;
+  }
+  throw new Error('expected an HttpError');
+}
+
+/** `{a: {a: … 'x' …}}` with `depth` mappings, in each style. */
+const flowMaps = (depth: number) => '{a: '.repeat(depth) + 'x' + '}'.repeat(depth);
+const flowSeqs = (depth: number) => 'a: ' + '['.repeat(depth - 1) + 'x' + ']'.repeat(depth - 1);
+const blockMaps = (depth: number) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}a:${i === depth - 1 ? ' x' : ''}`).join('\n');
+const jsonMaps = (depth: number) => '{"a":'.repeat(depth) + '"x"' + '}'.repeat(depth);
+
+describe('parseManifest', () => {
+  it.each([
+    ['flow mappings', flowMaps, 'application/yaml'],
+    ['flow sequences', flowSeqs, 'application/yaml'],
+    ['block mappings', blockMaps, 'application/yaml'],
+    ['JSON', jsonMaps, 'application/json'],
+    ['JSON sent as YAML', jsonMaps, 'application/yaml'],
+  ])('accepts %s nested exactly to the limit and refuses one level more', (_, build, type) => {
+    expect(parseManifest(build(MAX_DEPTH), type)).toBeTypeOf('object');
+    expect(refusal(() => parseManifest(build(MAX_DEPTH + 1), type))).toMatchObject({ status: 400, message: expect.stringMatching(/nested more than/) });
+  });
+
+  it('does not count brackets inside quoted strings, block scalars or comments as nesting', () => {
+    const brackets = '['.repeat(5000) + '{'.repeat(5000);
+    const text = [`kind: ConfigMap`, `# ${brackets}`, `data:`, `  single: '${brackets}'`, `  double: "${brackets}"`, `  block: |`, `    ${brackets}`, `  plain: a${brackets}`].join('\n');
+    const parsed = parseManifest(text, 'application/yaml') as { data: Record<string, string> };
+    expect(parsed.data).toEqual({ single: brackets, double: brackets, block: `${brackets}\n`, plain: `a${brackets}` });
+  });
+
+  it('refuses a recursive alias and an alias bomb, and accepts a few plain aliases', () => {
+    expect(refusal(() => parseManifest('kind: X\ndata: &a {k: *a}\n', 'application/yaml')).status).toBe(400);
+    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefg'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n');
+    expect(refusal(() => parseManifest(bomb, 'application/yaml')).status).toBe(400);
+    const aliases = (n: number) => `anchor: &x 1\nlist:\n${'  - *x\n'.repeat(n)}`;
+    expect(parseManifest(aliases(MAX_ALIASES / 2), 'application/yaml')).toMatchObject({ anchor: 1 });
+    expect(refusal(() => parseManifest(aliases(MAX_ALIASES + 1), 'application/yaml')).message).toMatch(/aliases/);
+    expect(parseManifest('base: &b {image: nginx}\nfirst: *b\nsecond: *b\n', 'application/yaml')).toEqual({ base: { image: 'nginx' }, first: { image: 'nginx' }, second: { image: 'nginx' } });
+  });
+
+  it('refuses anything but one object, duplicate keys and several documents, saying where', () => {
+    for (const text of ['null', '[1]', '42', '"x"', 'true', '']) expect(refusal(() => parseManifest(text, 'application/yaml')).status).toBe(400);
+    expect(refusal(() => parseManifest('a: 1\nb: 2\na: 3\n', 'application/yaml')).message).toMatch(/line 3, column 1.*"a" appears twice/);
+    expect(refusal(() => parseManifest('a: 1\n---\nb: 2\n', 'application/yaml')).message).toMatch(/one YAML document/);
+    expect(refusal(() => parseManifest('{"a": ', 'application/json')).message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('readJsonObject', () => {
+  const request = (body: BodyInit) => new Request('http://portal.invalid/', { method: 'POST', body });
+
+  it('reads an object, and an empty body as {} where allowed', async () => {
+    expect(await readJsonObject(request('{"replicas": 3}'))).toEqual({ replicas: 3 });
+    expect(await readJsonObject(request(''), { emptyIsObject: true })).toEqual({});
+    await expect(readJsonObject(request(''))).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('refuses null, lists, numbers, strings and bytes that are not UTF-8', async () => {
+    for (const body of ['null', '[]', '7', '"x"']) await expect(readJsonObject(request(body))).rejects.toMatchObject({ status: 400 });
+    await expect(readJsonObject(request(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])))).rejects.toMatchObject({ status: 400, message: 'the body is not valid UTF-8' });
+  });
+});
