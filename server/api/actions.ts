@@ -5,6 +5,7 @@ import { kubeConfigActingAs } from '../kube/actingAs';
 import { KubeError, kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
 import type { LiveData } from '../live/liveData';
+import { refuseRedactedSecret } from './secretRedaction';
 
 export type Action = 'scale' | 'restart' | 'cordon' | 'suspend';
 
@@ -111,7 +112,8 @@ export async function runAction(t: Target, action: Action, body: Record<string, 
 /**
  * Replaces the object with an edited version (parsed at the edge) as the person.
  * The edit must keep its kind, name and namespace; a stale resourceVersion is
- * Kubernetes' 409 Conflict, passed on verbatim.
+ * Kubernetes' 409 Conflict, passed on verbatim. A Secret still holding the
+ * redaction marker is refused before it reaches Kubernetes.
  */
 export async function replaceObject(t: Target, body: Record<string, unknown>): Promise<KubeObject> {
   const { kind, kc, path } = asUser(t);
@@ -122,6 +124,7 @@ export async function replaceObject(t: Target, body: Record<string, unknown>): P
     throw new HttpError(400, `the edit moves the object to namespace "${edited.metadata.namespace}": that is not possible`);
   }
   if (!edited.metadata?.resourceVersion) throw new HttpError(400, 'the edit must keep metadata.resourceVersion, so a change made meanwhile is not overwritten');
+  if (kind.kind === 'Secret' && !kind.group) refuseRedactedSecret(edited);
   const saved = await kubeJson<KubeObject>(kc, { method: 'PUT', path, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(edited), timeoutMs: 15_000 }).catch(fromKube);
   audit(t, 'object replaced');
   return saved;

@@ -5,20 +5,8 @@ import { fromKube, objectPath, resolveKind } from './actions';
 import { kubeConfigActingAs } from '../kube/actingAs';
 import { kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
+import { redactSecret } from './secretRedaction';
 import type { LiveData } from '../live/liveData';
-
-export const REDACTED = '<redacted: use Reveal>';
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** A Secret with every value replaced by a marker; the last-applied annotation (which holds values) too. */
-export function redactSecret(secret: KubeObject): KubeObject {
-  const copy = structuredClone(secret) as KubeObject & { data?: Record<string, string>; stringData?: unknown };
-  if (copy.data) copy.data = Object.fromEntries(Object.keys(copy.data).map((key) => [key, REDACTED]));
-  delete copy.stringData;
-  const annotations = copy.metadata?.annotations;
-  if (annotations?.[LAST_APPLIED]) annotations[LAST_APPLIED] = REDACTED;
-  return copy;
-}
 
 /** The object, read from the apiserver as the person (always fresh, always authorised by Kubernetes). */
 export async function readObject(live: LiveData, cluster: string, token: string, namespace: string, name: string, actor: Actor): Promise<KubeObject> {
