@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { LineSplitter } from './lineSplitter';
 
 /** An error answer from the API server, with its status and Kubernetes' own message. */
 export class KubeError extends Error {
@@ -96,19 +97,19 @@ export async function kubeJson<T>(kc: KubeConfig, req: KubeRequest): Promise<T> 
   return JSON.parse(text) as T;
 }
 
-/** Splits a streaming answer into lines (a watch sends one JSON object per line). */
-export async function* lines(res: IncomingMessage): AsyncGenerator<string> {
-  let pending = '';
-  for await (const chunk of res as AsyncIterable<Buffer>) {
-    pending += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) !== -1) {
-      const line = pending.slice(0, nl).trim();
-      pending = pending.slice(nl + 1);
-      if (line) yield line;
-    }
+/** Splits a streaming answer into its non-blank lines (a watch sends one JSON object per line). */
+export async function* lines(res: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const splitter = new LineSplitter();
+  const ready: string[] = [];
+  const keep = (line: string) => {
+    if (line.trim()) ready.push(line);
+  };
+  for await (const chunk of res) {
+    splitter.push(chunk, keep);
+    yield* ready.splice(0);
   }
-  if (pending.trim()) yield pending.trim();
+  splitter.end(keep);
+  yield* ready.splice(0);
 }
 
 export async function errorFrom(res: IncomingMessage): Promise<KubeError> {

@@ -1,3 +1,5 @@
+import { LineSplitter as StreamLineSplitter } from '../../kube/lineSplitter';
+
 /** One line as the shared upstream holds it: Kubernetes' RFC 3339 timestamp and the text. */
 export interface LogEntry {
   /** `2024-05-01T10:00:00.123456789Z`, as the apiserver writes it with `timestamps=true`. */
@@ -39,41 +41,9 @@ export function selectEntries(ring: readonly LogEntry[], opts: { tailLines?: num
   return [...selected];
 }
 
-/**
- * Splits a byte stream into lines, keeping leading whitespace (indentation is
- * part of a log line) and cutting a runaway line at MAX_LINE_CHARS.
- */
-export class LineSplitter {
-  private pending = '';
-  private cut = 0;
-  private readonly decoder = new TextDecoder();
-
-  push(chunk: Uint8Array, emit: (line: string) => void): void {
-    this.pending += this.decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) !== -1) {
-      emit(this.finish(this.pending.slice(0, nl)));
-      this.pending = this.pending.slice(nl + 1);
-    }
-    if (this.pending.length > MAX_LINE_CHARS) {
-      this.cut += this.pending.length - MAX_LINE_CHARS;
-      this.pending = this.pending.slice(0, MAX_LINE_CHARS);
-    }
-  }
-
-  end(emit: (line: string) => void): void {
-    this.pending += this.decoder.decode();
-    if (this.pending) emit(this.finish(this.pending));
-    this.pending = '';
-  }
-
-  private finish(line: string): string {
-    let out = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (this.cut > 0 || out.length > MAX_LINE_CHARS) {
-      const cut = this.cut + Math.max(0, out.length - MAX_LINE_CHARS);
-      out = `${out.slice(0, MAX_LINE_CHARS)} … [crowsnest: ${cut} more characters not kept]`;
-      this.cut = 0;
-    }
-    return out;
+/** Log lines keep their leading whitespace (indentation is part of a log line); a runaway one is cut at MAX_LINE_CHARS. */
+export class LineSplitter extends StreamLineSplitter {
+  constructor() {
+    super({ maxLineChars: MAX_LINE_CHARS });
   }
 }
