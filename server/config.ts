@@ -23,6 +23,8 @@ export interface ServerConfig {
   rateLimit: { perSecond: number; burst: number };
   /** How long an access-review answer is reused (RBAC changes drop them at once). */
   accessReviewTtlSeconds: number;
+  /** How often the sessions of open streams and sockets are checked against the sign-out list. */
+  sessionCheckSeconds: number;
   live: {
     watchStreams: WatchStreams;
     perUserLimit: number;
@@ -35,6 +37,8 @@ export interface ServerConfig {
     resumeBuffer: number;
     /** Bytes queued for one slow SSE client before it is dropped. */
     streamBufferBytes: number;
+    /** Bytes queued for all SSE clients of this replica together; over it the biggest laggards are dropped first. */
+    streamBufferTotalBytes: number;
   };
   /** Groups allowed to see /debug/streams and the admin views. */
   adminGroups: string[];
@@ -105,6 +109,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     publicOrigin: publicOrigin(env),
     redisUrl: env.REDIS_URL || undefined,
     accessReviewTtlSeconds: integer(env, 'CROWSNEST_ACCESS_REVIEW_TTL_SECONDS', 10, { min: 0, max: 86_400 }),
+    sessionCheckSeconds: integer(env, 'CROWSNEST_SESSION_CHECK_SECONDS', 5, { min: 1, max: 3600 }),
     live: {
       watchStreams: watchStreams(env),
       perUserLimit: integer(env, 'CROWSNEST_WATCH_PER_USER_LIMIT', 60, { min: 0, max: 100_000 }),
@@ -116,6 +121,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
       pollIntervalSeconds: integer(env, 'CROWSNEST_POLL_INTERVAL_SECONDS', 10, { min: 1, max: 3600 }),
       resumeBuffer: integer(env, 'CROWSNEST_RESUME_BUFFER', 5000, { min: 10, max: 1_000_000 }),
       streamBufferBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_BYTES', 8 * 1024 * 1024, { min: 16 * 1024, max: 1024 * 1024 * 1024 }),
+      streamBufferTotalBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_TOTAL_BYTES', 256 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 * 1024 }),
     },
     adminGroups: (env.CROWSNEST_ADMIN_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean),
     rateLimit: {

@@ -12,6 +12,7 @@ import { actorFromCookieHeader } from './auth/actor';
 import { buildAuthOptions } from './auth/authOptions';
 import { readAuthSettings } from './auth/authSettings';
 import { MemoryRevocations, RedisRevocations, type Revocations } from './auth/revocations';
+import { SessionWatch } from './auth/sessionWatch';
 import { buildIsStale } from './buildFreshness';
 import { ClusterRegistry, type ClusterSource } from './clusters/clusterRegistry';
 import { ConfigError, readConfig } from './config';
@@ -47,7 +48,8 @@ function ensureDevSecret(): void {
 
 async function connectRevocations(redisUrl: string | undefined, signal: AbortSignal): Promise<Revocations> {
   if (!redisUrl) return new MemoryRevocations();
-  const redis = createClient({ url: redisUrl });
+  // No offline queue: while Redis is unreachable a check fails at once (and the caller fails closed) instead of waiting.
+  const redis = createClient({ url: redisUrl, disableOfflineQueue: true });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   await redis.connect();
   signal.addEventListener('abort', () => void redis.quit().catch(() => undefined), { once: true });
@@ -79,11 +81,13 @@ async function main(): Promise<void> {
   } else {
     source = { kind: 'kubeconfig', paths: config.kubeconfigPaths };
   }
-  const clusters = new ClusterRegistry(source, { accessReviewTtlMs: config.accessReviewTtlSeconds * 1000 });
+  const clusters = new ClusterRegistry(source, { accessReviewTtlMs: config.accessReviewTtlSeconds * 1000, rbacLivenessMs: config.live.livenessSeconds * 1000 });
   clusters.start(root.signal);
   const revocations = await connectRevocations(config.redisUrl, root.signal);
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations });
-  const live = new LiveData(clusters, config.live, root.signal);
+  // One watch over every long-lived channel's session: SSE streams and sockets end when their person signs out.
+  const sessions = new SessionWatch(revocations, config.sessionCheckSeconds * 1000, root.signal);
+  const live = new LiveData(clusters, config.live, root.signal, sessions);
   live.start();
   registerLiveMetrics(live);
   log.info(describeWatchStreams(config.live.watchStreams));
@@ -111,13 +115,14 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     publicOrigin: config.publicOrigin,
     metrics: metricsText,
+    streamConnections: live.hub.connections,
   });
 
   const io = new SocketServer(server, { path: '/socket.io', serveClient: false, destroyUpgrade: false });
   const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin });
   io.use(handshake);
   io.on('new_namespace', (namespace) => namespace.use(handshake));
-  registerSockets(io, { clusters, revocations, config: readSocketConfig(), signal: root.signal });
+  registerSockets(io, { clusters, sessions, config: readSocketConfig(), signal: root.signal });
   if (config.dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {

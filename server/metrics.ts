@@ -36,6 +36,14 @@ export function registerLiveMetrics(live: LiveData): void {
   counter('crowsnest_stream_snapshots_total', 'Snapshots sent on streams (first opens and resumes that fell back)', () => live.hub.counters.snapshots);
   counter('crowsnest_stream_rejected_over_cap_total', 'Streams refused with 429 (per-user cap)', () => live.hub.counters.rejectedOverCap);
   counter('crowsnest_stream_dropped_slow_total', 'Streams dropped because the client fell too far behind', () => live.hub.counters.droppedSlow);
+  counter('crowsnest_stream_dropped_over_budget_total', "Streams dropped, furthest behind first, because the replica's stream buffers were over their budget", () => live.hub.counters.droppedOverBudget);
+  new Gauge({
+    name: 'crowsnest_stream_buffered_bytes',
+    help: 'Bytes queued for SSE clients of this replica (streams and their connections)',
+    collect() {
+      this.set(live.hub.bufferedBytes());
+    },
+  });
   new Gauge({
     name: 'crowsnest_informer_up',
     help: 'Informers running, by cluster, kind and phase',

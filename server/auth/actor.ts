@@ -1,5 +1,6 @@
 import { decode } from 'next-auth/jwt';
 import type { Actor } from '../../lib/actor';
+import { HttpError } from '../http/errors';
 import { groupsFromClaim, isSafeIdentity } from './identity';
 import type { Revocations } from './revocations';
 
@@ -41,7 +42,8 @@ export function sessionToken(cookies: Map<string, string>): string | undefined {
 /**
  * The actor of a request, from its session cookie: decrypted and checked
  * against the revocation list. A missing, garbled, expired or revoked session
- * is `null` (the caller answers 401 or redirects to sign-in) — never an error.
+ * is `null` (the caller answers 401 or redirects to sign-in); a revocation
+ * list that cannot be read is a 503 HttpError, never a pass.
  */
 export async function actorFromCookieHeader(
   cookieHeader: string | undefined | null,
@@ -58,6 +60,13 @@ export async function actorFromCookieHeader(
   if (!payload) return null;
   const { name, sid, groups } = payload as { name?: unknown; sid?: unknown; groups?: unknown };
   if (!isSafeIdentity(name) || typeof sid !== 'string' || !sid) return null;
-  if (await revocations.isRevoked(sid)) return null;
+  let revoked: boolean;
+  try {
+    revoked = await revocations.isRevoked(sid);
+  } catch {
+    // Fail closed: a session that cannot be checked is not accepted, and the person is told why.
+    throw new HttpError(503, 'your session cannot be checked just now (the sign-out list is unreachable); try again shortly', { 'Retry-After': '5' });
+  }
+  if (revoked) return null;
   return { name, groups: groupsFromClaim(groups), sessionId: sid };
 }

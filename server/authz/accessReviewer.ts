@@ -41,11 +41,55 @@ export class AccessReviewer {
   private cache = new Map<string, Entry>();
   private generation = 0;
   private readonly invalidationListeners = new Set<() => void>();
+  /** Whether the RBAC watch is known current, so a change would reach `invalidate` in time. */
+  private rbacCurrent = false;
+  private staleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
-    private readonly options: { ttlMs?: number; concurrency?: number; maxEntries?: number } = {},
-  ) {}
+    private readonly options: { ttlMs?: number; staleTtlMs?: number; concurrency?: number; maxEntries?: number } = {},
+  ) {
+    this.staleTimer = this.startStaleRechecks();
+  }
+
+  /** How long an answer is reused: the configured TTL while RBAC changes are known to arrive, the short one otherwise. */
+  private get ttlMs(): number {
+    const ttl = this.options.ttlMs ?? 10_000;
+    return this.rbacCurrent ? ttl : Math.min(ttl, this.staleTtlMs);
+  }
+
+  private get staleTtlMs(): number {
+    return this.options.staleTtlMs ?? 10_000;
+  }
+
+  /**
+   * The RBAC watch became (or stopped being) known current. While it is not,
+   * a revocation might not be seen: cached answers live only for the short
+   * TTL, and every open channel is re-checked on that TTL (fail closed).
+   */
+  setRbacCurrent(current: boolean): void {
+    if (current === this.rbacCurrent) return;
+    this.rbacCurrent = current;
+    clearInterval(this.staleTimer);
+    this.staleTimer = undefined;
+    if (!current) {
+      this.invalidate();
+      this.staleTimer = this.startStaleRechecks();
+    }
+  }
+
+  private startStaleRechecks(): NodeJS.Timeout {
+    const timer = setInterval(() => this.invalidate(), this.staleTtlMs);
+    timer.unref();
+    return timer;
+  }
+
+  /** Stops the re-checks (the cluster is gone). */
+  stop(): void {
+    clearInterval(this.staleTimer);
+    this.staleTimer = undefined;
+    this.rbacCurrent = true;
+  }
 
   /** Forget every cached answer (RBAC changed). */
   invalidate(): void {
@@ -68,7 +112,7 @@ export class AccessReviewer {
 
     const generation = this.generation;
     const allowed = this.review(actor, check);
-    const entry = { allowed, expiresAt: now + (this.options.ttlMs ?? 10_000) };
+    const entry = { allowed, expiresAt: now + this.ttlMs };
     if (this.cache.size >= (this.options.maxEntries ?? 100_000)) this.cache.clear();
     this.cache.set(key, entry);
     // A failed review is not an answer: don't keep it. An answer from before an invalidation is not kept either.

@@ -45,18 +45,26 @@ export class Cluster {
   private lastProbe?: { at: number; result: Promise<ClusterSummary> };
   private namespaceCache?: { at: number; names: Promise<string[]> };
 
+  private readonly rbacLivenessMs?: number;
+
   constructor(
     readonly name: string,
     readonly kubeConfig: KubeConfig,
-    { accessReviewTtlMs }: { accessReviewTtlMs?: number } = {},
+    { accessReviewTtlMs, rbacLivenessMs }: { accessReviewTtlMs?: number; rbacLivenessMs?: number } = {},
   ) {
     this.server = kubeConfig.getCurrentCluster()?.server ?? '';
     this.access = new AccessReviewer(kubeConfig, { ttlMs: accessReviewTtlMs });
+    this.rbacLivenessMs = rbacLivenessMs;
   }
 
   /** Starts what runs for the cluster's whole life (the RBAC watch), until `signal` aborts. */
   start(signal: AbortSignal): void {
-    watchRbac(this.kubeConfig, () => this.access.invalidate(), signal);
+    signal.addEventListener('abort', () => this.access.stop(), { once: true });
+    watchRbac(
+      this.kubeConfig,
+      { onChange: () => this.access.invalidate(), onCurrent: (current) => this.access.setRbacCurrent(current), livenessMs: this.rbacLivenessMs },
+      signal,
+    );
   }
 
   /** The cluster's namespaces, as the portal sees them; cached briefly. */
@@ -81,12 +89,17 @@ export class Cluster {
     return allowed.length > 0 ? { scope: 'namespaces', namespaces: allowed } : { scope: 'none' };
   }
 
-  /** The summary, plus what `actor` may see. */
+  /** The summary, plus what `actor` may see; the node count only for those who may list nodes. */
   async summaryFor(actor: Actor): Promise<ClusterSummary> {
-    const summary = await this.summary();
+    const { nodeCount, ...summary } = await this.summary();
     if (summary.status !== 'reachable') return summary;
     try {
-      return { ...summary, access: await withTimeout(this.accessFor(actor), PROBE_TIMEOUT_MS, 'the access review') };
+      const [access, mayListNodes] = await withTimeout(
+        Promise.all([this.accessFor(actor), this.access.can(actor, { verb: 'list', group: '', resource: 'nodes' })]),
+        PROBE_TIMEOUT_MS,
+        'the access review',
+      );
+      return { ...summary, access, ...(mayListNodes && nodeCount !== undefined ? { nodeCount } : {}) };
     } catch (err) {
       return { ...summary, error: `could not check your access: ${describeError(err)}` };
     }

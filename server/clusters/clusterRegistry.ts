@@ -50,7 +50,7 @@ export class ClusterRegistry {
 
   constructor(
     private readonly source: ClusterSource,
-    private readonly options: { accessReviewTtlMs?: number; reloadIntervalMs?: number } = {},
+    private readonly options: { accessReviewTtlMs?: number; rbacLivenessMs?: number; reloadIntervalMs?: number } = {},
   ) {
     if (source.kind === 'in-cluster') {
       const kc = new KubeConfig();

@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { TLSSocket } from 'node:tls';
 import { log } from '../log';
 import { ACTOR_HEADER, encodeActor, type Actor } from '../../lib/actor';
-import { errorBody } from './errors';
+import { errorBody, isHttpError } from './errors';
 import type { RateLimiter } from './rateLimiter';
 import { applySecurityHeaders } from './securityHeaders';
+import { isWatchPath, type StreamConnections } from './streamConnections';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -25,6 +26,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** Prometheus exposition for `/metrics` (no sign-in; scrape it from inside the cluster). */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Open watch connections: registered (and capped per person) before the route runs. */
+  streamConnections?: StreamConnections;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -151,8 +154,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
         }
       }
 
+      if (actor && method === 'GET' && options.streamConnections && isWatchPath(path)) {
+        const admission = options.streamConnections.admit(requestId, actor.name, req, res);
+        if (!admission.admitted) {
+          return json(res, 429, `you already have ${admission.limit} live streams open; close some tabs or wait`, requestId, { 'Retry-After': '10' });
+        }
+      }
+
       await options.next(req, res);
     } catch (err) {
+      if (isHttpError(err)) {
+        if (!res.headersSent) json(res, err.status, err.message, requestId, err.headers);
+        return;
+      }
       log.error({ requestId, err }, 'unhandled error while serving a request');
       if (!res.headersSent) json(res, 500, `internal error (request id ${requestId})`, requestId);
       else res.destroy();

@@ -1,3 +1,4 @@
+import type { Actor } from '../../lib/actor';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { BUILTIN_KINDS, customResourceKind, isWatchStreamEnabled, kindByToken, type WatchStreams } from '../../lib/kinds';
 import type { KindDefinition, KubeObject } from '../../lib/kinds/types';
@@ -85,6 +86,32 @@ export class ClusterLive {
   /** Every kind: built-in, then custom resources by token. */
   kinds(): KindDefinition[] {
     return [...BUILTIN_KINDS, ...[...this.customKinds.values()].sort((a, b) => a.token.localeCompare(b.token))];
+  }
+
+  /**
+   * The kinds `actor` may learn of: every built-in kind (they are Kubernetes'
+   * own), and a custom kind only when the person may list CRDs, or may list
+   * the kind cluster-wide or in one of the namespaces where they may list
+   * pods — which CRDs are installed is not everybody's to know.
+   */
+  async kindsVisibleTo(actor: Actor): Promise<KindDefinition[]> {
+    const all = this.kinds();
+    const custom = all.filter((kind) => kind.crdName !== undefined);
+    if (custom.length === 0) return all;
+    const access = this.cluster.access;
+    if (await access.can(actor, { verb: 'list', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' })) return all;
+    const home = await this.cluster.accessFor(actor);
+    const homeNamespaces = home.scope === 'namespaces' ? home.namespaces : [];
+    const visible = await Promise.all(
+      custom.map(async (kind) => {
+        const check = { verb: 'list', group: kind.group, resource: kind.plural };
+        if (await access.can(actor, check)) return true;
+        if (!kind.namespaced || homeNamespaces.length === 0) return false;
+        return (await access.allowedNamespaces(actor, check, homeNamespaces)).allowed.length > 0;
+      }),
+    );
+    const hidden = new Set(custom.filter((_, i) => !visible[i]));
+    return all.filter((kind) => !hidden.has(kind));
   }
 
   kind(token: string): KindDefinition | undefined {

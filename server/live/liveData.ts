@@ -1,4 +1,5 @@
 import type { Actor } from '../../lib/actor';
+import type { SessionWatch } from '../auth/sessionWatch';
 import type { Row } from '../../lib/kinds/types';
 import type { ClusterRegistry } from '../clusters/clusterRegistry';
 import type { ServerConfig } from '../config';
@@ -39,6 +40,7 @@ export class LiveData {
     registry: ClusterRegistry,
     config: ServerConfig['live'],
     private readonly signal: AbortSignal,
+    sessions: SessionWatch,
     { bus = new MemoryDeltaBus(), lease = new LocalLease() }: { bus?: DeltaBus; lease?: InformerLease } = {},
   ) {
     this.hub = new StreamHub(
@@ -47,7 +49,9 @@ export class LiveData {
         heartbeatMs: config.heartbeatSeconds * 1000,
         maxLifetimeMs: config.streamMaxSeconds * 1000,
         maxBufferedBytes: config.streamBufferBytes,
+        maxTotalBufferedBytes: config.streamBufferTotalBytes,
       },
+      sessions,
       signal,
     );
     this.options = {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../lib/actor';
 import type { Row } from '../../lib/kinds/types';
 import { formatPosition, formatPositions, type Delta, type Position, type StreamError } from '../../lib/live/protocol';
+import type { SessionEnd, SessionWatch } from '../auth/sessionWatch';
 import { HttpError } from '../http/errors';
+import { StreamConnections } from '../http/streamConnections';
 import { log } from '../log';
 import { deliveryLag } from '../metrics';
 import type { ClusterLive } from './clusterLive';
@@ -16,10 +18,18 @@ export interface HubOptions {
   maxLifetimeMs: number;
   /** Bytes queued for one slow client before it is dropped. */
   maxBufferedBytes: number;
+  /** Bytes queued for all clients together; over it the biggest laggards are dropped first. */
+  maxTotalBufferedBytes: number;
+  /** How often the total is measured. */
+  budgetCheckMs?: number;
 }
 
 export interface StreamRequest extends ViewRequest {
   actor: Actor;
+  /** The request id the HTTP server registered the connection under. */
+  requestId: string;
+  /** Aborted when the client goes away; the stream never outlives it. */
+  signal: AbortSignal;
   live: ClusterLive;
   kinds: string[];
   /** One kind's stream (`/{kind}/watch`): ids are bare positions. */
@@ -40,8 +50,27 @@ export interface StreamInfo {
 export interface HubCounters {
   resumes: number;
   snapshots: number;
-  rejectedOverCap: number;
+  readonly rejectedOverCap: number;
   droppedSlow: number;
+  /** Dropped because the replica's total stream buffer went over its budget. */
+  droppedOverBudget: number;
+}
+
+/** Bytes a stream queues before it counts as behind (the ReadableStream's high-water mark). */
+const HIGH_WATER_MARK = 64 * 1024;
+
+/** Why a stream ends, as sent in its `done` event where the client should reconnect and resume. */
+const DONE_REASONS = new Set(['max-lifetime', 'shutdown', 'draining', 'cluster-removed', 'signed-out', 'overloaded']);
+
+interface OpenStream {
+  info: StreamInfo;
+  close: (reason: string) => void;
+  /** Bytes queued for the client: in the stream and in the connection. */
+  backlog: () => number;
+  /** How far behind the client is: its backlog less the snapshots still on their way (those are not lag). */
+  lag: () => number;
+  /** Cuts the client off at once (slow consumer). */
+  drop: (why: string) => void;
 }
 
 interface KindFeed {
@@ -60,17 +89,61 @@ interface KindFeed {
  * access whenever RBAC changes.
  */
 export class StreamHub {
-  private readonly streams = new Map<string, { info: StreamInfo; close: (reason: string) => void }>();
-  private readonly perUser = new Map<string, number>();
-  readonly counters: HubCounters = { resumes: 0, snapshots: 0, rejectedOverCap: 0, droppedSlow: 0 };
+  private readonly streams = new Map<string, OpenStream>();
+  /** The HTTP server registers (and caps) watch connections here before the route runs. */
+  readonly connections: StreamConnections;
+  readonly counters: HubCounters;
+  private budgetTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: HubOptions,
+    private readonly sessions: SessionWatch,
     signal: AbortSignal,
   ) {
+    this.connections = new StreamConnections(options.perUserLimit);
+    const connections = this.connections;
+    this.counters = {
+      resumes: 0,
+      snapshots: 0,
+      droppedSlow: 0,
+      droppedOverBudget: 0,
+      get rejectedOverCap() {
+        return connections.refused;
+      },
+    };
     signal.addEventListener('abort', () => {
+      clearInterval(this.budgetTimer);
       for (const stream of this.streams.values()) stream.close('shutdown');
     });
+  }
+
+  /** Bytes queued for all streams of this replica. */
+  bufferedBytes(): number {
+    let total = 0;
+    for (const stream of this.streams.values()) total += stream.backlog();
+    return total;
+  }
+
+  /**
+   * Keeps the replica's stream buffers within their budget: when the total is
+   * over it, the streams furthest behind are cut first until it is not.
+   */
+  private enforceBudget(): void {
+    if (this.streams.size === 0) {
+      clearInterval(this.budgetTimer);
+      this.budgetTimer = undefined;
+      return;
+    }
+    const backlogs = [...this.streams.values()].map((stream) => ({ stream, bytes: stream.backlog(), lag: stream.lag() }));
+    let total = backlogs.reduce((sum, b) => sum + b.bytes, 0);
+    if (total <= this.options.maxTotalBufferedBytes) return;
+    backlogs.sort((a, b) => b.lag - a.lag);
+    for (const { stream, bytes, lag } of backlogs) {
+      if (total <= this.options.maxTotalBufferedBytes || lag === 0) break;
+      this.counters.droppedOverBudget++;
+      stream.drop(`the replica's stream buffers are over their budget and this stream was furthest behind (${lag} bytes)`);
+      total -= bytes;
+    }
   }
 
   /** Ends every stream of a cluster that is gone (`done` with reason cluster-removed). */
@@ -82,29 +155,9 @@ export class StreamHub {
     return [...this.streams.values()].map((s) => s.info);
   }
 
-  countFor(user: string): number {
-    return this.perUser.get(user) ?? 0;
-  }
-
-  /** Opens a stream; throws HttpError (before any byte is sent) for caps and refusals. */
+  /** Opens a stream; throws HttpError (before any byte is sent) for refusals. The per-person cap is the HTTP server's. */
   async open(req: StreamRequest): Promise<ReadableStream<Uint8Array>> {
     const { actor, live } = req;
-    const limit = this.options.perUserLimit;
-    if (limit > 0 && this.countFor(actor.name) >= limit) {
-      this.counters.rejectedOverCap++;
-      throw new HttpError(429, `you already have ${limit} live streams open; close some tabs or wait`, { 'Retry-After': '10' });
-    }
-    // Count the stream from now, so concurrent opens cannot pass the cap together.
-    this.perUser.set(actor.name, this.countFor(actor.name) + 1);
-    let counted = true;
-    const uncount = () => {
-      if (!counted) return;
-      counted = false;
-      const n = this.countFor(actor.name) - 1;
-      if (n <= 0) this.perUser.delete(actor.name);
-      else this.perUser.set(actor.name, n);
-    };
-
     const feeds: KindFeed[] = [];
     const errors: StreamError[] = [];
     try {
@@ -126,15 +179,16 @@ export class StreamHub {
         const refusal = errors.find((e) => e.code === 403);
         throw new HttpError(refusal ? 403 : 404, refusal?.message ?? errors[0]?.message ?? 'nothing to stream');
       }
+      // The client may have left while access was being checked: then there is nobody to stream to.
+      if (req.signal.aborted) throw new HttpError(499, 'the client went away before the stream started');
     } catch (err) {
       for (const feed of feeds) feed.release();
-      uncount();
       throw err;
     }
-    return this.start(req, feeds, errors, uncount);
+    return this.start(req, feeds, errors);
   }
 
-  private start(req: StreamRequest, feeds: KindFeed[], errors: StreamError[], uncount: () => void): ReadableStream<Uint8Array> {
+  private start(req: StreamRequest, feeds: KindFeed[], errors: StreamError[]): ReadableStream<Uint8Array> {
     const id = randomUUID();
     const encoder = new TextEncoder();
     const positions = new Map<string, Position>();
@@ -153,23 +207,39 @@ export class StreamHub {
       for (const cleanup of cleanups) cleanup();
       for (const feed of feeds) feed.release();
       this.streams.delete(id);
-      uncount();
       try {
-        if (reason === 'max-lifetime' || reason === 'shutdown' || reason === 'cluster-removed') controller.enqueue(encoder.encode(sseEvent('done', { reason })));
+        if (DONE_REASONS.has(reason)) controller.enqueue(encoder.encode(sseEvent('done', { reason })));
         controller.close();
       } catch {
         /* the client is already gone */
       }
       log.debug({ stream: id, actor: req.actor.name, reason }, 'stream closed');
     };
-    const send = (text: string) => {
+    // What is queued in the stream itself (beyond its high-water mark) plus what the connection holds.
+    const backlog = () => (closed ? 0 : Math.max(0, HIGH_WATER_MARK - (controller.desiredSize ?? 0)) + this.connections.buffered(req.requestId));
+    // Snapshot bytes still on their way are not lag: a big cluster's first snapshot may exceed the bound by itself.
+    // The allowance shrinks with the backlog, so once the client has caught up it is gone.
+    let allowance = 0;
+    const lag = () => {
+      const queued = backlog();
+      allowance = Math.min(allowance, queued);
+      return queued - allowance;
+    };
+    // A client too far behind is cut off at once: its queue is dropped with its connection, and it resumes on reconnect.
+    const drop = (why: string) => {
       if (closed) return;
-      controller.enqueue(encoder.encode(text));
-      if ((controller.desiredSize ?? 0) < -maxBufferedBytes) {
+      log.warn({ stream: id, actor: req.actor.name, why }, 'slow consumer dropped');
+      close('slow-consumer');
+      this.connections.destroy(req.requestId);
+    };
+    const send = (text: string, { snapshot = false } = {}) => {
+      if (closed) return;
+      const bytes = encoder.encode(text);
+      if (snapshot) allowance += bytes.byteLength;
+      controller.enqueue(bytes);
+      if (lag() > maxBufferedBytes) {
         this.counters.droppedSlow++;
-        log.warn({ stream: id, actor: req.actor.name }, 'slow consumer dropped');
-        controller.enqueue(encoder.encode(sseEvent('error', { code: 503, message: 'this stream fell too far behind and was closed; reconnect to resume' })));
-        close('slow-consumer');
+        drop(`more than ${maxBufferedBytes} bytes behind`);
       }
     };
 
@@ -202,7 +272,7 @@ export class StreamHub {
         feed.visible?.add(row.uid);
       }
       this.counters.snapshots++;
-      send(sseEvent('snapshot', { kind: feed.token, items }, idFor(feed.token, feed.mirror.position)));
+      send(sseEvent('snapshot', { kind: feed.token, items }, idFor(feed.token, feed.mirror.position)), { snapshot: true });
     };
 
     return new ReadableStream<Uint8Array>(
@@ -219,7 +289,25 @@ export class StreamHub {
               since: new Date().toISOString(),
             },
             close,
+            backlog,
+            lag,
+            drop,
           });
+          if (!this.budgetTimer) {
+            this.budgetTimer = setInterval(() => this.enforceBudget(), this.options.budgetCheckMs ?? 500);
+            this.budgetTimer.unref();
+          }
+          // The stream lives exactly as long as the client's connection, and the person's session.
+          const gone = () => close('client-gone');
+          req.signal.addEventListener('abort', gone, { once: true });
+          cleanups.push(() => req.signal.removeEventListener('abort', gone));
+          cleanups.push(
+            this.sessions.watch(req.actor.sessionId, (why: SessionEnd) => {
+              // Signed out: `done` says so. A session that cannot be checked just now: the client reconnects and is checked again.
+              if (why === 'unverifiable') send(sseEvent('error', { code: 503, message: 'your session could not be checked just now; reconnect to continue' }));
+              close(why);
+            }),
+          );
           send('retry: 3000\n\n');
           for (const error of errors) send(sseEvent('error', error));
           for (const feed of feeds) {
@@ -250,16 +338,24 @@ export class StreamHub {
           const heartbeat = setInterval(() => send(': ping\n\n'), heartbeatMs);
           const lifetime = setTimeout(() => close('max-lifetime'), maxLifetimeMs);
           cleanups.push(() => clearInterval(heartbeat), () => clearTimeout(lifetime));
-          cleanups.push(req.live.cluster.access.onInvalidate(() => void this.recheck(req, feeds, send, close)));
+          const resnapshot = (feed: KindFeed) => {
+            if (feed.visible) feed.visible = new Set();
+            sendSnapshot(feed);
+          };
+          cleanups.push(req.live.cluster.access.onInvalidate(() => void this.recheck(req, feeds, { send, close, resnapshot })));
         },
         cancel: () => close('client-gone'),
       },
-      { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+      { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
     );
   }
 
   /** RBAC changed: narrow each feed to what the person may still see; refused namespaces get an error, nothing left → 403 and close. */
-  private async recheck(req: StreamRequest, feeds: KindFeed[], send: (text: string) => void, close: (reason: string) => void): Promise<void> {
+  private async recheck(
+    req: StreamRequest,
+    feeds: KindFeed[],
+    { send, close, resnapshot }: { send: (text: string) => void; close: (reason: string) => void; resnapshot: (feed: KindFeed) => void },
+  ): Promise<void> {
     try {
       let anyLeft = false;
       for (const feed of feeds) {
@@ -280,6 +376,8 @@ export class StreamHub {
         for (const error of lost) send(sseEvent('error', error));
         feed.view = { ...feed.view, namespaces: next, empty: feed.view.kind.namespaced ? next !== null && next.size === 0 : now.empty };
         if (!feed.view.empty) anyLeft = true;
+        // Cluster-wide access narrowed to some namespaces: the others' names are not the person's to learn, so a fresh snapshot replaces the rows.
+        if (old === null && next !== null && !feed.view.empty) resnapshot(feed);
       }
       if (!anyLeft) close('forbidden');
     } catch (err) {

@@ -12,6 +12,8 @@ export async function openStream(ctx: RouteContext<{ cluster: string; kind?: str
   const namespaces = parseNamespaces(url.searchParams.get('namespaces'), config.live.maxNamespacesPerStream);
   const selector = parseSelector(url.searchParams.get('labelSelector'));
   const since = parseSince(ctx.request, url, kinds, single);
-  const body = await live.hub.open({ actor: ctx.actor, live: live.cluster(ctx.params.cluster), kinds, single, namespaces, selector, since });
+  // The connection as the HTTP server registered it: the stream ends when it closes, even before the answer starts.
+  const signal = live.hub.connections.closedSignal(ctx.requestId);
+  const body = await live.hub.open({ actor: ctx.actor, requestId: ctx.requestId, signal, live: live.cluster(ctx.params.cluster), kinds, single, namespaces, selector, since });
   return new Response(body, { headers: SSE_HEADERS });
 }

@@ -45,15 +45,23 @@ export async function resolveView(live: ClusterLive, actor: Actor, kind: KindDef
       empty: !allowed,
     };
   }
-  let candidates = request.namespaces;
-  if (candidates === null) {
+  if (request.namespaces === null) {
     if (await access.can(actor, check)) return { kind, namespaces: null, selector: request.selector, errors: [], empty: false };
-    candidates = await namespaceNames(live);
+    // Every namespace the person may list, and nothing about the others: which namespaces exist is not theirs to learn.
+    const { allowed } = await access.allowedNamespaces(actor, check, await namespaceNames(live));
+    return {
+      kind,
+      namespaces: new Set(allowed),
+      selector: request.selector,
+      errors: allowed.length === 0 ? [{ kind: kind.token, code: 403, message: forbiddenMessage(actor, kind) }] : [],
+      empty: allowed.length === 0,
+    };
   }
-  const { all, allowed, denied } = await access.allowedNamespaces(actor, check, candidates);
+  // Namespaces asked for by name: each refused one is its own error, and the others go on.
+  const { allowed, denied } = await access.allowedNamespaces(actor, check, request.namespaces);
   return {
     kind,
-    namespaces: all && request.namespaces === null ? null : new Set(allowed),
+    namespaces: new Set(allowed),
     selector: request.selector,
     errors: denied.map((namespace) => ({ kind: kind.token, namespace, code: 403, message: forbiddenMessage(actor, kind, namespace) })),
     empty: allowed.length === 0,

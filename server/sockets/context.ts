@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import type { Actor } from '../../lib/actor';
 import { describeIssues, type ErrorEvent } from '../../lib/sockets/protocol';
-import type { Revocations } from '../auth/revocations';
+import type { SessionWatch } from '../auth/sessionWatch';
 import type { ClusterRegistry } from '../clusters/clusterRegistry';
 import type { SocketData } from './handshake';
 import { socketMetrics } from './metrics';
@@ -11,7 +11,8 @@ import type { SocketConfig } from './socketConfig';
 /** What the `/logs` and `/shell` namespaces need from the running server. */
 export interface SocketDeps {
   clusters: ClusterRegistry;
-  revocations: Revocations;
+  /** Ends channels whose session was signed out (shared with the SSE streams). */
+  sessions: SessionWatch;
   config: SocketConfig;
   /** The root signal: aborted on drain. */
   signal: AbortSignal;

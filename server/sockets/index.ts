@@ -2,7 +2,7 @@ import type { Server } from 'socket.io';
 import { LOGS_NAMESPACE, SHELL_NAMESPACE } from '../../lib/sockets/protocol';
 import type { SocketDeps } from './context';
 import { registerLogs } from './logs/logsNamespace';
-import { SessionWatch } from './sessionWatch';
+import { endSocketsOnSignOut } from './sessionWatch';
 import { registerShell } from './shell/shellNamespace';
 
 export { readSocketConfig } from './socketConfig';
@@ -10,11 +10,10 @@ export type { SocketDeps } from './context';
 
 /** Registers `/logs` and `/shell` on the portal's socket.io server (the handshake is installed by the caller). */
 export function registerSockets(io: Server, deps: SocketDeps): void {
-  const sessions = new SessionWatch(deps.revocations, deps.config.sessionCheckSeconds * 1000, deps.signal);
   const logs = io.of(LOGS_NAMESPACE);
   const shell = io.of(SHELL_NAMESPACE);
-  sessions.watch(logs);
-  sessions.watch(shell);
+  endSocketsOnSignOut(logs, deps.sessions);
+  endSocketsOnSignOut(shell, deps.sessions);
   registerLogs(logs, deps);
   registerShell(shell, deps);
 }

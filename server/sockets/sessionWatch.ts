@@ -1,72 +1,32 @@
 import type { Namespace, Socket } from 'socket.io';
-import type { Revocations } from '../auth/revocations';
+import type { SessionEnd, SessionWatch } from '../auth/sessionWatch';
 import { log } from '../log';
 import { actorOf } from './context';
 
+const MESSAGES: Record<SessionEnd, string> = {
+  'signed-out': 'you signed out; sign in again to continue',
+  unverifiable: 'your session could not be checked just now; reconnect to continue',
+};
+
+function end(socket: Socket, why: SessionEnd): void {
+  log.info({ user: actorOf(socket).name, namespace: socket.nsp.name, why }, 'socket closed: its session ended');
+  socket.emit('error', { code: 401, message: MESSAGES[why] });
+  socket.disconnect(true);
+}
+
 /**
- * Ends sockets whose session was signed out (on any replica: the revocation
- * list is shared). Sign-out does not reach open WebSockets by itself, so
- * while any socket of these namespaces is open their sessions are checked
- * every `intervalMs`, and on every incoming event; a revoked one is
- * disconnected, which closes its shells and log streams.
+ * Ends the sockets of `nsp` whose session was signed out (on any replica):
+ * each socket is watched while it is connected, and every incoming event is
+ * checked first. A check that fails ends the socket (fail closed), as the
+ * HTTP path refuses a request it cannot check.
  */
-export class SessionWatch {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly namespaces: Namespace[] = [];
-
-  constructor(
-    private readonly revocations: Revocations,
-    private readonly intervalMs: number,
-    signal: AbortSignal,
-  ) {
-    signal.addEventListener('abort', () => clearInterval(this.timer), { once: true });
-  }
-
-  watch(nsp: Namespace): void {
-    this.namespaces.push(nsp);
-    nsp.on('connection', (socket: Socket) => {
-      this.ensureRunning();
-      socket.use((_packet, next) => {
-        void this.revoked(socket).then((gone) => (gone ? this.end([socket]) : next()));
-      });
+export function endSocketsOnSignOut(nsp: Namespace, sessions: SessionWatch): void {
+  nsp.on('connection', (socket: Socket) => {
+    const { sessionId } = actorOf(socket);
+    const unwatch = sessions.watch(sessionId, (why) => end(socket, why));
+    socket.once('disconnect', unwatch);
+    socket.use((_packet, next) => {
+      void sessions.check(sessionId).then((verdict) => (verdict === 'valid' ? next() : end(socket, verdict)));
     });
-  }
-
-  private ensureRunning(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
-    this.timer.unref();
-  }
-
-  private revoked(socket: Socket): Promise<boolean> {
-    return this.revocations.isRevoked(actorOf(socket).sessionId).catch(() => false);
-  }
-
-  private async sweep(): Promise<void> {
-    const bySession = new Map<string, Socket[]>();
-    for (const nsp of this.namespaces) {
-      for (const socket of nsp.sockets.values()) {
-        const id = actorOf(socket).sessionId;
-        const list = bySession.get(id);
-        if (list) list.push(socket);
-        else bySession.set(id, [socket]);
-      }
-    }
-    if (bySession.size === 0) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-      return;
-    }
-    for (const [sessionId, sockets] of bySession) {
-      if (await this.revocations.isRevoked(sessionId).catch(() => false)) this.end(sockets);
-    }
-  }
-
-  private end(sockets: Socket[]): void {
-    for (const socket of sockets) {
-      log.info({ user: actorOf(socket).name, namespace: socket.nsp.name }, 'socket closed: the session was signed out');
-      socket.emit('error', { code: 401, message: 'you signed out; sign in again to continue' });
-      socket.disconnect(true);
-    }
-  }
+  });
 }

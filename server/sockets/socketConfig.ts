@@ -12,8 +12,6 @@ export interface SocketConfig {
   logRingLines: number;
   /** What one client may have waiting to be sent before the oldest is dropped (CROWSNEST_SOCKET_BUFFER_BYTES). */
   clientBufferBytes: number;
-  /** How often open sockets' sessions are checked against the sign-out list (CROWSNEST_SESSION_CHECK_SECONDS). */
-  sessionCheckSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -33,6 +31,5 @@ export function readSocketConfig(env: Env = process.env): SocketConfig {
     shellIdleSeconds: integer(env, 'CROWSNEST_SHELL_IDLE_SECONDS', 1800, 1, 7 * 86_400),
     logRingLines: integer(env, 'CROWSNEST_LOG_RING_LINES', 1000, 10, 1_000_000),
     clientBufferBytes: integer(env, 'CROWSNEST_SOCKET_BUFFER_BYTES', 1024 * 1024, 4096, 1024 * 1024 * 1024),
-    sessionCheckSeconds: integer(env, 'CROWSNEST_SESSION_CHECK_SECONDS', 5, 1, 3600),
   };
 }

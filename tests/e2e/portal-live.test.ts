@@ -43,15 +43,17 @@ describe('the portal on a live cluster', () => {
     await until(async () => !(await rowsOf(alice)).includes('team-a/from-kubectl'), { message: 'the deleted pod to leave the list', timeoutMs: 30_000 });
   });
 
-  it('shows bob only team-a and team-b rows, and an error for the namespaces he may not list', async () => {
+  it('shows bob only team-a and team-b rows, and an error for a namespace he picked and may not list', async () => {
     const bob = await signedInPage(browser, portal.url, 'bob', '/clusters/sim/pods');
     await until(async () => (await rowsOf(bob)).length > 0, { message: "bob's rows", timeoutMs: 20_000 });
     const rows = await rowsOf(bob);
     expect(rows.every((r) => r.startsWith('team-a/') || r.startsWith('team-b/'))).toBe(true);
+    await screenshot(bob, 'portal-bob-pods');
+    await bob.goto(portal.url + '/clusters/sim/pods?namespaces=team-a,kube-system');
     const errors = bob.getByTestId('namespace-errors');
     await errors.waitFor();
     await expect(errors.textContent()).resolves.toMatch(/kube-system/);
-    await screenshot(bob, 'portal-bob-pods');
+    await until(async () => (await rowsOf(bob)).length > 0 && (await rowsOf(bob)).every((r) => r.startsWith('team-a/')), { message: "bob's team-a rows", timeoutMs: 20_000 });
     await bob.context().close();
   });
 

@@ -44,6 +44,51 @@ describe('Kubernetes decides what each person may do', () => {
     expect(await (await accessOf('carol'))()).toEqual({ scope: 'none' });
   });
 
+  it('tells each person only what they may list: the node count and the installed custom kinds', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    const posted = await harness.api('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { method: 'POST', body: JSON.stringify(crd), headers: { 'Content-Type': 'application/json' } });
+    expect(posted.status).toBe(201);
+    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((user) => signInAs(portal.url, user)));
+    const get = async (path: string, jar: { header(): string }) => (await (await fetch(`${portal.url}${path}`, { headers: { Cookie: jar.header() } })).json()) as any;
+    const kindTokens = async (jar: { header(): string }) => (await get('/api/clusters/sim/kinds', jar)).kinds.map((k: any) => k.token) as string[];
+
+    await until(async () => (await kindTokens(alice)).includes('gadgets.example.com'), { message: 'alice to see the custom kind' });
+    expect(await kindTokens(carol)).not.toContain('gadgets.example.com');
+    expect(await kindTokens(carol)).toContain('pods');
+    expect(await kindTokens(bob)).not.toContain('gadgets.example.com');
+
+    const [aliceCluster] = await get('/api/clusters', alice);
+    const [carolCluster] = await get('/api/clusters', carol);
+    expect(aliceCluster.nodeCount).toEqual(expect.any(Number));
+    expect(carolCluster).not.toHaveProperty('nodeCount');
+    expect(carolCluster.version).toBeTruthy();
+
+    // Once bob may list gadgets in one of his namespaces, the kind is his to see.
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'gadget-reader', namespace: 'team-a' }, rules: [{ apiGroups: ['example.com'], resources: ['gadgets'], verbs: ['get', 'list', 'watch'] }] };
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'gadget-reader', namespace: 'team-a' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gadget-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-a' }],
+    };
+    for (const [path, body] of [['/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles', role], ['/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings', binding]] as const) {
+      expect((await harness.api(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } })).status).toBe(201);
+    }
+    await until(async () => (await kindTokens(bob)).includes('gadgets.example.com'), { message: 'bob to see the custom kind once granted' });
+    expect(await kindTokens(carol)).not.toContain('gadgets.example.com');
+  });
+
   it('honours a revoked RoleBinding within seconds, through the RBAC watch', async () => {
     const bob = await accessOf('bob');
     expect(await bob()).toEqual({ scope: 'namespaces', namespaces: ['team-a', 'team-b'] });

@@ -21,7 +21,16 @@ export class SseClient {
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient();
-    const res = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: client.controller.signal });
+    const request = () => fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: client.controller.signal });
+    // Pooled keep-alive connections the server closed while this (busy) process was not looking fail at once;
+    // like a browser, try such an idempotent GET again, until a connection that is still open takes it.
+    let res: Response | undefined;
+    for (let attempt = 1; !res; attempt++) {
+      res = await request().catch((err: { cause?: { code?: string } }) => {
+        if (err.cause?.code === 'UND_ERR_SOCKET' && attempt < 10) return undefined;
+        throw err;
+      });
+    }
     client.status = res.status;
     if (res.status !== 200 || !res.body) {
       client.ended = true;

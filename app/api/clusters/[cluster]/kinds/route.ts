@@ -3,11 +3,11 @@ import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-/** Every kind of the cluster (coordinates, scope, columns, whether it streams, how the portal can serve it), and whether metrics can be shown. */
-export const GET = route<{ cluster: string }>(async ({ params }) => {
+/** Every kind of the cluster the person may learn of (coordinates, scope, columns, whether it streams, how the portal can serve it), and whether metrics can be shown. */
+export const GET = route<{ cluster: string }>(async ({ actor, params }) => {
   const live = getRuntime().live.cluster(params.cluster);
   const kinds = await Promise.all(
-    live.kinds().map(async (kind) => {
+    (await live.kindsVisibleTo(actor)).map(async (kind) => {
       const state = await live.kindState(kind).catch((err: Error) => ({ state: 'disabled' as const, reason: `could not check: ${err.message}` }));
       return {
         token: kind.token,

@@ -1,0 +1,144 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorEvent, StatusEvent } from '../../lib/sockets/protocol';
+import { startPortal, type Portal } from '../support/portal';
+import { aPod, portalKubeconfig } from '../support/portalOnSim';
+import { startRedis } from '../support/redis';
+import { signInAs, signOut, type CookieJar } from '../support/session';
+import { startSim, type SimHarness } from '../support/sim';
+import { SseClient } from '../support/sse';
+import { until } from '../support/until';
+
+/** A `/logs` socket that records its errors, statuses and whether it was disconnected. */
+async function logSocket(portal: Portal, jar: CookieJar) {
+  const socket: Socket = io(`${portal.url}/logs`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: jar.header(), Origin: portal.url }, reconnection: false, forceNew: true });
+  const state = { errors: [] as ErrorEvent[], statuses: [] as StatusEvent[], lines: 0, disconnected: false, socket };
+  socket.on('error', (e: ErrorEvent) => state.errors.push(e));
+  socket.on('status', (e: StatusEvent) => state.statuses.push(e));
+  socket.on('lines', (e: { lines: string[] }) => (state.lines += e.lines.length));
+  socket.on('disconnect', () => (state.disconnected = true));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return state;
+}
+
+/** Every long-lived channel (SSE streams, log and shell sockets) ends when the access behind it ends. */
+describe('channels end when access ends', () => {
+  let harness: SimHarness;
+  let portal: Portal;
+  const streams: SseClient[] = [];
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', clockSpeed: 20, bookmarkIntervalMs: 500 });
+    for (const [ns, name] of [['team-a', 'web-1'], ['team-b', 'api-1']]) {
+      expect((await harness.api(`/api/v1/namespaces/${ns}/pods`, { method: 'POST', body: JSON.stringify(aPod(ns, name)) })).status).toBe(201);
+    }
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({
+      KUBECONFIG: path,
+      CROWSNEST_DEMO: '0',
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+      // Access answers would be trusted for an hour if the RBAC watch were believed current.
+      CROWSNEST_ACCESS_REVIEW_TTL_SECONDS: '3600',
+      CROWSNEST_WATCH_LIVENESS_SECONDS: '2',
+      CROWSNEST_SESSION_CHECK_SECONDS: '1',
+    });
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    await Promise.all(streams.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+
+  it('ends an open SSE stream with done/signed-out when its person signs out', async () => {
+    const alice = await signInAs(portal.url, 'alice');
+    const stream = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: alice.header() });
+    streams.push(stream);
+    await stream.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    await signOut(portal.url, alice);
+    await stream.waitFor((c) => c.ended, 'the stream to end after sign-out');
+    expect(stream.of('done').map((e) => e.data)).toEqual([{ reason: 'signed-out' }]);
+  });
+
+  it('ends a revoked person’s log socket and stream while the RBAC watch is frozen (fail closed)', async () => {
+    const bob = await signInAs(portal.url, 'bob');
+    const stream = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch?namespaces=team-b`, { Cookie: bob.header() });
+    streams.push(stream);
+    await stream.waitFor((c) => c.of('snapshot').length === 1, "bob's team-b snapshot");
+    const logs = await logSocket(portal, bob);
+    sockets.push(logs.socket);
+    logs.socket.emit('subscribe', { id: 'b', cluster: 'sim', namespace: 'team-b', pod: 'api-1', container: 'main', tailLines: 1 });
+    await until(() => logs.statuses.some((s) => s.id === 'b' && s.state === 'streaming'), { message: 'bob following in team-b' });
+
+    harness.sim.faults.freezeWatches(true);
+    try {
+      // The watch cannot tell anybody now; the revocation is an ordinary write.
+      const removed = await harness.api('/apis/rbac.authorization.k8s.io/v1/namespaces/team-b/rolebindings/team-a-view', { method: 'DELETE' });
+      expect(removed.status).toBe(200);
+      await until(() => logs.errors.some((e) => e.id === 'b' && e.code === 403), { message: "bob's log viewer to be stopped", timeoutMs: 30_000 });
+      await stream.waitFor((c) => c.ended, "bob's stream to be closed", 30_000);
+      expect(stream.of('error').map((e) => e.data)).toContainEqual(expect.objectContaining({ kind: 'pods', namespace: 'team-b', code: 403 }));
+    } finally {
+      harness.sim.faults.freezeWatches(false);
+      const restored = await harness.api('/apis/rbac.authorization.k8s.io/v1/namespaces/team-b/rolebindings', {
+        method: 'POST',
+        body: JSON.stringify({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'team-a-view', namespace: 'team-b' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-a' }],
+        }),
+      });
+      expect(restored.status).toBe(201);
+    }
+  });
+});
+
+describe('channels fail closed when the sign-out list cannot be read', () => {
+  let harness: SimHarness;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let portal: Portal;
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', clockSpeed: 20 });
+    expect((await harness.api('/api/v1/namespaces/team-a/pods', { method: 'POST', body: JSON.stringify(aPod('team-a', 'web-1')) })).status).toBe(201);
+    redis = await startRedis();
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', REDIS_URL: redis.url, NEXTAUTH_SECRET: 'a-test-secret-of-enough-length-0123456789', CROWSNEST_SESSION_CHECK_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await redis?.stop().catch(() => undefined);
+    await harness?.close();
+  });
+
+  it('ends sockets and streams, and refuses requests with 503, while Redis is down', async () => {
+    const alice = await signInAs(portal.url, 'alice');
+    const stream = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: alice.header() });
+    await stream.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const logs = await logSocket(portal, alice);
+    try {
+      logs.socket.emit('subscribe', { id: 'a', cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', tailLines: 1 });
+      await until(() => logs.statuses.some((s) => s.id === 'a' && s.state === 'streaming'), { message: 'alice following' });
+
+      await redis.stop();
+      await until(() => logs.disconnected, { message: 'the log socket to be closed', timeoutMs: 20_000 });
+      expect(logs.errors).toContainEqual(expect.objectContaining({ code: 401 }));
+      await stream.waitFor((c) => c.ended, 'the stream to be closed', 20_000);
+      expect(stream.of('error').map((e) => e.data)).toContainEqual(expect.objectContaining({ code: 503 }));
+      const refused = await fetch(`${portal.url}/api/clusters`, { headers: { Cookie: alice.header() } });
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as any).error.message).toMatch(/session/);
+    } finally {
+      logs.socket.disconnect();
+      await stream.close();
+    }
+  });
+});

@@ -1,0 +1,158 @@
+import type { Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPortal, type Portal } from '../support/portal';
+import { aPod, portalKubeconfig } from '../support/portalOnSim';
+import { neverReadingWatch, serverEnd } from '../support/rawWatch';
+import { signInAs, type CookieJar } from '../support/session';
+import { startSim, type SimHarness } from '../support/sim';
+import { SseClient } from '../support/sse';
+import { until } from '../support/until';
+
+const LABELS = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`label-${i}`, 'x'.repeat(60)]));
+
+/**
+ * Streams whose clients never read, under churn: the replica must cut them
+ * (connection and queue), count its per-person cap in connections, keep all
+ * stream buffers within one budget, and leak nothing when a client leaves
+ * before the answer starts.
+ */
+describe.each([
+  {
+    name: 'one stream too far behind',
+    env: { CROWSNEST_STREAM_BUFFER_BYTES: '65536', CROWSNEST_WATCH_PER_USER_LIMIT: '4' },
+    counter: 'droppedSlow',
+  },
+  {
+    name: "the replica's stream buffers over their budget",
+    env: { CROWSNEST_STREAM_BUFFER_BYTES: String(64 * 1024 * 1024), CROWSNEST_STREAM_BUFFER_TOTAL_BYTES: String(512 * 1024), CROWSNEST_WATCH_PER_USER_LIMIT: '4' },
+    counter: 'droppedOverBudget',
+  },
+])('never-reading clients: $name', ({ env, counter }) => {
+  let harness: SimHarness;
+  let portal: Portal;
+  let alice: CookieJar;
+  let created = 0;
+  const raw: Socket[] = [];
+  const open: SseClient[] = [];
+
+  const debug = async () => (await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any;
+  const metric = async (name: string): Promise<number> => {
+    const text = await (await fetch(`${portal.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.split(' ').at(-1)) : NaN;
+  };
+  /** Creates big pods in batches until `enough()` holds, waiting each time for the informer to catch up. */
+  const flood = async (enough: () => Promise<boolean>) => {
+    while (created < 6000 && !(await enough())) {
+      for (const end = created + 300; created < end; created++) {
+        const name = `flood-${created}`;
+        harness.sim.store.create('/pods', { ...aPod('team-a', name, LABELS), metadata: { name, namespace: 'team-a', labels: LABELS } });
+      }
+      await until(async () => ((await debug()).informers[0].informers.find((x: any) => x.kind === 'pods')?.status?.rows ?? 0) >= created, { message: 'the informer to catch up' });
+    }
+  };
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', controllers: false });
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_ADMIN_GROUPS: 'platform-admins', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', ...env });
+    alice = await signInAs(portal.url, 'alice');
+  });
+  afterEach(async () => {
+    for (const socket of raw.splice(0)) socket.destroy();
+    await Promise.all(open.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+
+  it('cuts the connections of clients that never read, frees their buffers, and counts the cap in connections', async () => {
+    const portalPort = Number(new URL(portal.url).port);
+    const before = (await debug()).counters[counter] as number;
+    for (let i = 0; i < 4; i++) raw.push(await neverReadingWatch(portal.url, '/api/clusters/sim/pods/watch', alice.header()));
+    await until(async () => (await debug()).streams.filter((s: any) => s.actor === 'alice').length === 4, { message: 'four streams open' });
+
+    // The cap counts open connections: a fifth is refused while the four stay connected.
+    const fifth = await fetch(`${portal.url}/api/clusters/sim/pods/watch`, { headers: { Cookie: alice.header() } });
+    expect(fifth.status).toBe(429);
+    expect(fifth.headers.get('retry-after')).toBeTruthy();
+    expect(((await fifth.json()) as any).error.message).toMatch(/4 live streams open/);
+
+    await flood(async () => (await debug()).counters[counter] >= before + 4);
+    await until(async () => (await debug()).counters[counter] >= before + 4, { message: 'all four to be dropped', timeoutMs: 30_000 });
+
+    // Dropped means gone: the server's end of each connection is no longer established, and nothing stays queued for it.
+    for (const socket of raw) {
+      await until(() => serverEnd(portalPort, socket.localPort!)?.state !== 'ESTABLISHED', { message: `the server to cut the connection from port ${socket.localPort}` });
+    }
+    await until(async () => (await metric('crowsnest_stream_buffered_bytes')) === 0, { message: 'no bytes queued for streams any more' });
+    expect((await debug()).streams.filter((s: any) => s.actor === 'alice')).toEqual([]);
+
+    // And the slots are free again.
+    const again = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch?namespaces=team-b`, { Cookie: alice.header() });
+    open.push(again);
+    expect(again.status).toBe(200);
+    await again.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+  });
+
+  it('keeps a client that reads while the laggards are cut', async () => {
+    const reader = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: alice.header() });
+    open.push(reader);
+    await reader.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const before = (await debug()).counters[counter] as number;
+    raw.push(await neverReadingWatch(portal.url, '/api/clusters/sim/pods/watch', alice.header()));
+    await flood(async () => (await debug()).counters[counter] > before);
+    const last = `flood-${created - 1}`;
+    await reader.waitFor((c) => c.names('pods').includes(`team-a/${last}`), 'the reader to get the latest pod');
+    expect(reader.ended).toBe(false);
+  });
+});
+
+describe('a client that leaves before the answer starts', () => {
+  let harness: SimHarness;
+  let portal: Portal;
+  let bob: CookieJar;
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', controllers: false });
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_ADMIN_GROUPS: 'platform-admins', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', CROWSNEST_WATCH_PER_USER_LIMIT: '5', CROWSNEST_ACCESS_REVIEW_TTL_SECONDS: '0' });
+    bob = await signInAs(portal.url, 'bob');
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+
+  it('leaks neither a stream nor a place under the cap', async () => {
+    const alice = await signInAs(portal.url, 'alice');
+    const portalPort = Number(new URL(portal.url).port);
+    // Slow access reviews, so each client is gone while its stream is still being set up.
+    harness.sim.faults.latency(150);
+    try {
+      for (let i = 0; i < 30; i++) {
+        const socket = await neverReadingWatch(portal.url, '/api/clusters/sim/pods/watch', bob.header());
+        // Gone as soon as the server has read the request, long before its access reviews answer.
+        await until(() => serverEnd(portalPort, socket.localPort!)?.receiveQueue === 0, { message: 'the server to read the request' });
+        socket.destroy();
+      }
+    } finally {
+      harness.sim.faults.latency(0);
+    }
+    const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any).streams;
+    await until(async () => (await streams()).every((s: any) => s.actor !== 'bob'), { message: "bob's abandoned streams to be gone" });
+    // Bob still has his whole allowance of five.
+    const clients: SseClient[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const client = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: bob.header() });
+        clients.push(client);
+        expect(client.status, `stream ${i + 1} of 5`).toBe(200);
+      }
+      expect((await streams()).filter((s: any) => s.actor === 'bob')).toHaveLength(5);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  });
+});
