@@ -164,4 +164,16 @@ describe('the portal on a live cluster', () => {
     await alice.getByTestId('yaml-editor').waitFor();
     await screenshot(alice, 'portal-hostile');
   });
+
+  it('sends a tab whose session was signed out in another tab to the sign-in page', async () => {
+    const bob = await signedInPage(browser, portal.url, 'bob', '/clusters/sim/pods');
+    await bob.getByTestId('freshness').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    const other = await bob.context().newPage();
+    await other.goto(portal.url + '/');
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await other.waitForURL(/\/signin/);
+    // The open list's stream ends (done: signed-out) and the tab goes to sign in, to come back to the list.
+    await bob.waitForURL(/\/signin\?callbackUrl=%2Fclusters%2Fsim%2Fpods/, { timeout: 30_000 });
+    await bob.context().close();
+  });
 });

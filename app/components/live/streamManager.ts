@@ -8,6 +8,23 @@ import { RowSet } from '@/lib/ui/rowSet';
 import { SseParser, type SseMessage } from '@/lib/ui/sseParser';
 import { ApiError, fetchSnapshot, readError, rowsKey } from './snapshots';
 
+function doneReason(data: string): string | undefined {
+  try {
+    return (JSON.parse(data) as { reason?: string }).reason;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends the browser to the sign-in page, to come back here afterwards. */
+function toSignIn(): void {
+  if (typeof window === 'undefined') return;
+  const back = window.location.pathname + window.location.search;
+  // A full page load on purpose: nothing of the ended session's client state should survive.
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+  window.location.assign(`/signin?callbackUrl=${encodeURIComponent(back)}`);
+}
+
 /**
  * The one live connection of a browser tab. Every kind on screen (the list, the
  * sidebar's counts, the overview) registers its interest here; the manager opens a
@@ -267,6 +284,11 @@ export class StreamManager {
     if (!res.ok || !res.body) {
       const err = await readError(res);
       if (gen !== this.generation) return;
+      if (res.status === 401) {
+        // Signed out (here or in another tab) or the session expired: sign in again, then come back.
+        toSignIn();
+        return;
+      }
       if (res.status === 404 || res.status === 429) {
         const wait = res.status === 429 ? retryAfterMs(err.retryAfter, 30_000) : STREAM_RETRY_AFTER_404_MS;
         this.retryLater(gen, wait);
@@ -295,7 +317,10 @@ export class StreamManager {
       message: (m) => {
         if (gen !== this.generation) return;
         this.lastActivityAt = Date.now();
-        if (m.event === 'done') done = true;
+        if (m.event === 'done') {
+          done = true;
+          if (doneReason(m.data) === 'signed-out') toSignIn();
+        }
         else this.onMessage(m, cluster, namespaces, since, seen, connErrors, switchedOff);
       },
       comment: (text) => {
@@ -331,7 +356,7 @@ export class StreamManager {
     this.abort = null;
     this.lastPingAt = 0;
     if (done) {
-      // The server ended the stream at its maximum lifetime: resume at once.
+      // The server ended the stream (maximum lifetime, draining, overloaded): resume at once, here or on another replica.
       void this.connect();
       return;
     }
