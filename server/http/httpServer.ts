@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { TLSSocket } from 'node:tls';
 import { log } from '../log';
 import { ACTOR_HEADER, encodeActor, type Actor } from '../../lib/actor';
+import { endAfterBody, limitBody } from './bodyLimit';
 import { errorBody } from './errors';
 import type { RateLimiter } from './rateLimiter';
+import { nonNormalTarget } from './requestTarget';
 import { applySecurityHeaders } from './securityHeaders';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -47,6 +49,18 @@ function json(res: ServerResponse, status: number, message: string, requestId: s
   res.end(errorBody(status, message, requestId));
 }
 
+/**
+ * An error answer to a request whose body may still be arriving: written at
+ * once, ended (and the connection closed) when the body is over, so the client
+ * reads it instead of a reset. `end` is false when the caller ends it.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string, requestId: string, { end = true } = {}): void {
+  const body = errorBody(status, message, requestId);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' });
+  res.write(body);
+  if (end) endAfterBody(req, res);
+}
+
 function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = req.headers['x-forwarded-for'];
@@ -70,10 +84,11 @@ function expectedOrigin(req: IncomingMessage, options: HttpServerOptions): strin
 
 /**
  * The one HTTP server. Every request passes, in order: request id, access log,
- * error boundary, security headers; and for the API: per-IP rate limit,
- * authentication, CSRF (header + same Origin on mutations), body limit. Health
- * probes are answered here; everything else goes to Next with the actor in a
- * header only this server can set.
+ * error boundary, a request target in normal form (else 400), security
+ * headers; for the API: per-IP rate limit, authentication, CSRF (header + same
+ * Origin on mutations); and for everything handed to Next: the body limit,
+ * counted as the body arrives. Health probes are answered here; everything
+ * else goes to Next with the actor in a header only this server can set.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -93,7 +108,30 @@ export function createHttpServer(options: HttpServerOptions): Server {
       else log.info(line, 'request');
     });
 
+    // Passes the request to Next with its body capped: declared too large → 413 at once; streamed past the cap → 413 and the connection closes.
+    const toNext = async (): Promise<void> => {
+      const tooLarge = `request body too large: the limit is ${maxBodyBytes} bytes`;
+      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return refuse(req, res, 413, tooLarge, requestId);
+      let answered = false;
+      limitBody(
+        req,
+        maxBodyBytes,
+        () => {
+          // Next already answering (it streams before reading the body): nothing to tell the client but a closed connection.
+          if (res.headersSent) return void req.socket.destroy();
+          answered = true;
+          refuse(req, res, 413, tooLarge, requestId, { end: false });
+        },
+        () => {
+          if (answered && !res.writableEnded) res.end();
+        },
+      );
+      await options.next(req, res);
+    };
+
     try {
+      const malformed = nonNormalTarget(req.url);
+      if (malformed) return refuse(req, res, 400, `malformed request target: ${malformed}`, requestId);
       if (path === '/healthz' || path === '/livez') return plain(res, 200, 'ok');
       if (path === '/metrics' && options.metrics) {
         const { contentType, body } = await options.metrics();
@@ -110,7 +148,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       applySecurityHeaders(req, res, { dev: options.dev, secure: isSecure(req, options.trustProxy), isPage: !isApi && !isAsset });
 
       delete req.headers[ACTOR_HEADER];
-      if (isAsset) return await options.next(req, res);
+      if (isAsset) return await toNext();
 
       const isAuthRoute = path.startsWith('/api/auth/');
       if (isApi) {
@@ -141,17 +179,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
         if (!isAuthRoute && !req.headers['x-crowsnest-csrf']) {
           return json(res, 403, 'missing X-Crowsnest-CSRF header: mutations must come from the Crowsnest UI or say so explicitly', requestId);
         }
-        const length = req.headers['content-length'];
-        if (length === undefined && req.headers['transfer-encoding']) {
-          return json(res, 411, 'a request body needs a Content-Length', requestId);
-        }
-        if (Number(length ?? 0) > maxBodyBytes) {
-          req.resume(); // discard what the client still sends; the connection closes after the answer
-          return json(res, 413, `request body too large: the limit is ${maxBodyBytes} bytes`, requestId, { Connection: 'close' });
-        }
       }
 
-      await options.next(req, res);
+      await toNext();
     } catch (err) {
       log.error({ requestId, err }, 'unhandled error while serving a request');
       if (!res.headersSent) json(res, 500, `internal error (request id ${requestId})`, requestId);
