@@ -84,11 +84,11 @@ function expectedOrigin(req: IncomingMessage, options: HttpServerOptions): strin
 
 /**
  * The one HTTP server. Every request passes, in order: request id, access log,
- * error boundary, a request target in normal form (else 400), security
- * headers; for the API: per-IP rate limit, authentication, CSRF (header + same
- * Origin on mutations); and for everything handed to Next: the body limit,
- * counted as the body arrives. Health probes are answered here; everything
- * else goes to Next with the actor in a header only this server can set.
+ * error boundary, a request target in normal form (else 400), the body limit
+ * (counted as the body arrives), security headers; for the API: per-IP rate
+ * limit, authentication, CSRF (header + same Origin on mutations). Health
+ * probes are answered here; everything else goes to Next with the actor in a
+ * header only this server can set.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -108,8 +108,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       else log.info(line, 'request');
     });
 
-    // Passes the request to Next with its body capped: declared too large → 413 at once; streamed past the cap → 413 and the connection closes.
-    const toNext = async (): Promise<void> => {
+    try {
+      const malformed = nonNormalTarget(req.url);
+      if (malformed) return refuse(req, res, 400, `malformed request target: ${malformed}`, requestId);
+
+      // The body limit, from the first byte: declared too large → 413 at once; streamed past it → 413 then, wherever the request is.
       const tooLarge = `request body too large: the limit is ${maxBodyBytes} bytes`;
       if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return refuse(req, res, 413, tooLarge, requestId);
       let answered = false;
@@ -126,12 +129,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
           if (answered && !res.writableEnded) res.end();
         },
       );
-      await options.next(req, res);
-    };
 
-    try {
-      const malformed = nonNormalTarget(req.url);
-      if (malformed) return refuse(req, res, 400, `malformed request target: ${malformed}`, requestId);
       if (path === '/healthz' || path === '/livez') return plain(res, 200, 'ok');
       if (path === '/metrics' && options.metrics) {
         const { contentType, body } = await options.metrics();
@@ -148,7 +146,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       applySecurityHeaders(req, res, { dev: options.dev, secure: isSecure(req, options.trustProxy), isPage: !isApi && !isAsset });
 
       delete req.headers[ACTOR_HEADER];
-      if (isAsset) return await toNext();
+      if (isAsset) return await options.next(req, res);
 
       const isAuthRoute = path.startsWith('/api/auth/');
       if (isApi) {
@@ -159,6 +157,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
 
       const actor = await options.resolveActor(req.headers.cookie);
+      if (res.headersSent) return; // the body passed the limit meanwhile
       if (actor) {
         actorName = actor.name;
         req.headers[ACTOR_HEADER] = encodeActor(actor);
@@ -181,7 +180,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         }
       }
 
-      await toNext();
+      await options.next(req, res);
     } catch (err) {
       log.error({ requestId, err }, 'unhandled error while serving a request');
       if (!res.headersSent) json(res, 500, `internal error (request id ${requestId})`, requestId);

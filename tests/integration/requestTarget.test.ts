@@ -70,6 +70,10 @@ describe('request targets not in normal form', () => {
       expect(answer.status, target).toBe(400);
       expect(JSON.parse(answer.body), target).toMatchObject({ error: { code: 400, message: expect.stringMatching(/^malformed request target/) } });
     }
+    for (const target of ['/./api/me', '/x/../signin', '//', '/%2e%2e/etc/passwd', '*']) {
+      const read = await rawRequest(portal.url, 'GET', target, { Cookie: alice.header() });
+      expect(read.status, target).toBe(400);
+    }
     const absolute = await rawRequest(portal.url, 'POST', `${portal.url}${SCALE}`, { Cookie: alice.header(), Origin: 'https://evil.example', 'Content-Type': 'application/json' }, '{"replicas":7}');
     expect(absolute.status).toBe(400);
     expect(await replicas()).toBe(1);

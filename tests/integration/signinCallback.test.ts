@@ -10,6 +10,7 @@ const crafted = (portal: Portal) => [
   '//evil.example',
   '//evil.example/clusters',
   '/\\evil.example',
+  '/\t/evil.example',
   '\\\\evil.example',
   'javascript:alert(document.cookie)',
   'JavaScript://%0aalert(1)',
