@@ -118,11 +118,13 @@ async function main(): Promise<void> {
     streamConnections: live.hub.connections,
   });
 
-  const io = new SocketServer(server, { path: '/socket.io', serveClient: false, destroyUpgrade: false });
-  const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin });
+  // WebSocket only: a browser's long-polling handshake (a plain GET) carries no Origin to check.
+  const io = new SocketServer(server, { path: '/socket.io', serveClient: false, destroyUpgrade: false, transports: ['websocket'] });
+  const socketConfig = readSocketConfig();
+  const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin, socketsPerUser: socketConfig.socketsPerUser });
   io.use(handshake);
   io.on('new_namespace', (namespace) => namespace.use(handshake));
-  registerSockets(io, { clusters, sessions, config: readSocketConfig(), signal: root.signal });
+  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal });
   if (config.dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {

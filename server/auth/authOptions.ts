@@ -4,6 +4,7 @@ import credentialsModule from 'next-auth/providers/credentials';
 import { DEMO_USERS } from '../../lib/demoUsers';
 import { log } from '../log';
 import type { AuthSettings } from './authSettings';
+import { sameOriginCallback } from './callbackUrl';
 import { groupsFromClaim, isSafeIdentity } from './identity';
 import type { Revocations } from './revocations';
 
@@ -67,6 +68,10 @@ export function buildAuthOptions(settings: AuthSettings, revocations: Revocation
     providers: settings.mode === 'oidc' && settings.oidc ? [oidcProvider(settings.oidc)] : [devProvider()],
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
+      // next-auth's own check throws on a URL it cannot parse (a 500); anything not on this portal goes to its root.
+      async redirect({ url, baseUrl }) {
+        return sameOriginCallback(url, baseUrl) ?? `${baseUrl}/`;
+      },
       async jwt({ token, user }) {
         if (user) {
           const signedIn = user as SignedInUser;

@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { TLSSocket } from 'node:tls';
 import { log } from '../log';
 import { ACTOR_HEADER, encodeActor, type Actor } from '../../lib/actor';
+import { endAfterBody, limitBody } from './bodyLimit';
 import { errorBody, isHttpError } from './errors';
 import type { RateLimiter } from './rateLimiter';
+import { nonNormalTarget } from './requestTarget';
 import { applySecurityHeaders } from './securityHeaders';
 import { isWatchPath, type StreamConnections } from './streamConnections';
 
@@ -50,6 +52,18 @@ function json(res: ServerResponse, status: number, message: string, requestId: s
   res.end(errorBody(status, message, requestId));
 }
 
+/**
+ * An error answer to a request whose body may still be arriving: written at
+ * once, ended (and the connection closed) when the body is over, so the client
+ * reads it instead of a reset. `end` is false when the caller ends it.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string, requestId: string, { end = true } = {}): void {
+  const body = errorBody(status, message, requestId);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' });
+  res.write(body);
+  if (end) endAfterBody(req, res);
+}
+
 function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = req.headers['x-forwarded-for'];
@@ -73,8 +87,9 @@ function expectedOrigin(req: IncomingMessage, options: HttpServerOptions): strin
 
 /**
  * The one HTTP server. Every request passes, in order: request id, access log,
- * error boundary, security headers; and for the API: per-IP rate limit,
- * authentication, CSRF (header + same Origin on mutations), body limit. Health
+ * error boundary, a request target in normal form (else 400), the body limit
+ * (counted as the body arrives), security headers; for the API: per-IP rate
+ * limit, authentication, CSRF (header + same Origin on mutations). Health
  * probes are answered here; everything else goes to Next with the actor in a
  * header only this server can set.
  */
@@ -97,6 +112,27 @@ export function createHttpServer(options: HttpServerOptions): Server {
     });
 
     try {
+      const malformed = nonNormalTarget(req.url);
+      if (malformed) return refuse(req, res, 400, `malformed request target: ${malformed}`, requestId);
+
+      // The body limit, from the first byte: declared too large → 413 at once; streamed past it → 413 then, wherever the request is.
+      const tooLarge = `request body too large: the limit is ${maxBodyBytes} bytes`;
+      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return refuse(req, res, 413, tooLarge, requestId);
+      let answered = false;
+      limitBody(
+        req,
+        maxBodyBytes,
+        () => {
+          // Next already answering (it streams before reading the body): nothing to tell the client but a closed connection.
+          if (res.headersSent) return void req.socket.destroy();
+          answered = true;
+          refuse(req, res, 413, tooLarge, requestId, { end: false });
+        },
+        () => {
+          if (answered && !res.writableEnded) res.end();
+        },
+      );
+
       if (path === '/healthz' || path === '/livez') return plain(res, 200, 'ok');
       if (path === '/metrics' && options.metrics) {
         const { contentType, body } = await options.metrics();
@@ -124,6 +160,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
 
       const actor = await options.resolveActor(req.headers.cookie);
+      if (res.headersSent) return; // the body passed the limit meanwhile
       if (actor) {
         actorName = actor.name;
         req.headers[ACTOR_HEADER] = encodeActor(actor);
@@ -143,14 +180,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
         }
         if (!isAuthRoute && !req.headers['x-crowsnest-csrf']) {
           return json(res, 403, 'missing X-Crowsnest-CSRF header: mutations must come from the Crowsnest UI or say so explicitly', requestId);
-        }
-        const length = req.headers['content-length'];
-        if (length === undefined && req.headers['transfer-encoding']) {
-          return json(res, 411, 'a request body needs a Content-Length', requestId);
-        }
-        if (Number(length ?? 0) > maxBodyBytes) {
-          req.resume(); // discard what the client still sends; the connection closes after the answer
-          return json(res, 413, `request body too large: the limit is ${maxBodyBytes} bytes`, requestId, { Connection: 'close' });
         }
       }
 

@@ -2,12 +2,37 @@ import type { RequestOptions } from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import type { Actor } from '../../lib/actor';
 import { isSafeIdentity } from '../auth/identity';
+import { HttpError } from '../http/errors';
 
 type HeaderValue = string | string[];
 
+/** Printable ASCII: what a header value carries the same way to every HTTP stack. */
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
+
+/**
+ * Why `actor` cannot be impersonated, or null. Kubernetes reads impersonation
+ * header values as they are, without any decoding (only `Impersonate-Extra-*`
+ * keys are percent-encoded), and Node can only write header text as one byte
+ * per character: `山` cannot be sent at all, and `ë` would arrive as a lone
+ * Latin-1 byte, not the UTF-8 name RBAC bindings hold — another identity.
+ * So such a name or group is refused with a message saying so, not guessed at.
+ */
+export function impersonationProblem(actor: Actor): string | null {
+  if (!isSafeIdentity(actor.name)) return `cannot act as this user in Kubernetes: the user name is not a safe header value`;
+  if (!HEADER_SAFE.test(actor.name)) {
+    return `cannot act as "${actor.name}" in Kubernetes: the user name has characters outside printable ASCII, which an Impersonate-User header cannot carry; ask the identity provider's administrators for an ASCII user name`;
+  }
+  const group = actor.groups.find((g) => !HEADER_SAFE.test(g));
+  if (group !== undefined) {
+    return `cannot act as "${actor.name}" in Kubernetes: the group "${group}" has characters outside printable ASCII, which an Impersonate-Group header cannot carry; ask the identity provider's administrators for ASCII group names`;
+  }
+  return null;
+}
+
 function impersonationHeaders(actor: Actor): Array<[string, string]> {
   // Names and groups were checked at sign-in; check again here, where they become headers.
-  if (!isSafeIdentity(actor.name)) throw new Error('refusing to impersonate a user name that is not a safe header value');
+  const problem = impersonationProblem(actor);
+  if (problem) throw new HttpError(403, problem);
   const pairs: Array<[string, string]> = [['Impersonate-User', actor.name]];
   for (const group of actor.groups) if (isSafeIdentity(group)) pairs.push(['Impersonate-Group', group]);
   return pairs;

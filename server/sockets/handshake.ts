@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { Actor } from '../../lib/actor';
 import { log } from '../log';
+import { UserCaps } from './userCaps';
 
 export interface SocketData {
   actor: Actor;
@@ -9,15 +10,21 @@ export interface SocketData {
 /**
  * socket.io handshake check: the Origin must be this portal's and the session
  * cookie a live session. The actor lands in `socket.data.actor`, resolved the
- * same way as for every HTTP request.
+ * same way as for every HTTP request. Only the WebSocket transport is served,
+ * and browsers always send Origin on a WebSocket handshake, so a missing one
+ * is refused too. Each person holds at most `socketsPerUser` connections in
+ * this process (one per namespace joined); a closed one frees its slot.
  */
 export function sessionHandshake({
   resolveActor,
   publicOrigin,
+  socketsPerUser,
 }: {
   resolveActor: (cookieHeader: string | undefined) => Promise<Actor | null>;
   publicOrigin?: string;
+  socketsPerUser: number;
 }) {
+  const caps = new UserCaps(socketsPerUser);
   return (socket: Socket, next: (err?: Error) => void): void => {
     const { headers } = socket.handshake;
     const expected = publicOrigin ?? (headers.host ? `http://${headers.host}` : undefined);
@@ -34,6 +41,19 @@ export function sessionHandshake({
           next(Object.assign(new Error('not signed in'), { data: { code: 401 } }));
           return;
         }
+        const release = caps.take(actor.name);
+        if (!release) {
+          log.info({ actor: actor.name, namespace: socket.nsp.name, cap: caps.limit }, 'socket.io handshake refused: over the per-person connection cap');
+          next(
+            Object.assign(new Error(`too many connections: you already have ${caps.limit} open to this server (tabs with logs or shells); close some first`), {
+              data: { code: 429 },
+            }),
+          );
+          return;
+        }
+        // A namespace socket that leaves, or a connection that closes before the socket is set up (no 'disconnect' then).
+        socket.once('disconnect', release);
+        socket.conn.once('close', release);
         (socket.data as SocketData).actor = actor;
         next();
       })

@@ -2,6 +2,8 @@ import { ConfigError } from '../config';
 
 /** Limits of the `/logs` and `/shell` namespaces, read once from the environment at start-up. */
 export interface SocketConfig {
+  /** socket.io connections (one per namespace joined) per user in this process; 0 = no cap (CROWSNEST_SOCKETS_PER_USER). */
+  socketsPerUser: number;
   /** Open shells per user in this process; 0 = no cap (CROWSNEST_SHELLS_PER_USER). */
   shellsPerUser: number;
   /** Log subscriptions per user in this process; 0 = no cap (CROWSNEST_LOG_STREAMS_PER_USER). */
@@ -26,6 +28,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 
 export function readSocketConfig(env: Env = process.env): SocketConfig {
   return {
+    socketsPerUser: integer(env, 'CROWSNEST_SOCKETS_PER_USER', 20, 0, 10_000),
     shellsPerUser: integer(env, 'CROWSNEST_SHELLS_PER_USER', 5, 0, 10_000),
     logStreamsPerUser: integer(env, 'CROWSNEST_LOG_STREAMS_PER_USER', 20, 0, 10_000),
     shellIdleSeconds: integer(env, 'CROWSNEST_SHELL_IDLE_SECONDS', 1800, 1, 7 * 86_400),

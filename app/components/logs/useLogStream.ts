@@ -63,7 +63,7 @@ export function useLogStream(options: LogStreamOptions) {
     };
     const idFor = (container: string) => `${container}#${generation}`;
     const containerOf = new Map(containers.map((c) => [idFor(c), c]));
-    const socket: Socket = io(LOGS_NAMESPACE, { path: '/socket.io', transports: ['websocket', 'polling'] });
+    const socket: Socket = io(LOGS_NAMESPACE, { path: '/socket.io', transports: ['websocket'] });
     const subscribe = () => {
       for (const container of containers) {
         socket.emit('subscribe', { id: idFor(container), cluster, namespace, pod, container, previous, timestamps, tailLines: previous ? undefined : resuming ? 0 : 500 });

@@ -68,7 +68,7 @@ export function PodShell({ cluster, namespace, pod, containers }: PodShellProps)
     if (!terminal.current) return;
     const { term, fit } = terminal.current;
     fit.fit();
-    const socket = io(SHELL_NAMESPACE, { path: '/socket.io', transports: ['websocket', 'polling'], reconnection: false, forceNew: true });
+    const socket = io(SHELL_NAMESPACE, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true });
     socketRef.current = socket;
     let ended = false;
     socket.on('connect', () => {

@@ -3,7 +3,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Actor } from '../../../lib/actor';
 import { subscribeSchema, unsubscribeSchema, type LinesEvent, type StatusEvent, type Subscribe } from '../../../lib/sockets/protocol';
 import type { Cluster } from '../../clusters/cluster';
-import { kubeConfigActingAs } from '../../kube/actingAs';
+import { impersonationProblem, kubeConfigActingAs } from '../../kube/actingAs';
 import { errorFrom, kubeRequest } from '../../kube/kubeRequest';
 import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
@@ -126,6 +126,11 @@ export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
       if (!cluster) {
         refuse(socket, { code: 404, event: 'subscribe', id, message: `no cluster named "${sub.cluster}"` });
         return reply({ id, error: 404 });
+      }
+      const problem = impersonationProblem(actor);
+      if (problem) {
+        refuse(socket, { code: 403, event: 'subscribe', id, message: problem });
+        return reply({ id, error: 403 });
       }
       if (subscriptions.has(id)) unsubscribe(id);
       const release = caps.take(actor.name);

@@ -1,6 +1,6 @@
 import type { Namespace, Socket } from 'socket.io';
 import { inputSchema, openShellSchema, resizeSchema, type ExitEvent, type OpenShell } from '../../../lib/sockets/protocol';
-import { kubeConfigActingAs } from '../../kube/actingAs';
+import { impersonationProblem, kubeConfigActingAs } from '../../kube/actingAs';
 import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
 import { socketMetrics } from '../metrics';
@@ -93,6 +93,8 @@ export function registerShell(nsp: Namespace, deps: SocketDeps): void {
     const start = async (open: OpenShell) => {
       const cluster = deps.clusters.get(open.cluster);
       if (!cluster) return refuse(socket, { code: 404, event: 'open', message: `no cluster named "${open.cluster}"` });
+      const problem = impersonationProblem(actor);
+      if (problem) return refuse(socket, { code: 403, event: 'open', message: problem });
       const kc = kubeConfigActingAs(cluster.kubeConfig, actor);
       const commands = open.command?.trim() ? [open.command.trim().split(/\s+/)] : SHELLS;
       const size = open.cols && open.rows ? { cols: open.cols, rows: open.rows } : undefined;
