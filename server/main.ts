@@ -21,6 +21,7 @@ import { createHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
 import { describeWatchStreams } from '../lib/kinds';
 import { LiveData } from './live/liveData';
+import { serveWatch } from './live/watchEndpoint';
 import { log } from './log';
 import { metricsText, registerLiveMetrics } from './metrics';
 import { setRuntime } from './runtime';
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     publicOrigin: config.publicOrigin,
     metrics: metricsText,
     streamConnections: live.hub.connections,
+    serveWatch: (req, res, actor, requestId) => serveWatch(req, res, { actor, requestId, live, connections: live.hub.connections, maxNamespaces: config.live.maxNamespacesPerStream }),
   });
 
   // WebSocket only: a browser's long-polling handshake (a plain GET) carries no Origin to check.

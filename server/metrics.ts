@@ -6,10 +6,10 @@ collectDefaultMetrics({ prefix: 'crowsnest_process_' });
 /** Deltas published by informers, per (cluster, kind). */
 export const deltasTotal = new Counter({ name: 'crowsnest_deltas_total', help: 'Row deltas published by informers', labelNames: ['cluster', 'kind'] });
 
-/** Time from an informer receiving a change to a stream sending it. */
+/** Time from an informer receiving a change to the socket write that carries it to a client. */
 export const deliveryLag = new Histogram({
   name: 'crowsnest_delivery_lag_seconds',
-  help: 'Seconds from an informer receiving a change to an SSE stream sending it',
+  help: 'Seconds from an informer receiving a change to the socket write of the batch holding it (observed once per batch, for its oldest change)',
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
 
@@ -37,6 +37,25 @@ export function registerLiveMetrics(live: LiveData): void {
   counter('crowsnest_stream_rejected_over_cap_total', 'Streams refused with 429 (per-user cap)', () => live.hub.counters.rejectedOverCap);
   counter('crowsnest_stream_dropped_slow_total', 'Streams dropped because the client fell too far behind', () => live.hub.counters.droppedSlow);
   counter('crowsnest_stream_dropped_over_budget_total', "Streams dropped, furthest behind first, because the replica's stream buffers were over their budget", () => live.hub.counters.droppedOverBudget);
+  counter('crowsnest_stream_shed_overloaded_total', 'Streams ended with done/overloaded because the event loop fell behind', () => live.hub.counters.shedOverloaded);
+  new Gauge({
+    name: 'crowsnest_event_loop_delay_seconds',
+    help: 'Event-loop delay since the previous scrape (p50, p99, max)',
+    labelNames: ['quantile'],
+    collect() {
+      const { p50, p99, max } = live.hub.loop.takeDelays();
+      this.set({ quantile: '0.5' }, p50);
+      this.set({ quantile: '0.99' }, p99);
+      this.set({ quantile: '1' }, max);
+    },
+  });
+  new Gauge({
+    name: 'crowsnest_stream_groups',
+    help: 'Fan-out groups (streams that see the same rows of a kind share one serialisation of each change)',
+    collect() {
+      this.set(live.hub.groupSizes().length);
+    },
+  });
   new Gauge({
     name: 'crowsnest_stream_buffered_bytes',
     help: 'Bytes queued for SSE clients of this replica (streams and their connections)',

@@ -40,6 +40,27 @@ export interface StreamError {
   message: string;
 }
 
+/** Why the server ended a stream; the client reconnects with its last id (possibly to another replica). */
+export type DoneReason = 'max-lifetime' | 'signed-out' | 'overloaded' | 'draining' | 'cluster-removed';
+
+/**
+ * Every SSE event of a watch stream and its `data`, as the server writes it
+ * and the browser reads it: the one definition of the wire format.
+ */
+export interface SseEventMap {
+  snapshot: { kind: string; items: Row[] };
+  added: { kind: string; row: Row };
+  modified: { kind: string; row: Row };
+  deleted: { kind: string; key: RowKey };
+  /** With a kind: that kind (or one namespace of it) stopped; without: the whole stream is ending. */
+  error: StreamError | { code: number; message: string };
+  /** Rows per kind the person may see, for navigation; throttled. */
+  counts: Record<string, number>;
+  done: { reason: DoneReason };
+}
+
+export type SseEventName = keyof SseEventMap;
+
 const EPOCH = /^[a-z0-9]{1,32}$/;
 
 export function formatPosition(p: Position): string {

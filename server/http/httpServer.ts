@@ -28,8 +28,10 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** Prometheus exposition for `/metrics` (no sign-in; scrape it from inside the cluster). */
   metrics?: () => Promise<{ contentType: string; body: string }>;
-  /** Open watch connections: registered (and capped per person) before the route runs. */
+  /** Open watch connections: registered (and capped per person) before the stream opens. */
   streamConnections?: StreamConnections;
+  /** Serves a watch (SSE) request on the Node response itself, after the checks above; without it Next does. */
+  serveWatch?: (req: IncomingMessage, res: ServerResponse, actor: Actor, requestId: string) => Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -183,11 +185,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
         }
       }
 
-      if (actor && method === 'GET' && options.streamConnections && isWatchPath(path)) {
+      if (actor && method === 'GET' && options.streamConnections && options.serveWatch && isWatchPath(path)) {
         const admission = options.streamConnections.admit(requestId, actor.name, req, res);
+        if ('gone' in admission) return;
         if (!admission.admitted) {
           return json(res, 429, `you already have ${admission.limit} live streams open; close some tabs or wait`, requestId, { 'Retry-After': '10' });
         }
+        return await options.serveWatch(req, res, actor, requestId);
       }
 
       await options.next(req, res);

@@ -15,7 +15,7 @@ interface Connection {
   closed: AbortController;
 }
 
-export type Admission = { admitted: true } | { admitted: false; limit: number };
+export type Admission = { admitted: true } | { admitted: false; limit: number } | { admitted: false; gone: true };
 
 /**
  * The open watch (SSE) connections of this replica, as the HTTP server sees
@@ -35,6 +35,8 @@ export class StreamConnections {
 
   /** Registers a watch request, or refuses it when its person already holds `perUserLimit` connections. */
   admit(requestId: string, user: string, req: IncomingMessage, res: ServerResponse): Admission {
+    // Gone while its session was being checked: a closed response never emits 'close' again, so it must not be counted.
+    if (res.closed || res.destroyed) return { admitted: false, gone: true };
     const held = this.countFor(user);
     if (this.perUserLimit > 0 && held >= this.perUserLimit) {
       this.refused++;

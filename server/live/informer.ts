@@ -54,6 +54,9 @@ export function apiPath(kind: KindDefinition): string {
   return kind.group ? `/apis/${kind.group}/${kind.version}/${kind.plural}` : `/api/${kind.version}/${kind.plural}`;
 }
 
+/** The longest an informer handles watch events before it lets the event loop serve other work. */
+const SLICE_MS = 10;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -200,8 +203,14 @@ export class Informer {
         if (err.status === 410) return { type: 'expired' };
         throw err;
       }
+      let sliceStarted = performance.now();
       for await (const line of lines(res)) {
         alive();
+        // A burst of events is handled in slices: between them the event loop serves sockets and health checks.
+        if (performance.now() - sliceStarted > SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStarted = performance.now();
+        }
         let event: WatchEvent;
         try {
           event = JSON.parse(line) as WatchEvent;

@@ -28,8 +28,7 @@ export function parseSelector(raw: string | null): LabelSelector {
  * Where a reconnecting client left off: `Last-Event-ID` (what EventSource
  * sends) or `?since=`. One kind: `<epoch>-<seq>`; several: `kind:<epoch>-<seq>,…`.
  */
-export function parseSince(request: Request, url: URL, kinds: string[], single: boolean): Map<string, Position> | null {
-  const raw = request.headers.get('last-event-id') ?? url.searchParams.get('since');
+export function parseSince(raw: string | null, kinds: string[], single: boolean): Map<string, Position> | null {
   if (raw === null || raw === '') return null;
   if (single) {
     const position = parsePosition(raw);

@@ -1,27 +1,34 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
-import type { Row } from '../../lib/kinds/types';
-import { formatPosition, formatPositions, type Delta, type Position, type StreamError } from '../../lib/live/protocol';
+import { formatPosition, formatPositions, type DoneReason, type Position, type StreamError } from '../../lib/live/protocol';
 import type { SessionEnd, SessionWatch } from '../auth/sessionWatch';
 import { HttpError } from '../http/errors';
 import { StreamConnections } from '../http/streamConnections';
 import { log } from '../log';
 import { deliveryLag } from '../metrics';
 import type { ClusterLive } from './clusterLive';
-import type { KindMirror } from './kindMirror';
-import { sseEvent } from './sse';
-import { isVisible, resolveView, type View, type ViewRequest } from './view';
+import { deltaFrame } from './deltaFrame';
+import { FanoutGroup, viewKey } from './fanoutGroup';
+import { LoopMonitor } from './loopMonitor';
+import { sseBody, sseEvent, SSE_HEADERS } from './sse';
+import { SseStream, type StreamFeed } from './sseStream';
+import { resolveView, type ViewRequest } from './view';
 
 export interface HubOptions {
   perUserLimit: number;
   heartbeatMs: number;
   maxLifetimeMs: number;
-  /** Bytes queued for one slow client before it is dropped. */
+  /** Bytes one client may fall behind (beyond snapshots on their way) before it is cut. */
   maxBufferedBytes: number;
-  /** Bytes queued for all clients together; over it the biggest laggards are dropped first. */
+  /** Bytes queued for all clients together; over it the clients furthest behind are cut first. */
   maxTotalBufferedBytes: number;
-  /** How often the total is measured. */
-  budgetCheckMs?: number;
+  /** Frames produced within this window go out to a client as one write. */
+  coalesceMs?: number;
+  /** The event loop may be held this long by one flush pass before the rest waits for the next turn. */
+  flushSliceMs?: number;
+  /** Event-loop lag over this, sustained, sheds the streams furthest behind (`done`: overloaded). */
+  maxLoopLagMs?: number;
 }
 
 export interface StreamRequest extends ViewRequest {
@@ -52,48 +59,35 @@ export interface HubCounters {
   snapshots: number;
   readonly rejectedOverCap: number;
   droppedSlow: number;
-  /** Dropped because the replica's total stream buffer went over its budget. */
+  /** Cut because the replica's total stream buffer went over its budget. */
   droppedOverBudget: number;
+  /** Ended with `done: overloaded` because the event loop fell behind. */
+  shedOverloaded: number;
 }
 
-/** Bytes a stream queues before it counts as behind (the ReadableStream's high-water mark). */
-const HIGH_WATER_MARK = 64 * 1024;
-
-/** Why a stream ends, as sent in its `done` event where the client should reconnect and resume. */
-const DONE_REASONS = new Set(['max-lifetime', 'shutdown', 'draining', 'cluster-removed', 'signed-out', 'overloaded']);
-
-interface OpenStream {
-  info: StreamInfo;
-  close: (reason: string) => void;
-  /** Bytes queued for the client: in the stream and in the connection. */
-  backlog: () => number;
-  /** How far behind the client is: its backlog less the snapshots still on their way (those are not lag). */
-  lag: () => number;
-  /** Cuts the client off at once (slow consumer). */
-  drop: (why: string) => void;
-}
-
-interface KindFeed {
-  token: string;
-  view: View;
-  mirror: KindMirror;
-  release: () => void;
-  /** Rows sent and still visible, tracked only under a label selector (to send `deleted` when a row stops matching). */
-  visible?: Set<string>;
-}
+const RETRY = Buffer.from('retry: 3000\n\n');
 
 /**
- * Every SSE stream this replica serves: caps per person, the per-kind feeds
- * filtered by what the person may see, resume from a position or a fresh
- * snapshot, heartbeats, maximum lifetime, slow-consumer drop, and re-checks of
- * access whenever RBAC changes.
+ * Every SSE stream this replica serves. A stream is opened once the person's
+ * views are resolved (access reviews, per kind), then fed by fan-out groups:
+ * streams that see the same rows of a kind share one serialisation of each
+ * delta. Frames are queued as shared byte chunks and written in one batch per
+ * stream per coalescing window, in slices that never hold the event loop for
+ * long. Housekeeping on one timer: heartbeats, maximum lifetime, the
+ * replica's buffer budget and load shedding. Access is re-checked whenever
+ * RBAC changes; sign-out and a lost connection end a stream at once.
  */
 export class StreamHub {
-  private readonly streams = new Map<string, OpenStream>();
-  /** The HTTP server registers (and caps) watch connections here before the route runs. */
+  private readonly streams = new Map<string, { stream: SseStream; info: StreamInfo }>();
+  private readonly groups = new Map<string, FanoutGroup>();
+  /** The HTTP server registers (and caps) watch connections here before the stream opens. */
   readonly connections: StreamConnections;
   readonly counters: HubCounters;
-  private budgetTimer: NodeJS.Timeout | undefined;
+  readonly loop: LoopMonitor;
+  private readonly dirty = new Set<SseStream>();
+  private flushScheduled = false;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private overloadedSince = 0;
 
   constructor(
     private readonly options: HubOptions,
@@ -107,58 +101,48 @@ export class StreamHub {
       snapshots: 0,
       droppedSlow: 0,
       droppedOverBudget: 0,
+      shedOverloaded: 0,
       get rejectedOverCap() {
         return connections.refused;
       },
     };
+    this.loop = new LoopMonitor(signal);
     signal.addEventListener('abort', () => {
-      clearInterval(this.budgetTimer);
-      for (const stream of this.streams.values()) stream.close('shutdown');
+      clearInterval(this.housekeeping);
+      for (const { stream } of [...this.streams.values()]) stream.close('draining', 'draining');
     });
-  }
-
-  /** Bytes queued for all streams of this replica. */
-  bufferedBytes(): number {
-    let total = 0;
-    for (const stream of this.streams.values()) total += stream.backlog();
-    return total;
-  }
-
-  /**
-   * Keeps the replica's stream buffers within their budget: when the total is
-   * over it, the streams furthest behind are cut first until it is not.
-   */
-  private enforceBudget(): void {
-    if (this.streams.size === 0) {
-      clearInterval(this.budgetTimer);
-      this.budgetTimer = undefined;
-      return;
-    }
-    const backlogs = [...this.streams.values()].map((stream) => ({ stream, bytes: stream.backlog(), lag: stream.lag() }));
-    let total = backlogs.reduce((sum, b) => sum + b.bytes, 0);
-    if (total <= this.options.maxTotalBufferedBytes) return;
-    backlogs.sort((a, b) => b.lag - a.lag);
-    for (const { stream, bytes, lag } of backlogs) {
-      if (total <= this.options.maxTotalBufferedBytes || lag === 0) break;
-      this.counters.droppedOverBudget++;
-      stream.drop(`the replica's stream buffers are over their budget and this stream was furthest behind (${lag} bytes)`);
-      total -= bytes;
-    }
   }
 
   /** Ends every stream of a cluster that is gone (`done` with reason cluster-removed). */
   closeCluster(name: string): void {
-    for (const stream of this.streams.values()) if (stream.info.cluster === name) stream.close('cluster-removed');
+    for (const { stream } of [...this.streams.values()]) if (stream.cluster === name) stream.close('cluster-removed', 'cluster-removed');
   }
 
   list(): StreamInfo[] {
     return [...this.streams.values()].map((s) => s.info);
   }
 
-  /** Opens a stream; throws HttpError (before any byte is sent) for refusals. The per-person cap is the HTTP server's. */
-  async open(req: StreamRequest): Promise<ReadableStream<Uint8Array>> {
+  /** Bytes queued for all streams of this replica. */
+  bufferedBytes(): number {
+    let total = 0;
+    for (const { stream } of this.streams.values()) total += stream.backlog();
+    return total;
+  }
+
+  /** Streams sharing a fan-out group, per group: how well serialisation is shared. */
+  groupSizes(): number[] {
+    return [...this.groups.values()].map((g) => g.size);
+  }
+
+  /**
+   * Opens a stream on `res`: resolves what the person may see of each kind
+   * (throws HttpError, before any byte is written, for refusals), then answers
+   * with the SSE head and serves until the client, the person's access or
+   * the stream's lifetime ends. The per-person cap is the HTTP server's.
+   */
+  async open(req: StreamRequest, res: ServerResponse): Promise<void> {
     const { actor, live } = req;
-    const feeds: KindFeed[] = [];
+    const feeds: StreamFeed[] = [];
     const errors: StreamError[] = [];
     try {
       for (const token of req.kinds) {
@@ -173,7 +157,7 @@ export class StreamHub {
         errors.push(...view.errors);
         if (view.empty) continue;
         const { mirror, release } = await live.acquire(token);
-        feeds.push({ token, view, mirror, release, visible: view.selector.length > 0 ? new Set() : undefined });
+        feeds.push({ token, view, mirror, release });
       }
       if (feeds.length === 0) {
         const refusal = errors.find((e) => e.code === 403);
@@ -185,182 +169,203 @@ export class StreamHub {
       for (const feed of feeds) feed.release();
       throw err;
     }
-    return this.start(req, feeds, errors);
+    this.start(req, res, feeds, errors);
   }
 
-  private start(req: StreamRequest, feeds: KindFeed[], errors: StreamError[]): ReadableStream<Uint8Array> {
+  private start(req: StreamRequest, res: ServerResponse, feeds: StreamFeed[], errors: StreamError[]): void {
     const id = randomUUID();
-    const encoder = new TextEncoder();
-    const positions = new Map<string, Position>();
-    const cleanups: Array<() => void> = [];
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    let closed = false;
-    const { heartbeatMs, maxLifetimeMs, maxBufferedBytes } = this.options;
-
-    const idFor = (token: string, position: Position) => {
-      positions.set(token, position);
-      return req.single ? formatPosition(position) : formatPositions(positions);
-    };
-    const close = (reason: string) => {
-      if (closed) return;
-      closed = true;
-      for (const cleanup of cleanups) cleanup();
-      for (const feed of feeds) feed.release();
-      this.streams.delete(id);
-      try {
-        if (DONE_REASONS.has(reason)) controller.enqueue(encoder.encode(sseEvent('done', { reason })));
-        controller.close();
-      } catch {
-        /* the client is already gone */
-      }
-      log.debug({ stream: id, actor: req.actor.name, reason }, 'stream closed');
-    };
-    // What is queued in the stream itself (beyond its high-water mark) plus what the connection holds.
-    const backlog = () => (closed ? 0 : Math.max(0, HIGH_WATER_MARK - (controller.desiredSize ?? 0)) + this.connections.buffered(req.requestId));
-    // Snapshot bytes still on their way are not lag: a big cluster's first snapshot may exceed the bound by itself.
-    // The allowance shrinks with the backlog, so once the client has caught up it is gone.
-    let allowance = 0;
-    const lag = () => {
-      const queued = backlog();
-      allowance = Math.min(allowance, queued);
-      return queued - allowance;
-    };
-    // A client too far behind is cut off at once: its queue is dropped with its connection, and it resumes on reconnect.
-    const drop = (why: string) => {
-      if (closed) return;
-      log.warn({ stream: id, actor: req.actor.name, why }, 'slow consumer dropped');
-      close('slow-consumer');
-      this.connections.destroy(req.requestId);
-    };
-    const send = (text: string, { snapshot = false } = {}) => {
-      if (closed) return;
-      const bytes = encoder.encode(text);
-      if (snapshot) allowance += bytes.byteLength;
-      controller.enqueue(bytes);
-      if (lag() > maxBufferedBytes) {
+    res.writeHead(200, SSE_HEADERS);
+    res.socket?.setNoDelay(true);
+    const stream = new SseStream(id, req.actor, req.live.cluster.name, feeds, req.single, res, this.options.maxBufferedBytes, {
+      dirty: (s) => this.markDirty(s),
+      overflow: (s) => {
         this.counters.droppedSlow++;
-        drop(`more than ${maxBufferedBytes} bytes behind`);
-      }
-    };
+        this.cut(s, `more than ${this.options.maxBufferedBytes} bytes behind`);
+      },
+      closed: (s, reason) => {
+        this.streams.delete(s.id);
+        this.dirty.delete(s);
+        log.debug({ stream: s.id, actor: s.actor.name, reason }, 'stream closed');
+      },
+    });
+    this.streams.set(id, {
+      stream,
+      info: { id, actor: req.actor.name, cluster: req.live.cluster.name, kinds: feeds.map((f) => f.token), namespaces: req.namespaces ?? 'all', since: new Date().toISOString() },
+    });
+    this.ensureHousekeeping();
 
-    const sendDelta = (feed: KindFeed, delta: Delta, epoch: string) => {
-      const position = { epoch, seq: delta.seq };
-      if (delta.type === 'deleted') {
-        const wasVisible = feed.visible ? feed.visible.delete(delta.key.uid) : isVisible(feed.view, { namespace: delta.key.namespace });
-        if (wasVisible) send(sseEvent('deleted', { kind: feed.token, key: delta.key }, idFor(feed.token, position)));
-        else positions.set(feed.token, position);
+    // The stream lives exactly as long as the client's connection, and the person's session.
+    const gone = () => stream.gone();
+    req.signal.addEventListener('abort', gone, { once: true });
+    stream.onEnd(() => req.signal.removeEventListener('abort', gone));
+    stream.onEnd(
+      this.sessions.watch(req.actor.sessionId, (why: SessionEnd) => {
+        // Signed out: `done` says so. A session that cannot be checked just now: the client reconnects and is checked again.
+        if (why === 'signed-out') return stream.close(why, 'signed-out');
+        stream.pushText(sseEvent('error', { code: 503, message: 'your session could not be checked just now; reconnect to continue' }));
+        stream.close(why);
+      }),
+    );
+    stream.onEnd(() => {
+      for (const feed of feeds) {
+        feed.leave?.();
+        feed.release();
+      }
+    });
+
+    stream.push(RETRY);
+    for (const error of errors) stream.pushText(sseEvent('error', error));
+    // While the feeds are attached one by one, each id names only what has been queued so far.
+    const delivered = new Map<string, Position>();
+    for (const feed of feeds) {
+      const from = req.since?.get(feed.token);
+      if (from) delivered.set(feed.token, from);
+    }
+    const idFor = (token: string, position: Position) => {
+      delivered.set(token, position);
+      return stream.single ? formatPosition(position) : formatPositions(delivered);
+    };
+    for (const feed of feeds) this.attach(stream, feed, req.since?.get(feed.token), idFor);
+    stream.onEnd(req.live.cluster.access.onInvalidate(() => void this.recheck(req, stream)));
+  }
+
+  /**
+   * Joins a feed to its fan-out group and sends what the client needs first:
+   * the deltas it missed when they are still held (and its view needs no
+   * memory of what was sent), else a snapshot. Both happen in the same tick as
+   * the join, so no delta can fall in between.
+   */
+  private attach(stream: SseStream, feed: StreamFeed, from: Position | undefined, idFor: (token: string, position: Position) => string): void {
+    const group = this.groupFor(stream.cluster, feed);
+    const missed = from && !group.stateful ? feed.mirror.since(from.epoch, from.seq) : null;
+    if (missed) {
+      this.counters.resumes++;
+      const { epoch } = feed.mirror;
+      for (const delta of missed) {
+        const frame = deltaFrame(feed.token, feed.view, delta);
+        if (frame) stream.pushText(`id: ${idFor(feed.token, { epoch, seq: delta.seq })}\n${sseBody(frame.event, frame.data)}`);
+      }
+      idFor(feed.token, feed.mirror.position);
+    } else {
+      this.sendSnapshot(stream, feed, group, idFor(feed.token, feed.mirror.position));
+    }
+    feed.leave = group.join(stream, feed);
+  }
+
+  private sendSnapshot(stream: SseStream, feed: StreamFeed, group: FanoutGroup, id = stream.currentId()): void {
+    this.counters.snapshots++;
+    const { body } = group.snapshot();
+    stream.pushText(`id: ${id}\n`);
+    stream.push(body, { snapshot: true });
+  }
+
+  private groupFor(cluster: string, feed: StreamFeed): FanoutGroup {
+    const key = viewKey(cluster, feed.token, feed.view);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new FanoutGroup(key, feed.token, feed.view, feed.mirror, (g) => this.groups.get(g.key) === g && this.groups.delete(g.key));
+      this.groups.set(key, group);
+    }
+    return group;
+  }
+
+  private cut(stream: SseStream, why: string): void {
+    log.warn({ stream: stream.id, actor: stream.actor.name, why }, 'slow consumer dropped');
+    stream.cut('slow-consumer');
+  }
+
+  private markDirty(stream: SseStream): void {
+    this.dirty.add(stream);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const coalesceMs = this.options.coalesceMs ?? 5;
+    if (coalesceMs > 0) setTimeout(() => this.flushPass(), coalesceMs);
+    else setImmediate(() => this.flushPass());
+  }
+
+  /** Writes out every dirty stream, one batch each, yielding to the event loop between slices. */
+  private flushPass(): void {
+    const sliceMs = this.options.flushSliceMs ?? 10;
+    const started = performance.now();
+    const now = Date.now();
+    for (const stream of this.dirty) {
+      this.dirty.delete(stream);
+      const lagMs = stream.flush(now);
+      if (lagMs >= 0) deliveryLag.observe(lagMs / 1000);
+      if (performance.now() - started > sliceMs && this.dirty.size > 0) {
+        setImmediate(() => this.flushPass());
         return;
       }
-      const row = delta.row;
-      if (isVisible(feed.view, row)) {
-        const type = feed.visible && !feed.visible.has(row.uid) ? 'added' : delta.type;
-        feed.visible?.add(row.uid);
-        send(sseEvent(type, { kind: feed.token, row }, idFor(feed.token, position)));
-      } else if (feed.visible?.delete(row.uid)) {
-        // It stopped matching the selector: for this client it is gone.
-        send(sseEvent('deleted', { kind: feed.token, key: { namespace: row.namespace, name: row.name, uid: row.uid } }, idFor(feed.token, position)));
-      } else {
-        positions.set(feed.token, position);
-      }
-    };
+    }
+    this.flushScheduled = false;
+  }
 
-    const sendSnapshot = (feed: KindFeed) => {
-      const items: Row[] = [];
-      for (const row of feed.mirror.all()) {
-        if (!isVisible(feed.view, row)) continue;
-        items.push(row);
-        feed.visible?.add(row.uid);
-      }
-      this.counters.snapshots++;
-      send(sseEvent('snapshot', { kind: feed.token, items }, idFor(feed.token, feed.mirror.position)), { snapshot: true });
-    };
+  private ensureHousekeeping(): void {
+    if (this.housekeeping) return;
+    const every = Math.max(50, Math.min(1000, Math.floor(this.options.heartbeatMs / 4)));
+    this.housekeeping = setInterval(() => this.tidy(), every);
+    this.housekeeping.unref();
+  }
 
-    return new ReadableStream<Uint8Array>(
-      {
-        start: (c) => {
-          controller = c;
-          this.streams.set(id, {
-            info: {
-              id,
-              actor: req.actor.name,
-              cluster: req.live.cluster.name,
-              kinds: feeds.map((f) => f.token),
-              namespaces: req.namespaces ?? 'all',
-              since: new Date().toISOString(),
-            },
-            close,
-            backlog,
-            lag,
-            drop,
-          });
-          if (!this.budgetTimer) {
-            this.budgetTimer = setInterval(() => this.enforceBudget(), this.options.budgetCheckMs ?? 500);
-            this.budgetTimer.unref();
-          }
-          // The stream lives exactly as long as the client's connection, and the person's session.
-          const gone = () => close('client-gone');
-          req.signal.addEventListener('abort', gone, { once: true });
-          cleanups.push(() => req.signal.removeEventListener('abort', gone));
-          cleanups.push(
-            this.sessions.watch(req.actor.sessionId, (why: SessionEnd) => {
-              // Signed out: `done` says so. A session that cannot be checked just now: the client reconnects and is checked again.
-              if (why === 'unverifiable') send(sseEvent('error', { code: 503, message: 'your session could not be checked just now; reconnect to continue' }));
-              close(why);
-            }),
-          );
-          send('retry: 3000\n\n');
-          for (const error of errors) send(sseEvent('error', error));
-          for (const feed of feeds) {
-            // Snapshot (or replay) and subscribe in the same tick: no delta can fall in between.
-            const from = req.since?.get(feed.token);
-            const missed = from ? feed.mirror.since(from.epoch, from.seq) : null;
-            if (missed && from) {
-              this.counters.resumes++;
-              positions.set(feed.token, from);
-              // Under a selector the client's visible set is unknown after a reconnect: a snapshot is exact.
-              if (feed.visible) sendSnapshot(feed);
-              else for (const delta of missed) sendDelta(feed, delta, feed.mirror.epoch);
-            } else {
-              sendSnapshot(feed);
-            }
-            cleanups.push(
-              feed.mirror.subscribe((delta, at) => {
-                try {
-                  sendDelta(feed, delta, feed.mirror.epoch);
-                  deliveryLag.observe((Date.now() - at) / 1000);
-                } catch (err) {
-                  log.warn({ stream: id, err: (err as Error).message }, 'could not deliver a delta');
-                  close('error');
-                }
-              }),
-            );
-          }
-          const heartbeat = setInterval(() => send(': ping\n\n'), heartbeatMs);
-          const lifetime = setTimeout(() => close('max-lifetime'), maxLifetimeMs);
-          cleanups.push(() => clearInterval(heartbeat), () => clearTimeout(lifetime));
-          const resnapshot = (feed: KindFeed) => {
-            if (feed.visible) feed.visible = new Set();
-            sendSnapshot(feed);
-          };
-          cleanups.push(req.live.cluster.access.onInvalidate(() => void this.recheck(req, feeds, { send, close, resnapshot })));
-        },
-        cancel: () => close('client-gone'),
-      },
-      { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
-    );
+  /** Heartbeats, maximum lifetimes, the replica's buffer budget and load shedding, on one timer. */
+  private tidy(): void {
+    if (this.streams.size === 0) {
+      clearInterval(this.housekeeping);
+      this.housekeeping = undefined;
+      return;
+    }
+    const now = Date.now();
+    const { heartbeatMs, maxLifetimeMs, maxTotalBufferedBytes } = this.options;
+    let total = 0;
+    const behind: Array<{ stream: SseStream; bytes: number; lag: number }> = [];
+    for (const { stream } of [...this.streams.values()]) {
+      if (now - stream.openedAt >= maxLifetimeMs) {
+        stream.close('max-lifetime', 'max-lifetime');
+        continue;
+      }
+      if (now - stream.lastPingAt >= heartbeatMs) stream.ping(now);
+      const bytes = stream.backlog();
+      total += bytes;
+      if (bytes > 0) behind.push({ stream, bytes, lag: stream.lag() });
+    }
+    behind.sort((a, b) => b.lag - a.lag);
+
+    // Over the budget: cut the clients furthest behind until it holds again.
+    for (const entry of behind) {
+      if (total <= maxTotalBufferedBytes || entry.lag === 0) break;
+      this.counters.droppedOverBudget++;
+      this.cut(entry.stream, `the replica's stream buffers are over their budget and this stream was furthest behind (${entry.lag} bytes)`);
+      total -= entry.bytes;
+      entry.lag = 0;
+    }
+
+    // The event loop falling behind for a while: shed the streams furthest behind, telling them to reconnect (possibly elsewhere).
+    const maxLoopLagMs = this.options.maxLoopLagMs ?? 100;
+    if (this.loop.recentLagMs() > maxLoopLagMs) {
+      if (this.overloadedSince === 0) this.overloadedSince = now;
+      if (now - this.overloadedSince >= 1000) {
+        const shed = Math.max(1, Math.ceil(this.streams.size / 10));
+        const victims = behind.filter((b) => b.stream.state === 'open' && b.lag > 0).slice(0, shed);
+        for (const { stream } of victims) {
+          this.counters.shedOverloaded++;
+          stream.close('overloaded', 'overloaded');
+        }
+        if (victims.length > 0) log.warn({ shed: victims.length, loopLagMs: this.loop.recentLagMs() }, 'event loop overloaded: streams furthest behind told to reconnect');
+        this.overloadedSince = now;
+      }
+    } else {
+      this.overloadedSince = 0;
+    }
   }
 
   /** RBAC changed: narrow each feed to what the person may still see; refused namespaces get an error, nothing left → 403 and close. */
-  private async recheck(
-    req: StreamRequest,
-    feeds: KindFeed[],
-    { send, close, resnapshot }: { send: (text: string) => void; close: (reason: string) => void; resnapshot: (feed: KindFeed) => void },
-  ): Promise<void> {
+  private async recheck(req: StreamRequest, stream: SseStream): Promise<void> {
     try {
       let anyLeft = false;
-      for (const feed of feeds) {
+      for (const feed of stream.feeds) {
         if (feed.view.empty) continue;
         const now = await resolveView(req.live, req.actor, feed.view.kind, req);
+        if (stream.state !== 'open') return;
         const old = feed.view.namespaces;
         // Access only narrows here: rows of newly allowed namespaces would arrive without their snapshot.
         const next = old === null ? now.namespaces : now.namespaces === null ? old : new Set([...old].filter((ns) => now.namespaces!.has(ns)));
@@ -373,15 +378,28 @@ export class StreamHub {
           : now.empty
             ? now.errors
             : [];
-        for (const error of lost) send(sseEvent('error', error));
-        feed.view = { ...feed.view, namespaces: next, empty: feed.view.kind.namespaced ? next !== null && next.size === 0 : now.empty };
-        if (!feed.view.empty) anyLeft = true;
+        for (const error of lost) stream.pushText(sseEvent('error', error));
+        const view = { ...feed.view, namespaces: next, empty: feed.view.kind.namespaced ? next !== null && next.size === 0 : now.empty };
+        if (viewKey(stream.cluster, feed.token, view) === viewKey(stream.cluster, feed.token, feed.view)) {
+          if (!feed.view.empty) anyLeft = true;
+          continue;
+        }
+        // The view changed: the feed moves to the group of its new view.
+        feed.leave?.();
+        feed.leave = undefined;
+        feed.view = view;
+        if (view.empty) continue;
+        anyLeft = true;
+        const group = this.groupFor(stream.cluster, feed);
         // Cluster-wide access narrowed to some namespaces: the others' names are not the person's to learn, so a fresh snapshot replaces the rows.
-        if (old === null && next !== null && !feed.view.empty) resnapshot(feed);
+        if (old === null && next !== null) this.sendSnapshot(stream, feed, group);
+        feed.leave = group.join(stream, feed);
       }
-      if (!anyLeft) close('forbidden');
+      if (!anyLeft) stream.close('forbidden');
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'could not re-check stream access');
     }
   }
 }
+
+export type { DoneReason };

@@ -1,0 +1,115 @@
+import type { Row } from '../../lib/kinds/types';
+import type { Delta, SseEventMap } from '../../lib/live/protocol';
+import { deltaFrame } from './deltaFrame';
+import type { KindMirror } from './kindMirror';
+import { sseBody } from './sse';
+import type { SseStream, StreamFeed } from './sseStream';
+import { isVisible, type View } from './view';
+
+/** The key of a view: streams whose people see exactly the same rows of a kind share a group. */
+export function viewKey(cluster: string, token: string, view: View): string {
+  const namespaces = view.namespaces === null ? '*' : [...view.namespaces].sort().join(',');
+  return `${cluster}/${token}|${namespaces}|${JSON.stringify(view.selector)}`;
+}
+
+interface Member {
+  stream: SseStream;
+  feed: StreamFeed;
+}
+
+/**
+ * Every stream that sees the same rows of one kind (same namespaces, same
+ * selector). A delta is filtered and serialised once for the whole group,
+ * into one byte chunk that each member's queue shares; only the `id:` line of
+ * multi-kind streams is per combination of kinds. Snapshots are serialised
+ * once per position too, so a reconnect storm costs one serialisation.
+ */
+export class FanoutGroup {
+  private readonly members = new Set<Member>();
+  /** Under a label selector: the rows sent and still matching (to send `deleted` when one stops matching). */
+  private readonly visible?: Set<string>;
+  private readonly unsubscribe: () => void;
+  private snapshotCache?: { epoch: string; seq: number; body: Buffer; items: number };
+
+  constructor(
+    readonly key: string,
+    readonly token: string,
+    readonly view: View,
+    readonly mirror: KindMirror,
+    private readonly onEmpty: (group: FanoutGroup) => void,
+  ) {
+    if (view.selector.length > 0) {
+      this.visible = new Set();
+      for (const row of mirror.all()) if (isVisible(view, row)) this.visible.add(row.uid);
+    }
+    this.unsubscribe = mirror.subscribe((delta, at) => this.deliver(delta, at));
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Adds a stream's feed; returns how to leave. Call in the same tick as the feed's snapshot or replay. */
+  join(stream: SseStream, feed: StreamFeed): () => void {
+    const member = { stream, feed };
+    this.members.add(member);
+    return () => {
+      if (!this.members.delete(member)) return;
+      if (this.members.size === 0) {
+        this.unsubscribe();
+        this.onEmpty(this);
+      }
+    };
+  }
+
+  /** The snapshot event of this view at the mirror's current position, serialised once per position. */
+  snapshot(): { body: Buffer; items: number } {
+    const { epoch, seq } = this.mirror.position;
+    const cached = this.snapshotCache;
+    if (cached && cached.epoch === epoch && cached.seq === seq) return cached;
+    const items: Row[] = [];
+    for (const row of this.mirror.all()) if (isVisible(this.view, row)) items.push(row);
+    const data: SseEventMap['snapshot'] = { kind: this.token, items };
+    this.snapshotCache = { epoch, seq, body: Buffer.from(sseBody('snapshot', data)), items: items.length };
+    return this.snapshotCache;
+  }
+
+  /** Whether the group tracks rows per selector (then a resume is a fresh snapshot: the client's matching set is unknown). */
+  get stateful(): boolean {
+    return this.visible !== undefined;
+  }
+
+  private deliver(delta: Delta, at: number): void {
+    if (this.members.size === 0) return;
+    const frame = this.frameFor(delta);
+    if (!frame) return;
+    const body = sseBody(frame.event, frame.data);
+    // Every member gets the same bytes; the `id:` line is shared by members carrying the same kinds.
+    const byKinds = new Map<string, Buffer>();
+    for (const { stream } of this.members) {
+      let chunk = byKinds.get(stream.kindsKey);
+      if (!chunk) {
+        chunk = Buffer.from(`id: ${stream.currentId()}\n${body}`);
+        byKinds.set(stream.kindsKey, chunk);
+      }
+      stream.push(chunk, { at });
+    }
+  }
+
+  /** What the group's streams are told of a delta, or null when it is not theirs to see. Keeps the selector's set current. */
+  private frameFor(delta: Delta) {
+    if (!this.visible) return deltaFrame(this.token, this.view, delta);
+    if (delta.type === 'deleted') {
+      return this.visible.delete(delta.key.uid) ? ({ event: 'deleted', data: { kind: this.token, key: delta.key } } as const) : null;
+    }
+    const row = delta.row;
+    if (isVisible(this.view, row)) {
+      const known = this.visible.has(row.uid);
+      this.visible.add(row.uid);
+      return { event: known ? delta.type : 'added', data: { kind: this.token, row } } as const;
+    }
+    // It stopped matching the selector: for these clients it is gone.
+    if (this.visible.delete(row.uid)) return { event: 'deleted', data: { kind: this.token, key: { namespace: row.namespace, name: row.name, uid: row.uid } } } as const;
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Actor } from '../../lib/actor';
+import { HttpError } from '../http/errors';
+import type { StreamConnections } from '../http/streamConnections';
+import type { LiveData } from './liveData';
+import { parseKinds, parseNamespaces, parseSelector, parseSince } from './requestParams';
+
+/** `/api/clusters/{cluster}/watch` (several kinds) and `/api/clusters/{cluster}/{kind}/watch` (one). */
+const WATCH_PATH = /^\/api\/clusters\/([^/]+)\/(?:([^/]+)\/)?watch$/;
+
+function segment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, `malformed path segment "${raw.slice(0, 80)}"`);
+  }
+}
+
+/**
+ * The watch routes, served by the custom server on the Node response itself:
+ * a stream is a long-lived socket that is written to in batches, which Next's
+ * route-response pipeline (a chain of WHATWG streams and promises per
+ * connection) would make several times more costly per stream and per frame.
+ * Parse at the edge, then the hub resolves access and serves the stream.
+ */
+export async function serveWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { actor, requestId, live, connections, maxNamespaces }: { actor: Actor; requestId: string; live: LiveData; connections: StreamConnections; maxNamespaces: number },
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://portal');
+  const match = WATCH_PATH.exec(url.pathname);
+  if (!match) throw new HttpError(404, 'not a watch route');
+  const cluster = segment(match[1]);
+  const single = match[2] !== undefined;
+  const kinds = single ? [segment(match[2])] : parseKinds(url.searchParams.get('kinds'));
+  const namespaces = parseNamespaces(url.searchParams.get('namespaces'), maxNamespaces);
+  const selector = parseSelector(url.searchParams.get('labelSelector'));
+  const lastEventId = req.headers['last-event-id'];
+  const since = parseSince(typeof lastEventId === 'string' ? lastEventId : url.searchParams.get('since'), kinds, single);
+  // The connection as the HTTP server registered it: the stream ends when it closes, even before the answer starts.
+  const signal = connections.closedSignal(requestId);
+  await live.hub.open({ actor, requestId, signal, live: live.cluster(cluster), kinds, single, namespaces, selector, since }, res);
+}
