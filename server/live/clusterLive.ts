@@ -182,9 +182,9 @@ export class ClusterLive {
 
   /**
    * Uses the kind's informer (starting it if needed) until `release` is called;
-   * resolves once its cache holds a full list.
+   * resolves once its cache holds a full list, or at once with `waitForSync: false`.
    */
-  async acquire(token: string): Promise<{ mirror: KindMirror; kind: KindDefinition; release: () => void }> {
+  async acquire(token: string, { waitForSync = true } = {}): Promise<{ mirror: KindMirror; kind: KindDefinition; release: () => void }> {
     const kind = this.kind(token);
     if (!kind) throw new HttpError(404, `unknown kind "${token}" in cluster "${this.cluster.name}"`);
     let entry = this.running.get(token);
@@ -206,6 +206,7 @@ export class ClusterLive {
         running.idleTimer.unref?.();
       }
     };
+    if (!waitForSync) return { mirror: running.mirror, kind, release };
     try {
       await withTimeout(running.mirror.whenSynced(), this.options.syncTimeoutMs, () => {
         const status = running.informer?.snapshotStatus();

@@ -10,6 +10,8 @@ export type MirrorListener = (delta: Delta, at: number) => void;
  */
 export class KindMirror {
   private rows = new Map<string, Row>();
+  /** Rows per namespace ('' for cluster-scoped), kept with every update, so a count is O(namespaces). */
+  private perNamespace = new Map<string, number>();
   private readonly ring: Array<Delta | undefined>;
   private seq = 0;
   private readonly listeners = new Set<MirrorListener>();
@@ -39,6 +41,8 @@ export class KindMirror {
     this.seq = seq;
     this.ring.fill(undefined);
     this.rows = new Map(rows.map((row) => [row.uid, row]));
+    this.perNamespace = new Map();
+    for (const row of rows) this.tally(row.namespace, 1);
     this.markSynced();
   }
 
@@ -46,9 +50,28 @@ export class KindMirror {
     if (delta.seq !== this.seq + 1) throw new Error(`${this.kind}: delta ${delta.seq} after ${this.seq}: history has a gap`);
     this.seq = delta.seq;
     this.ring[delta.seq % this.capacity] = delta;
-    if (delta.type === 'deleted') this.rows.delete(delta.key.uid);
-    else this.rows.set(delta.row.uid, delta.row);
+    if (delta.type === 'deleted') {
+      if (this.rows.delete(delta.key.uid)) this.tally(delta.key.namespace, -1);
+    } else {
+      if (!this.rows.has(delta.row.uid)) this.tally(delta.row.namespace, 1);
+      this.rows.set(delta.row.uid, delta.row);
+    }
     for (const listener of this.listeners) listener(delta, at);
+  }
+
+  /** How many rows there are in `namespaces` (null: everywhere). */
+  count(namespaces: ReadonlySet<string> | null): number {
+    if (namespaces === null) return this.rows.size;
+    let total = 0;
+    for (const ns of namespaces) total += this.perNamespace.get(ns) ?? 0;
+    return total;
+  }
+
+  private tally(namespace: string | undefined, by: number): void {
+    const key = namespace ?? '';
+    const n = (this.perNamespace.get(key) ?? 0) + by;
+    if (n <= 0) this.perNamespace.delete(key);
+    else this.perNamespace.set(key, n);
   }
 
   /** Every row (the caller filters). */

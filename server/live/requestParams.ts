@@ -40,11 +40,11 @@ export function parseSince(raw: string | null, kinds: string[], single: boolean)
   return positions;
 }
 
-/** `kinds=pods,deployments` → tokens (at least one, at most 40, no duplicates). */
-export function parseKinds(raw: string | null): string[] {
+/** `kinds=pods,deployments` → tokens (at most `max`, no duplicates; at least one when `required`). */
+export function parseKinds(raw: string | null, { required = true, name = 'kinds', max = 40 } = {}): string[] {
   const kinds = [...new Set((raw ?? '').split(',').map((k) => k.trim()).filter(Boolean))];
-  if (kinds.length === 0) throw new HttpError(400, 'kinds is required, e.g. kinds=pods,deployments');
-  if (kinds.length > 40) throw new HttpError(400, `too many kinds in one stream: ${kinds.length} (at most 40)`);
+  if (kinds.length === 0 && required) throw new HttpError(400, `${name} is required, e.g. ${name}=pods,deployments`);
+  if (kinds.length > max) throw new HttpError(400, `too many kinds in one stream's ${name}: ${kinds.length} (at most ${max})`);
   for (const kind of kinds) if (!/^[a-z0-9.-]{1,253}$/.test(kind)) throw new HttpError(400, `"${kind.slice(0, 80)}" is not a kind token`);
   return kinds;
 }

@@ -50,6 +50,10 @@ export class SseStream {
   /** Streams with the same key have the same `id:` line at any moment: the same kinds, and the same id format. */
   readonly kindsKey: string;
   private readonly cleanups: Array<() => void> = [];
+  /** Kinds whose rows this stream does not carry, only how many the person may see (`counts` events). */
+  countFeeds: StreamFeed[] = [];
+  /** The last `counts` sent, to send only changes. */
+  lastCounts = '';
 
   constructor(
     readonly id: string,

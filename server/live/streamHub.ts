@@ -29,6 +29,8 @@ export interface HubOptions {
   flushSliceMs?: number;
   /** Event-loop lag over this, sustained, sheds the streams furthest behind (`done`: overloaded). */
   maxLoopLagMs?: number;
+  /** `counts` events go out at most this often per stream. */
+  countsIntervalMs?: number;
 }
 
 export interface StreamRequest extends ViewRequest {
@@ -39,6 +41,8 @@ export interface StreamRequest extends ViewRequest {
   signal: AbortSignal;
   live: ClusterLive;
   kinds: string[];
+  /** Kinds to send only counts of (throttled `counts` events), for navigation. */
+  counts: string[];
   /** One kind's stream (`/{kind}/watch`): ids are bare positions. */
   single: boolean;
   /** Where the client left off (Last-Event-ID or `since`). */
@@ -88,6 +92,7 @@ export class StreamHub {
   private flushScheduled = false;
   private housekeeping: NodeJS.Timeout | undefined;
   private overloadedSince = 0;
+  private lastCountsAt = 0;
 
   constructor(
     private readonly options: HubOptions,
@@ -143,6 +148,7 @@ export class StreamHub {
   async open(req: StreamRequest, res: ServerResponse): Promise<void> {
     const { actor, live } = req;
     const feeds: StreamFeed[] = [];
+    const countFeeds: StreamFeed[] = [];
     const errors: StreamError[] = [];
     try {
       for (const token of req.kinds) {
@@ -159,20 +165,39 @@ export class StreamHub {
         const { mirror, release } = await live.acquire(token);
         feeds.push({ token, view, mirror, release });
       }
-      if (feeds.length === 0) {
+      countFeeds.push(...(await this.countFeeds(req)));
+      if (feeds.length === 0 && (req.kinds.length > 0 || countFeeds.length === 0)) {
         const refusal = errors.find((e) => e.code === 403);
         throw new HttpError(refusal ? 403 : 404, refusal?.message ?? errors[0]?.message ?? 'nothing to stream');
       }
       // The client may have left while access was being checked: then there is nobody to stream to.
       if (req.signal.aborted) throw new HttpError(499, 'the client went away before the stream started');
     } catch (err) {
-      for (const feed of feeds) feed.release();
+      for (const feed of [...feeds, ...countFeeds]) feed.release();
       throw err;
     }
-    this.start(req, res, feeds, errors);
+    this.start(req, res, feeds, countFeeds, errors);
   }
 
-  private start(req: StreamRequest, res: ServerResponse, feeds: StreamFeed[], errors: StreamError[]): void {
+  /**
+   * The kinds to count: those the person may list (silently left out
+   * otherwise: a count is navigation, not an answer), started without waiting
+   * for their first sync (a kind still syncing has no count yet).
+   */
+  private async countFeeds(req: StreamRequest): Promise<StreamFeed[]> {
+    const tokens = req.counts.filter((token) => !req.kinds.includes(token) && req.live.kind(token) && req.live.streamEnabled(token));
+    const feeds = await Promise.all(
+      tokens.map(async (token): Promise<StreamFeed | null> => {
+        const view = await resolveView(req.live, req.actor, req.live.kind(token)!, { namespaces: req.namespaces, selector: [] });
+        if (view.empty) return null;
+        const acquired = await req.live.acquire(token, { waitForSync: false }).catch(() => null);
+        return acquired && { token, view, mirror: acquired.mirror, release: acquired.release };
+      }),
+    );
+    return feeds.filter((feed): feed is StreamFeed => feed !== null);
+  }
+
+  private start(req: StreamRequest, res: ServerResponse, feeds: StreamFeed[], countFeeds: StreamFeed[], errors: StreamError[]): void {
     const id = randomUUID();
     res.writeHead(200, SSE_HEADERS);
     res.socket?.setNoDelay(true);
@@ -206,11 +231,13 @@ export class StreamHub {
         stream.close(why);
       }),
     );
+    stream.countFeeds = countFeeds;
     stream.onEnd(() => {
       for (const feed of feeds) {
         feed.leave?.();
         feed.release();
       }
+      for (const feed of stream.countFeeds) feed.release();
     });
 
     stream.push(RETRY);
@@ -226,6 +253,7 @@ export class StreamHub {
       return stream.single ? formatPosition(position) : formatPositions(delivered);
     };
     for (const feed of feeds) this.attach(stream, feed, req.since?.get(feed.token), idFor);
+    this.sendCounts(stream);
     stream.onEnd(req.live.cluster.access.onInvalidate(() => void this.recheck(req, stream)));
   }
 
@@ -267,6 +295,17 @@ export class StreamHub {
       this.groups.set(key, group);
     }
     return group;
+  }
+
+  /** A `counts` event when what the person may see of the counted kinds changed since the last one. */
+  private sendCounts(stream: SseStream): void {
+    if (stream.countFeeds.length === 0) return;
+    const counts: Record<string, number> = {};
+    for (const feed of stream.countFeeds) if (feed.mirror.synced) counts[feed.token] = feed.mirror.count(feed.view.namespaces);
+    const text = JSON.stringify(counts);
+    if (text === stream.lastCounts) return;
+    stream.lastCounts = text;
+    stream.pushText(`event: counts\ndata: ${text}\n\n`);
   }
 
   private cut(stream: SseStream, why: string): void {
@@ -316,6 +355,8 @@ export class StreamHub {
     }
     const now = Date.now();
     const { heartbeatMs, maxLifetimeMs, maxTotalBufferedBytes } = this.options;
+    const countsDue = now - this.lastCountsAt >= (this.options.countsIntervalMs ?? 1000);
+    if (countsDue) this.lastCountsAt = now;
     let total = 0;
     const behind: Array<{ stream: SseStream; bytes: number; lag: number }> = [];
     for (const { stream } of [...this.streams.values()]) {
@@ -324,6 +365,7 @@ export class StreamHub {
         continue;
       }
       if (now - stream.lastPingAt >= heartbeatMs) stream.ping(now);
+      if (countsDue) this.sendCounts(stream);
       const bytes = stream.backlog();
       total += bytes;
       if (bytes > 0) behind.push({ stream, bytes, lag: stream.lag() });
@@ -395,7 +437,17 @@ export class StreamHub {
         if (old === null && next !== null) this.sendSnapshot(stream, feed, group);
         feed.leave = group.join(stream, feed);
       }
-      if (!anyLeft) stream.close('forbidden');
+      for (const feed of [...stream.countFeeds]) {
+        const now = await resolveView(req.live, req.actor, feed.view.kind, { namespaces: req.namespaces, selector: [] });
+        if (stream.state !== 'open') return;
+        if (now.empty) {
+          stream.countFeeds = stream.countFeeds.filter((f) => f !== feed);
+          feed.release();
+        } else {
+          feed.view = now;
+        }
+      }
+      if (!anyLeft && (stream.feeds.length > 0 || stream.countFeeds.length === 0)) stream.close('forbidden');
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'could not re-check stream access');
     }

@@ -33,12 +33,13 @@ export async function serveWatch(
   if (!match) throw new HttpError(404, 'not a watch route');
   const cluster = segment(match[1]);
   const single = match[2] !== undefined;
-  const kinds = single ? [segment(match[2])] : parseKinds(url.searchParams.get('kinds'));
+  const counts = single ? [] : parseKinds(url.searchParams.get('counts'), { required: false, name: 'counts', max: 1000 });
+  const kinds = single ? [segment(match[2])] : parseKinds(url.searchParams.get('kinds'), { required: counts.length === 0 });
   const namespaces = parseNamespaces(url.searchParams.get('namespaces'), maxNamespaces);
   const selector = parseSelector(url.searchParams.get('labelSelector'));
   const lastEventId = req.headers['last-event-id'];
   const since = parseSince(typeof lastEventId === 'string' ? lastEventId : url.searchParams.get('since'), kinds, single);
   // The connection as the HTTP server registered it: the stream ends when it closes, even before the answer starts.
   const signal = connections.closedSignal(requestId);
-  await live.hub.open({ actor, requestId, signal, live: live.cluster(cluster), kinds, single, namespaces, selector, since }, res);
+  await live.hub.open({ actor, requestId, signal, live: live.cluster(cluster), kinds, counts, single, namespaces, selector, since }, res);
 }

@@ -133,6 +133,59 @@ describe('the live data plane', () => {
     expect(snapshot.errors).toEqual([]);
   });
 
+  it('shares one serialisation between streams that see the same rows, and keeps views apart', async () => {
+    const groups = async () => {
+      const text = await (await fetch(`${portal.url}/metrics`)).text();
+      return Number(text.split('\n').find((l) => l.startsWith('crowsnest_stream_groups '))?.split(' ')[1]);
+    };
+    const before = await groups();
+    const [a1, a2, b1, b2] = await Promise.all([
+      watch('/api/clusters/sim/pods/watch', alice),
+      watch('/api/clusters/sim/watch?kinds=pods', alice),
+      watch('/api/clusters/sim/pods/watch', bob),
+      watch('/api/clusters/sim/pods/watch?namespaces=team-a', alice),
+    ]);
+    for (const c of [a1, a2, b1, b2]) await c.waitFor((x) => x.of('snapshot').length === 1, 'the snapshot');
+    // alice's two streams share a group; bob's view (his namespaces) and the team-a view are groups of their own.
+    expect(await groups()).toBe(before + 3);
+    await createPod('team-a', 'shared-1');
+    await createPod('kube-system', 'shared-2');
+    for (const c of [a1, a2]) await c.waitFor((x) => x.names('pods').includes('kube-system/shared-2') && x.names('pods').includes('team-a/shared-1'), 'both new pods for alice');
+    await b1.waitFor((x) => x.names('pods').includes('team-a/shared-1'), 'the team-a pod for bob');
+    await b2.waitFor((x) => x.names('pods').includes('team-a/shared-1'), 'the team-a pod in the team-a view');
+    expect(b1.names('pods')).not.toContain('kube-system/shared-2');
+    expect(b2.names('pods')).not.toContain('kube-system/shared-2');
+    // The same change, the same id, for every stream of one kind; the multi-kind stream names its kind in the id.
+    const added = (c: SseClient) => c.of('added').find((e) => e.data.row.name === 'shared-1')!;
+    expect(added(a1).id).toBe(added(b1).id);
+    expect(added(a2).id).toBe(`pods:${added(a1).id}`);
+    await deletePod('team-a', 'shared-1');
+    await deletePod('kube-system', 'shared-2');
+    for (const c of [a1, a2, b1, b2]) await c.waitFor((x) => !x.names('pods').some((n) => n.endsWith('/shared-1')), 'the deleted pod to be gone');
+  });
+
+  it("sends counts of the kinds asked for, as far as the person may see them, without their rows", async () => {
+    await harness.api('/api/v1/namespaces/team-a/configmaps', { method: 'POST', body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'counted', namespace: 'team-a' } }) });
+    await harness.api('/api/v1/namespaces/kube-system/configmaps', { method: 'POST', body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hidden', namespace: 'kube-system' } }) });
+    const truth = async (namespaces: string[] | null) => {
+      const items = ((await (await harness.api('/api/v1/configmaps')).json()) as any).items as any[];
+      return items.filter((i) => namespaces === null || namespaces.includes(i.metadata.namespace)).length;
+    };
+    const asAlice = await watch('/api/clusters/sim/watch?kinds=pods&counts=configmaps,nodes', alice);
+    const asBob = await watch('/api/clusters/sim/watch?counts=configmaps,nodes', bob);
+    await asAlice.waitFor(async (c) => c.of('counts').at(-1)?.data.configmaps === (await truth(null)), "alice's count of every configmap");
+    await asBob.waitFor(async (c) => c.of('counts').at(-1)?.data.configmaps === (await truth(['team-a', 'team-b'])), "bob's count of his namespaces' configmaps");
+    // bob may not list nodes: no count at all; and no rows of counted kinds reach anybody.
+    expect(asBob.of('counts').every((e) => !('nodes' in e.data))).toBe(true);
+    expect(asAlice.rows.get('configmaps')).toBeUndefined();
+    expect(asBob.of('snapshot')).toEqual([]);
+    // A change moves the count (throttled), for the people who may see it.
+    await harness.api('/api/v1/namespaces/team-a/configmaps', { method: 'POST', body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'counted-2', namespace: 'team-a' } }) });
+    await asBob.waitFor(async (c) => c.of('counts').at(-1)?.data.configmaps === (await truth(['team-a', 'team-b'])), "bob's count to follow");
+    const bad = await fetch(`${portal.url}/api/clusters/sim/watch?counts=Not_A_Kind`, { headers: { Cookie: bob.header() } });
+    expect(bad.status).toBe(400);
+  });
+
   it('gives bob an error for each namespace he asked for by name and may not list, while the others go on', async () => {
     const client = await watch('/api/clusters/sim/pods/watch?namespaces=team-a,kube-system', bob);
     await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');

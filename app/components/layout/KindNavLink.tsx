@@ -5,12 +5,19 @@ import { usePathname } from 'next/navigation';
 import useSWR from 'swr';
 import type { RowSet } from '@/lib/ui/rowSet';
 import { rowsKey } from '../live/snapshots';
+import { useKindCount } from '../live/useLive';
 import type { KindInfo } from '../useKinds';
 import { listPath } from '../urls';
 
-/** A kind in the sidebar with its live count, read from the same cache entry the stream patches. */
+/**
+ * A kind in the sidebar with its live count: the rows' count when the page
+ * streams the kind's rows anyway (the same cache entry the stream patches),
+ * else the stream's `counts` event.
+ */
 export function KindNavLink({ cluster, namespaces, kind }: { cluster: string; namespaces: string[]; kind: KindInfo }) {
-  const { data } = useSWR<RowSet>(rowsKey(cluster, kind.token, namespaces), null, { revalidateOnFocus: false, compare: (a, b) => a === b });
+  const { data: rows } = useSWR<RowSet>(rowsKey(cluster, kind.token, namespaces), null, { revalidateOnFocus: false, compare: (a, b) => a === b });
+  const counted = useKindCount(kind.token);
+  const size = rows ? rows.size : counted;
   const pathname = usePathname();
   const href = listPath(cluster, kind.token, namespaces);
   const base = listPath(cluster, kind.token);
@@ -18,8 +25,8 @@ export function KindNavLink({ cluster, namespaces, kind }: { cluster: string; na
   return (
     <Link href={href} className="nav-link" aria-current={active ? 'page' : undefined} data-kind={kind.token} title={kind.state === 'disabled' ? kind.reason : undefined}>
       <span>{kind.title}</span>
-      <span className="count" aria-label={data ? `${data.size} ${kind.title}` : undefined}>
-        {kind.state === 'disabled' ? '–' : data ? data.size : ''}
+      <span className="count" aria-label={size !== undefined ? `${size} ${kind.title}` : undefined}>
+        {kind.state === 'disabled' ? '–' : (size ?? '')}
       </span>
     </Link>
   );

@@ -3,7 +3,7 @@
 import { KIND_GROUPS } from '@/lib/kinds';
 import { useMemo } from 'react';
 import { SignOutButton } from '../SignOutButton';
-import { useStreamKinds } from '../live/useLive';
+import { useStreamCounts } from '../live/useLive';
 import { useKinds, type KindInfo } from '../useKinds';
 import { ClusterSwitcher } from './ClusterSwitcher';
 import { KindNavLink } from './KindNavLink';
@@ -18,8 +18,8 @@ export function Sidebar({ cluster, namespaces, userName, userGroups }: { cluster
   const { data: kinds, error } = useKinds(cluster);
   const pathname = usePathname();
   const tokens = useMemo(() => (kinds ?? []).filter((k) => k.state !== 'disabled').map((k) => k.token), [kinds]);
-  // Every kind in the sidebar shows a live count: all of them ride the tab's one stream.
-  useStreamKinds(tokens);
+  // Every kind in the sidebar shows a live count: the tab's one stream carries their counts, not their rows.
+  useStreamCounts(tokens);
 
   const groups = useMemo(() => {
     const byAlias = new Map<string, KindInfo[]>();

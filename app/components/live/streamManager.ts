@@ -1,8 +1,7 @@
 'use client';
 
 import { mutate } from 'swr';
-import type { Row } from '@/lib/kinds/types';
-import { formatPosition, formatPositions, parsePositions, type Position, type RowKey, type StreamError } from '@/lib/live/protocol';
+import { formatPosition, formatPositions, parsePositions, type Position, type SseEventMap, type StreamError } from '@/lib/live/protocol';
 import { backoffDelay, retryAfterMs } from '@/lib/ui/backoff';
 import { RowSet } from '@/lib/ui/rowSet';
 import { SseParser, type SseMessage } from '@/lib/ui/sseParser';
@@ -90,8 +89,14 @@ export class StreamManager {
   /** Kinds a list page shows: polled more often. */
   private focused = new Map<string, number>();
   private records = new Map<string, KindRecord>();
+  /** Interest in only how many rows of a kind there are (navigation), per kind token. */
+  private countInterest = new Map<string, number>();
+  /** The latest `counts` event: rows per kind the person may see, for kinds streamed only as counts. */
+  private counts = new Map<string, number>();
   /** The kinds of the open (or opening) stream. */
   private streamKinds: string[] = [];
+  /** The count-only kinds of the open (or opening) stream. */
+  private streamCounts: string[] = [];
   /** Bumped for every selection or connection change: answers of older generations are ignored. */
   private generation = 0;
   private abort: AbortController | null = null;
@@ -112,6 +117,11 @@ export class StreamManager {
 
   private notify(): void {
     for (const l of this.listeners) l();
+  }
+
+  /** How many rows of a count-only kind the person may see, once the server has said. */
+  count(kind: string): number | undefined {
+    return this.counts.get(kind);
   }
 
   status(kind: string): KindStatus {
@@ -158,6 +168,7 @@ export class StreamManager {
     this.closeStream();
     for (const r of this.records.values()) this.stopPolling(r);
     this.records.clear();
+    this.counts.clear();
     this.failures = 0;
     this.scheduleReopen();
     this.notify();
@@ -185,6 +196,20 @@ export class StreamManager {
     };
   }
 
+  /** Registers kinds whose count is on screen (not their rows): they ride the stream as `counts` events. */
+  watchCounts(kinds: readonly string[]): () => void {
+    for (const k of kinds) this.countInterest.set(k, (this.countInterest.get(k) ?? 0) + 1);
+    this.scheduleReopen();
+    return () => {
+      for (const k of kinds) {
+        const n = (this.countInterest.get(k) ?? 1) - 1;
+        if (n <= 0) this.countInterest.delete(k);
+        else this.countInterest.set(k, n);
+      }
+      this.scheduleReopen();
+    };
+  }
+
   /** A snapshot fetched by a page (SWR): remember its position so a later stream can resume from it. */
   noteSnapshot(cluster: string, kind: string, namespaces: readonly string[], rows: RowSet): void {
     if (cluster !== this.cluster || !sameList([...namespaces].sort(), this.namespaces) || !rows.epoch) return;
@@ -200,6 +225,11 @@ export class StreamManager {
 
   private wanted(): string[] {
     return [...this.interest.keys()].sort();
+  }
+
+  /** Count-only kinds: those whose rows are not streamed anyway (a streamed kind's count is its rows). */
+  private wantedCounts(): string[] {
+    return [...this.countInterest.keys()].filter((k) => !this.interest.has(k)).sort();
   }
 
   private record(kind: string): KindRecord {
@@ -227,14 +257,16 @@ export class StreamManager {
         this.records.delete(kind);
       }
     }
-    if (!this.cluster || wanted.length === 0) {
+    const wantedCounts = this.wantedCounts();
+    if (!this.cluster || (wanted.length === 0 && wantedCounts.length === 0)) {
       this.closeStream();
       this.notify();
       return;
     }
-    if (sameList(wanted, this.streamKinds) && (this.abort || this.retryTimer)) return;
+    if (sameList(wanted, this.streamKinds) && sameList(wantedCounts, this.streamCounts) && (this.abort || this.retryTimer)) return;
     this.closeStream();
     this.streamKinds = wanted;
+    this.streamCounts = wantedCounts;
     void this.connect();
   }
 
@@ -245,6 +277,7 @@ export class StreamManager {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.streamKinds = [];
+    this.streamCounts = [];
     this.lastActivityAt = 0;
   }
 
@@ -269,6 +302,7 @@ export class StreamManager {
       if (p) since.set(k, p);
     }
     const params = new URLSearchParams({ kinds: kinds.join(',') });
+    if (this.streamCounts.length > 0) params.set('counts', this.streamCounts.join(','));
     if (namespaces.length > 0) params.set('namespaces', namespaces.join(','));
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (since.size > 0) headers['Last-Event-ID'] = formatPositions(since);
@@ -372,7 +406,17 @@ export class StreamManager {
     connErrors: Map<string, StreamError[]>,
     switchedOff: Set<string>,
   ): void {
-    let data: { kind?: string; items?: Row[]; row?: Row; key?: RowKey; namespace?: string; code?: number; message?: string };
+    if (m.event === 'counts') {
+      try {
+        this.counts = new Map(Object.entries(JSON.parse(m.data) as SseEventMap['counts']));
+      } catch {
+        return;
+      }
+      this.notify();
+      return;
+    }
+    // Any of the row events' payloads (the shapes are the server's, from the shared protocol).
+    let data: Partial<SseEventMap['snapshot'] & SseEventMap['added'] & SseEventMap['deleted'] & StreamError>;
     try {
       data = JSON.parse(m.data) as typeof data;
     } catch {

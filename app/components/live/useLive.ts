@@ -12,6 +12,25 @@ export function useStreamKinds(kinds: readonly string[], focused = false): void 
   }, [joined, focused]);
 }
 
+/** Puts kinds' counts (not their rows) on the tab's one stream while the calling component is mounted. */
+export function useStreamCounts(kinds: readonly string[]): void {
+  const joined = kinds.join(',');
+  useEffect(() => {
+    if (!joined) return;
+    return streamManager().watchCounts(joined.split(','));
+  }, [joined]);
+}
+
+/** How many rows of a kind the person may see, from the stream's `counts` events (undefined until known). */
+export function useKindCount(kind: string): number | undefined {
+  const manager = streamManager();
+  return useSyncExternalStore(
+    manager.subscribe,
+    () => manager.count(kind),
+    () => undefined,
+  );
+}
+
 const SERVER_STATUS: KindStatus = { mode: 'idle' };
 
 /** How a kind is being fed right now (live, reconnecting, polling, …). */
