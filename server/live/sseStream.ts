@@ -147,6 +147,26 @@ export class SseStream {
     this.res.end();
   }
 
+  /**
+   * Ends a stream that is behind, to shed load: what is still queued here is
+   * dropped (the client never saw it, and resumes from its last id), `done`
+   * follows what the socket already holds, and a client that does not read
+   * even that is cut after `graceMs`.
+   */
+  shed(done: DoneReason, graceMs = 10_000): void {
+    if (this.state !== 'open') return;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.allowance = 0;
+    const res = this.res;
+    res.write(sseEvent('done', { reason: done }));
+    this.end(done);
+    res.end();
+    const timer = setTimeout(() => res.destroy(), graceMs);
+    timer.unref();
+    res.once('close', () => clearTimeout(timer));
+  }
+
   /** Ends at once: the connection is cut and whatever is queued for it is dropped. */
   cut(reason: string): void {
     if (this.state !== 'open') return;

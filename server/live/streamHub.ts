@@ -56,6 +56,8 @@ export interface StreamInfo {
   kinds: string[];
   namespaces: string[] | 'all';
   since: string;
+  /** Bytes the client is behind (queued beyond snapshots on their way), when listed. */
+  behindBytes?: number;
 }
 
 export interface HubCounters {
@@ -124,7 +126,7 @@ export class StreamHub {
   }
 
   list(): StreamInfo[] {
-    return [...this.streams.values()].map((s) => s.info);
+    return [...this.streams.values()].map((s) => ({ ...s.info, behindBytes: s.stream.lag() }));
   }
 
   /** Bytes queued for all streams of this replica. */
@@ -390,7 +392,7 @@ export class StreamHub {
         const victims = behind.filter((b) => b.stream.state === 'open' && b.lag > 0).slice(0, shed);
         for (const { stream } of victims) {
           this.counters.shedOverloaded++;
-          stream.close('overloaded', 'overloaded');
+          stream.shed('overloaded');
         }
         if (victims.length > 0) log.warn({ shed: victims.length, loopLagMs: this.loop.recentLagMs() }, 'event loop overloaded: streams furthest behind told to reconnect');
         this.overloadedSince = now;

@@ -156,3 +156,71 @@ describe('a client that leaves before the answer starts', () => {
     }
   });
 });
+
+describe('shedding load when the event loop falls behind', () => {
+  let harness: SimHarness;
+  let portal: Portal;
+  let alice: CookieJar;
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', controllers: false });
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({
+      KUBECONFIG: path,
+      CROWSNEST_DEMO: '0',
+      CROWSNEST_ADMIN_GROUPS: 'platform-admins',
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+      CROWSNEST_TEST_ROUTES: '1',
+      CROWSNEST_STREAM_BUFFER_BYTES: String(256 * 1024 * 1024),
+      CROWSNEST_HEARTBEAT_SECONDS: '1',
+    });
+    alice = await signInAs(portal.url, 'alice');
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+
+  it('tells the streams furthest behind to reconnect (done: overloaded) and keeps the ones that keep up', async () => {
+    const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any);
+    const reader = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: alice.header() });
+    await reader.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const laggard = await neverReadingWatch(portal.url, '/api/clusters/sim/pods/watch', alice.header());
+    try {
+      // Big changes until the one that never reads is behind.
+      let n = 0;
+      const laggardId: string = await until(
+        async () => {
+          for (const end = n + 200; n < end; n++) {
+            const name = `heavy-${n}`;
+            harness.sim.store.create('/pods', { ...aPod('team-a', name, LABELS), metadata: { name, namespace: 'team-a', labels: LABELS } });
+          }
+          // Far behind: the reader, which reads, never gets this far.
+          return (await streams()).streams.find((s: any) => s.behindBytes > 1024 * 1024)?.id;
+        },
+        { message: 'a stream to fall far behind', timeoutMs: 30_000 },
+      );
+      // Hold the event loop, again and again, as an overloaded replica's would be.
+      const stall = () => fetch(`${portal.url}/api/debug/stall?ms=400`, { method: 'POST', headers: { Cookie: alice.header(), Origin: portal.url, 'X-Crowsnest-CSRF': '1' } });
+      await until(
+        async () => {
+          await stall();
+          return (await streams()).counters.shedOverloaded > 0;
+        },
+        { message: 'the replica to shed load', timeoutMs: 30_000, intervalMs: 1 },
+      );
+      const after = await streams();
+      expect(after.streams.map((s: any) => s.id)).not.toContain(laggardId);
+      // The reader kept up: it is still open and still gets changes.
+      expect(reader.ended).toBe(false);
+      await createAndSee();
+      async function createAndSee() {
+        harness.sim.store.create('/pods', aPod('team-b', 'after-the-storm'));
+        await reader.waitFor((c) => c.names('pods').includes('team-b/after-the-storm'), 'a change after shedding');
+      }
+    } finally {
+      laggard.destroy();
+      await reader.close();
+    }
+  });
+});
