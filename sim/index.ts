@@ -39,6 +39,8 @@ export interface StartOptions extends Partial<SimOptions> {
   cronTickMs?: number;
   /** Ongoing changes per second: pod modifications, creations and deletions (`large`), or the demo's gentle churn rate. */
   churn?: number;
+  /** Label each churned pod with the wall-clock microsecond of the write (`bench.crowsnest/t`), for latency benchmarks. */
+  churnStamp?: boolean;
 }
 
 export interface Simulator {
@@ -71,7 +73,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   stops.push(rbac.stop);
   seedScenario(opts.scenario ?? 'demo', store, registry);
   if (opts.controllers !== false) startControllers(store, abort.signal, { clockSpeed: opts.clockSpeed, cronTickMs: opts.cronTickMs });
-  startChurn(opts.scenario ?? 'demo', store, abort.signal, { rate: opts.churn, clockSpeed: opts.clockSpeed, controllers: opts.controllers });
+  startChurn(opts.scenario ?? 'demo', store, abort.signal, { rate: opts.churn, clockSpeed: opts.clockSpeed, controllers: opts.controllers, stamp: opts.churnStamp });
 
   const options: SimOptions = { ...DEFAULT_OPTIONS };
   for (const k of Object.keys(DEFAULT_OPTIONS) as (keyof SimOptions)[]) if (opts[k] !== undefined) options[k] = opts[k]!;

@@ -43,6 +43,11 @@ export class Faults {
     return structuredClone(this.state);
   }
 
+  /** Watches open now: what the clients of this apiserver cost it (benchmarks compare this). */
+  openWatches(): number {
+    return this.ctx.watches.size;
+  }
+
   /** Ends every open watch, as an apiserver going away would; clients re-watch. */
   dropWatches(): number {
     const all = [...this.ctx.watches];

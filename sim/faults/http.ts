@@ -45,6 +45,10 @@ async function endpoint(faults: Faults, tokens: Map<string, UserInfo>, req: Inco
     if (req.method !== 'GET') throw methodNotAllowed();
     return sendJson(res, 200, faults.snapshot());
   }
+  if (action === 'watches') {
+    if (req.method !== 'GET') throw methodNotAllowed();
+    return sendJson(res, 200, { open: faults.openWatches() });
+  }
   if (req.method !== 'POST') throw methodNotAllowed();
   const body = await jsonBody(req);
   const done = (extra: object = {}) => sendJson(res, 200, { action, ...extra, state: faults.snapshot() });
