@@ -16,29 +16,51 @@ export interface SseFrame {
   bytes: number;
 }
 
-/** Cuts a byte stream into SSE frames (separated by a blank line; `\n` line ends, as Crowsnest sends). */
+/**
+ * Cuts a byte stream into SSE frames (separated by a blank line; `\n` line ends, as
+ * Crowsnest sends). Only each new chunk is searched, and the pieces of an
+ * unfinished frame are joined once it is complete, so a snapshot of many
+ * megabytes costs one copy, not one per chunk.
+ */
 export class SseParser {
-  private buffer = '';
-  /** Where to look for the next separator: text before it has been searched already. */
-  private searched = 0;
+  private parts: string[] = [];
+  private pendingBytes = 0;
+  /** The pending text ends with a newline: a chunk starting with one completes the frame. */
+  private endsWithNewline = false;
 
   push(chunk: Buffer | string, onFrame: (frame: SseFrame) => void): void {
-    this.buffer += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
     let start = 0;
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n', Math.max(start, this.searched - 1));
-      if (end === -1) break;
-      onFrame(parseFrame(this.buffer.slice(start, end), end + 2 - start));
-      start = end + 2;
-      this.searched = start;
+    if (this.parts.length && this.endsWithNewline && text.charCodeAt(0) === 10) {
+      const block = this.take();
+      onFrame(parseFrame(block.slice(0, -1), block.length + 1));
+      start = 1;
     }
-    this.buffer = this.buffer.slice(start);
-    this.searched = this.buffer.length;
+    for (;;) {
+      const end = text.indexOf('\n\n', start);
+      if (end === -1) break;
+      const block = this.parts.length ? this.take() + text.slice(start, end) : text.slice(start, end);
+      onFrame(parseFrame(block, block.length + 2));
+      start = end + 2;
+    }
+    if (start < text.length) {
+      this.parts.push(start === 0 ? text : text.slice(start));
+      this.pendingBytes += text.length - start;
+      this.endsWithNewline = text.charCodeAt(text.length - 1) === 10;
+    }
+  }
+
+  private take(): string {
+    const block = this.parts.join('');
+    this.parts = [];
+    this.pendingBytes = 0;
+    this.endsWithNewline = false;
+    return block;
   }
 
   /** Bytes held for an unfinished frame. */
   get pending(): number {
-    return this.buffer.length;
+    return this.pendingBytes;
   }
 }
 
