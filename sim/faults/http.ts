@@ -78,6 +78,9 @@ async function endpoint(faults: Faults, tokens: Map<string, UserInfo>, req: Inco
       res.once('finish', () => setImmediate(() => faults.restart(seconds)));
       return done({ seconds });
     }
+    case 'churn':
+      faults.setChurnRate(number(body, 'rate'));
+      return done({ rate: body.rate });
     case 'reset':
       faults.reset();
       return done();

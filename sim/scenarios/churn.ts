@@ -59,22 +59,37 @@ function sequence(seed: number): () => number {
   };
 }
 
-export function startChurn(scenario: string, store: Store, signal: AbortSignal, opts: ChurnOptions = {}): void {
+/** Changes the churn rate of a running `large` scenario (changes per second; 0 pauses it). */
+export type SetChurnRate = (rate: number) => void;
+
+/** Starts the scenario's churn; for `large`, returns how to change its rate while it runs. */
+export function startChurn(scenario: string, store: Store, signal: AbortSignal, opts: ChurnOptions = {}): SetChurnRate | undefined {
   const s = parseScenario(scenario);
-  if (s.kind === 'large' && (opts.rate ?? 0) > 0) largeChurn(store, signal, s.pods, opts.rate!, opts.stamp === true);
   if (s.kind === 'demo' && opts.rate !== 0 && opts.controllers !== false) demoChurn(store, signal, opts.clockSpeed ?? 1);
+  if (s.kind !== 'large') return undefined;
+  let rate = opts.rate ?? 0;
+  let running = false;
+  const start = () => {
+    running = true;
+    largeChurn(store, signal, s.pods, rate, () => rate, opts.stamp === true);
+  };
+  if (rate > 0) start();
+  return (next) => {
+    rate = Math.max(0, next);
+    if (rate > 0 && !running) start();
+  };
 }
 
-function largeChurn(store: Store, signal: AbortSignal, pods: number, rate: number, stamp: boolean): void {
+function largeChurn(store: Store, signal: AbortSignal, pods: number, seed: number, currentRate: () => number, stamp: boolean): void {
   const mark = stamp ? stamped : (p: KubeObject) => p;
   const alive: number[] = Array.from({ length: pods }, (_, i) => i);
   let next = pods;
   let owed = 0;
-  const random = sequence(pods * 7919 + rate);
+  const random = sequence(pods * 7919 + seed);
   const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const nameOf = (i: number) => largePod(i, created).metadata;
   every(signal, 100, () => {
-    owed += rate / 10;
+    owed += currentRate() / 10;
     for (; owed >= 1; owed--) {
       const roll = random();
       if (roll < 0.2 || alive.length === 0) {

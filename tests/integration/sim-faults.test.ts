@@ -37,6 +37,8 @@ describe('the faults endpoint', () => {
     expect((await fault('reset')).status).toBe(200);
     expect((await fault('no-such-fault')).status).toBe(404);
     expect((await fault('fail-next', { count: 1, status: 418 })).status).toBe(400);
+    // Only large:<pods> has a churn rate to set.
+    expect((await fault('churn', { rate: 5 })).status).toBe(400);
   });
 
   it('counts the watches open now, for the admin user only', async () => {

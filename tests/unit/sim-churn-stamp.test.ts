@@ -38,6 +38,28 @@ describe('large churn', () => {
     }
   });
 
+  it('changes its rate while it runs, and pauses at 0', async () => {
+    const store = new Store();
+    seedScenario('large:50', store, new Registry([]));
+    let events = 0;
+    store.subscribe((e) => {
+      if (e.key === '/pods') events++;
+    });
+    const abort = new AbortController();
+    const setRate = startChurn('large:50', store, abort.signal, { rate: 0 })!;
+    try {
+      setRate(500);
+      await until(() => events >= 10, { message: 'churn after the rate went up' });
+      setRate(0);
+      // Ticks run synchronously: from here on, nothing may change.
+      const paused = events;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(events).toBe(paused);
+    } finally {
+      abort.abort();
+    }
+  });
+
   it('leaves pods unstamped unless asked', async () => {
     const events = await churned({});
     expect(events.some((e) => e.object.metadata.labels?.[CHURN_STAMP_LABEL] !== undefined)).toBe(false);
