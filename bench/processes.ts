@@ -72,6 +72,8 @@ export interface SimProcess {
   portalKubeconfig: string;
   /** Watches open on the simulator now. */
   watches(): Promise<number>;
+  /** Sets the churn rate (changes/s; 0 pauses it). */
+  setRate(rate: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,10 @@ export async function startSim(dir: string, pods: number, rate: number): Promise
     async watches() {
       const res = await fetch(`${httpUrl}/sim/faults/watches`, { headers: { Authorization: `Bearer ${adminToken}` } });
       return ((await res.json()) as { open: number }).open;
+    },
+    async setRate(rate: number) {
+      const res = await fetch(`${httpUrl}/sim/faults/churn`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ rate }) });
+      if (!res.ok) throw new Error(`could not set the churn rate: ${res.status} ${await res.text()}`);
     },
     stop: () => stopChild(child),
   };

@@ -74,6 +74,7 @@ export function compare(points: FanoutPoint[]): Comparison[] {
 
 export function capacity(points: FanoutPoint[]): BenchReport['capacity'] {
   const ok = points.filter((p) => p.engine === 'crowsnest' && !p.saturated);
+  // (Saturated points include those where not every stream opened: their frames/s is not the capacity at that count.)
   if (ok.length === 0) return null;
   const best = ok.reduce((a, b) => (b.framesPerSecond > a.framesPerSecond ? b : a));
   return { framesPerSecond: best.framesPerSecond, streams: best.streams, rate: best.rate };

@@ -58,7 +58,7 @@ export interface FanoutPoint {
   /** Cores used during the window (1 = one core busy), and resident memory at its end, MiB. */
   cpuCores: { portal: number; apiserver: number; clients: number };
   rssMiB: { portal: number; apiserver: number; clients: number };
-  /** Longest event-loop stall of the portal during the window (prom-client's monitor), ms. */
+  /** Longest event-loop stall of the portal during the window (prom-client's monitor), ms; null when /metrics never answered. */
   eventLoopMaxMs: number | null;
   /** Slowest answer of `/healthz` (portal; naive: the apiserver's) and `/metrics` during the window, ms. */
   healthzMaxMs: number;
@@ -69,8 +69,10 @@ export interface FanoutPoint {
   /** The portal's own counts of streams it dropped during the point. */
   droppedSlow: number | null;
   droppedOverBudget: number | null;
-  /** Delivered < 99 % of what was written, after the drain. */
+  /** Not keeping up: not every stream opened and synced, or under 99 % of changes delivered after the drain, or p99 over 1 s. */
   saturated: boolean;
+  /** Which of those, in words. */
+  saturation: string[];
   /** Time for all streams of the point to open and get their snapshot (or LIST), s. */
   openSeconds: number;
   /** The machine's 1-minute load average at the end of the window (other work on it shows here). */
@@ -129,10 +131,22 @@ async function openAll(clients: LoadClients, total: number, seconds: number, log
   return (performance.now() - t) / 1000;
 }
 
+/** After a change of rate: waits until every open stream gets changes written from now on (at most `seconds`), so a window does not measure the last one's backlog. */
+async function settle(clients: LoadClients, seconds: number): Promise<void> {
+  const since = nowMicros() + 300_000;
+  const until = performance.now() + seconds * 1000;
+  await sleep(300);
+  for (;;) {
+    const p = await clients.progress(since);
+    if (p.caughtUp >= p.open - p.ended || performance.now() > until) return;
+    await sleep(200);
+  }
+}
+
 /** Polls `/healthz` (and the portal's `/metrics`) until stopped; keeps the slowest answers and the longest event-loop stall. */
 function probe(healthUrl: string, metricsUrl: string | null) {
   let stop = false;
-  const out = { healthzMaxMs: 0, metricsMaxMs: 0, eventLoopMaxMs: 0, droppedSlow: 0, droppedOverBudget: 0 };
+  const out = { healthzMaxMs: 0, metricsMaxMs: 0, eventLoopMaxMs: 0, droppedSlow: 0, droppedOverBudget: 0, scrapes: 0 };
   const health = (async () => {
     while (!stop) {
       const t = performance.now();
@@ -150,6 +164,7 @@ function probe(healthUrl: string, metricsUrl: string | null) {
       // No answer (10 s timeout) counts as that slow.
       out.metricsMaxMs = Math.max(out.metricsMaxMs, performance.now() - t);
       if (m) {
+        out.scrapes++;
         out.eventLoopMaxMs = Math.max(out.eventLoopMaxMs, (m.values.get('crowsnest_process_nodejs_eventloop_lag_max_seconds') ?? 0) * 1000);
         out.droppedSlow = m.values.get('crowsnest_stream_dropped_slow_total') ?? 0;
         out.droppedOverBudget = m.values.get('crowsnest_stream_dropped_over_budget_total') ?? 0;
@@ -176,20 +191,23 @@ interface Rig {
   pods: number;
 }
 
-/** Opens streams up to `streams`, then measures one window of changes. */
-async function point(rig: Rig, streams: number, already: number, s: Settings): Promise<FanoutPoint> {
-  const { sim, portal, clients, ref } = rig;
-  if (streams > already) {
-    if (rig.engine === 'crowsnest') {
-      clients.open({ mode: 'sse', url: `${portal!.url}/api/clusters/sim/pods/watch`, headers: { Cookie: portal!.cookie }, streams: streams - already, concurrency: 32 });
-    } else {
-      clients.open({ mode: 'watch', url: sim.httpUrl, headers: { Authorization: `Bearer ${sim.adminToken}` }, streams: streams - already, concurrency: 16 });
-    }
+/** Opens more streams, up to `streams` in all; resolves when they are open and synced, or the time is up. */
+async function openUpTo(rig: Rig, streams: number, already: number, s: Settings): Promise<number> {
+  const { sim, portal, clients } = rig;
+  if (rig.engine === 'crowsnest') {
+    clients.open({ mode: 'sse', url: `${portal!.url}/api/clusters/sim/pods/watch`, headers: { Cookie: portal!.cookie }, streams: streams - already, concurrency: 32 });
+  } else {
+    clients.open({ mode: 'watch', url: sim.httpUrl, headers: { Authorization: `Bearer ${sim.adminToken}` }, streams: streams - already, concurrency: 16 });
   }
-  const openSeconds = await openAll(clients, streams, s.openSeconds, s.log);
-  await sleep(500);
+  return openAll(clients, streams, s.openSeconds, s.log);
+}
+
+/** Measures one window of changes at the current rate, on the streams open now. */
+async function point(rig: Rig, streams: number, openSeconds: number, s: Settings): Promise<FanoutPoint> {
+  const { sim, portal, clients, ref } = rig;
   // Counters before: the portal's drops, and a scrape that resets its event-loop maximum.
   const before = portal ? await scrape(portal.url).catch(() => undefined) : undefined;
+  const synced = (await clients.progress()).synced;
   const probing = probe(`${portal?.url ?? sim.httpUrl}/healthz`, portal?.url ?? null);
   const from = nowMicros() + 100_000;
   const to = from + s.windowSeconds * 1e6;
@@ -210,17 +228,18 @@ async function point(rig: Rig, streams: number, already: number, s: Settings): P
   }
   const probed = await probing.stop();
   const reports = await clients.reports();
-  return summarise(rig, streams, reports, ref.countIn(from, to), { u0, u1, wall }, watches, probed, before?.values, openSeconds, s);
+  return summarise(rig, streams, synced, reports, ref.countIn(from, to), { u0, u1, wall }, watches, probed, before?.values, openSeconds, s);
 }
 
 function summarise(
   rig: Rig,
   streams: number,
+  synced: number,
   reports: Report[],
   expected: number,
   usage: { u0: Record<'portal' | 'sim' | 'clients', Usage>; u1: Record<'portal' | 'sim' | 'clients', Usage>; wall: number },
   watches: number,
-  probed: { healthzMaxMs: number; metricsMaxMs: number; eventLoopMaxMs: number; droppedSlow: number; droppedOverBudget: number },
+  probed: { healthzMaxMs: number; metricsMaxMs: number; eventLoopMaxMs: number; droppedSlow: number; droppedOverBudget: number; scrapes: number },
   before: Map<string, number> | undefined,
   openSeconds: number,
   s: Settings,
@@ -249,7 +268,13 @@ function summarise(
   const slowest = perStream.length && expected > 0 ? Math.min(...perStream) / expected : NaN;
   const cores = (k: 'portal' | 'sim' | 'clients') => round((usage.u1[k].cpu - usage.u0[k].cpu) / usage.wall, 2);
   const rss = (k: 'portal' | 'sim' | 'clients') => round(usage.u1[k].rss / MiB, 1);
-  const counter = (name: string, now: number) => (rig.portal ? round(now - (before?.get(name) ?? 0), 0) : null);
+  const saturation: string[] = [];
+  if (synced < streams) saturation.push(`only ${synced} of ${streams} streams opened and synced within ${s.openSeconds} s`);
+  if (!(deliveredRatio >= 0.99)) saturation.push(`${round(deliveredRatio * 100, 1)} % of changes delivered within ${s.drainSeconds} s after the window`);
+  if (latency.percentile(99) > 1_000_000) saturation.push('p99 latency over 1 s');
+  // Unknown (null) when /metrics never answered during the window.
+  const known = rig.portal && probed.scrapes > 0;
+  const counter = (name: string, now: number) => (known && before ? round(now - (before.get(name) ?? 0), 0) : null);
   return {
     engine: rig.engine,
     streams,
@@ -268,31 +293,34 @@ function summarise(
     apiserverWatches: watches,
     cpuCores: { portal: cores('portal'), apiserver: cores('sim'), clients: cores('clients') },
     rssMiB: { portal: rss('portal'), apiserver: rss('sim'), clients: rss('clients') },
-    eventLoopMaxMs: rig.portal ? round(probed.eventLoopMaxMs, 1) : null,
+    eventLoopMaxMs: known ? round(probed.eventLoopMaxMs, 1) : null,
     healthzMaxMs: round(probed.healthzMaxMs, 1),
     metricsMaxMs: rig.portal ? round(probed.metricsMaxMs, 1) : null,
     done,
     endedWithoutDone,
     droppedSlow: counter('crowsnest_stream_dropped_slow_total', probed.droppedSlow),
     droppedOverBudget: counter('crowsnest_stream_dropped_over_budget_total', probed.droppedOverBudget),
-    saturated: !(deliveredRatio >= 0.99),
+    saturated: saturation.length > 0,
+    saturation,
     openSeconds: round(openSeconds, 1),
     machineLoad: round(loadavg()[0], 2),
   };
 }
 
 function describe(p: FanoutPoint): string {
-  const sat = p.saturated ? ` SATURATED (${round(p.deliveredRatio * 100, 1)} % delivered)` : '';
+  const sat = p.saturated ? ` SATURATED: ${p.saturation.join('; ')}` : '';
   return `    ${p.engine} ${p.streams}×${p.rate}/s: p50 ${p.latencyMs.p50} ms, p99 ${p.latencyMs.p99} ms, ${p.framesPerSecond} frames/s, portal ${p.cpuCores.portal} cores ${p.rssMiB.portal} MiB, apiserver ${p.cpuCores.apiserver} cores, ${p.apiserverWatches} watches${sat}`;
 }
 
 /**
- * One churn rate, streams added step by step (`counts` ascending) to one portal, or
- * (naive) to the apiserver directly. Every process is stopped at the end.
+ * Streams added step by step (`counts` ascending) to one portal, or (naive) to
+ * the apiserver directly; at each step, one window per churn rate. Streams open
+ * while the churn is paused, so what a window measures is delivery alone. Every
+ * process is stopped at the end.
  */
-export async function fanout(engine: 'crowsnest' | 'naive', rate: number, counts: number[], s: Settings): Promise<FanoutPoint[]> {
+export async function fanout(engine: 'crowsnest' | 'naive', counts: number[], rates: number[], s: Settings): Promise<FanoutPoint[]> {
   const points: FanoutPoint[] = [];
-  const sim = await startSim(s.dir, s.pods, rate);
+  const sim = await startSim(s.dir, s.pods, 0);
   let portal: PortalProcess | undefined;
   let clients: LoadClients | undefined;
   let ref: ReferenceWatch | undefined;
@@ -302,10 +330,17 @@ export async function fanout(engine: 'crowsnest' | 'naive', rate: number, counts
     clients = LoadClients.start(s.clients);
     let already = 0;
     for (const streams of counts) {
-      const p = await point({ engine, sim, portal, clients, ref, rate, pods: s.pods }, streams, already, s);
+      await sim.setRate(0);
+      const rig = { engine, sim, portal, clients, ref, rate: 0, pods: s.pods };
+      const openSeconds = await openUpTo(rig, streams, already, s);
       already = streams;
-      s.log(describe(p));
-      points.push(p);
+      for (const rate of rates) {
+        await sim.setRate(rate);
+        await settle(clients, s.drainSeconds);
+        const p = await point({ ...rig, rate }, streams, openSeconds, s);
+        s.log(describe(p));
+        points.push(p);
+      }
     }
   } finally {
     ref?.close();
@@ -328,13 +363,13 @@ export async function idle(streams: number, s: Settings): Promise<IdlePoint> {
     // One stream first, so the informer, the mirror and the routes are warm before the baseline.
     clients.open({ ...sse, streams: 1 });
     await openAll(clients, 1, s.openSeconds, s.log);
-    await sleep(2000);
+    await sleep(1000);
     const heap = async () => (await scrape(portal!.url).catch(() => undefined))?.values.get('crowsnest_process_nodejs_heap_size_used_bytes');
     const rss0 = usageOf(portal.pid).rss;
     const heap0 = await heap();
     clients.open({ ...sse, streams });
     const openSeconds = await openAll(clients, streams + 1, s.openSeconds, s.log);
-    await sleep(3000);
+    await sleep(2000);
     const rss1 = usageOf(portal.pid).rss;
     const heap1 = await heap();
     const p = await clients.progress();
