@@ -45,14 +45,13 @@ export async function browserPoint(pods: number, rate: number, seconds: number, 
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) bench.tasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: true });
-      const seen = () => {
-        if (bench.firstRowAt === undefined && document.querySelector('[data-row]')) {
+      // A cheap look every few milliseconds (a DOM query), until the first row is there.
+      const look = setInterval(() => {
+        if (document.querySelector('[data-row]')) {
           bench.firstRowAt = performance.now();
-          observer.disconnect();
+          clearInterval(look);
         }
-      };
-      const observer = new MutationObserver(seen);
-      document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }));
+      }, 4);
     });
     await page.goto(`${portal.url}/clusters/sim/pods`);
     await page.waitForSelector('[data-row]', { timeout: 60_000 });
