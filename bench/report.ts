@@ -138,9 +138,13 @@ export function chart(r: BenchReport): string {
         const xy = pts.filter((p) => Number.isFinite(p.latencyMs[q])).map((p) => `${x(p.streams).toFixed(1)},${y(p.latencyMs[q]).toFixed(1)}`);
         if (xy.length) g += `<polyline points="${xy.join(' ')}" fill="none" stroke="${colors[engine]}" stroke-width="2" ${dash ? `stroke-dasharray="${dash}"` : ''}/>`;
         for (const p of pts) {
-          if (!Number.isFinite(p.latencyMs[q])) continue;
+          if (!Number.isFinite(p.latencyMs[q])) {
+            // Nothing of the window arrived in time: marked at the top, off the scale.
+            if (q === 'p50') g += `<text x="${x(p.streams)}" y="${M.t + 4}" font-size="14" fill="#dc2626" text-anchor="middle">×<title>${esc(`${engine} ${p.streams}×${p.rate}/s: ${p.saturation.join('; ')}`)}</title></text>`;
+            continue;
+          }
           g += `<circle cx="${x(p.streams)}" cy="${y(p.latencyMs[q])}" r="3" fill="${colors[engine]}"/>`;
-          if (p.saturated) g += `<circle cx="${x(p.streams)}" cy="${y(p.latencyMs[q])}" r="7" fill="none" stroke="#dc2626" stroke-width="1.5"><title>${esc(`${engine} ${p.streams}×${p.rate}/s saturated: ${Math.round(p.deliveredRatio * 1000) / 10} % delivered`)}</title></circle>`;
+          if (p.saturated) g += `<circle cx="${x(p.streams)}" cy="${y(p.latencyMs[q])}" r="7" fill="none" stroke="#dc2626" stroke-width="1.5"><title>${esc(`${engine} ${p.streams}×${p.rate}/s saturated: ${p.saturation.join('; ')}`)}</title></circle>`;
         }
       }
     }
@@ -159,7 +163,7 @@ export function chart(r: BenchReport): string {
   });
   mem += `<line x1="${M.l}" x2="${M.l + 220}" y1="${H - M.b}" y2="${H - M.b}" stroke="#9ca3af"/></g>`;
   const width = (rates.length + 1) * W;
-  const legend = `<g font-size="11"><line x1="10" x2="30" y1="${H + 14}" y2="${H + 14}" stroke="${colors.crowsnest}" stroke-width="2"/><text x="34" y="${H + 18}">Crowsnest p50</text><line x1="120" x2="140" y1="${H + 14}" y2="${H + 14}" stroke="${colors.crowsnest}" stroke-width="2" stroke-dasharray="5 4"/><text x="144" y="${H + 18}">Crowsnest p99</text><line x1="230" x2="250" y1="${H + 14}" y2="${H + 14}" stroke="${colors.naive}" stroke-width="2"/><text x="254" y="${H + 18}">naive p50</text><line x1="320" x2="340" y1="${H + 14}" y2="${H + 14}" stroke="${colors.naive}" stroke-width="2" stroke-dasharray="5 4"/><text x="344" y="${H + 18}">naive p99</text><circle cx="420" cy="${H + 14}" r="7" fill="none" stroke="#dc2626" stroke-width="1.5"/><text x="432" y="${H + 18}">saturated (not all changes delivered)</text></g>`;
-  const title = `<text x="10" y="16" font-size="12" fill="#4b5563">${esc(`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}, ${r.date.slice(0, 10)}: ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, node ${r.machine.node}; ${r.load.pods} pods`)}</text>`;
+  const legend = `<g font-size="11"><line x1="10" x2="30" y1="${H + 14}" y2="${H + 14}" stroke="${colors.crowsnest}" stroke-width="2"/><text x="34" y="${H + 18}">Crowsnest p50</text><line x1="120" x2="140" y1="${H + 14}" y2="${H + 14}" stroke="${colors.crowsnest}" stroke-width="2" stroke-dasharray="5 4"/><text x="144" y="${H + 18}">Crowsnest p99</text><line x1="230" x2="250" y1="${H + 14}" y2="${H + 14}" stroke="${colors.naive}" stroke-width="2"/><text x="254" y="${H + 18}">naive p50</text><line x1="320" x2="340" y1="${H + 14}" y2="${H + 14}" stroke="${colors.naive}" stroke-width="2" stroke-dasharray="5 4"/><text x="344" y="${H + 18}">naive p99</text><circle cx="420" cy="${H + 14}" r="7" fill="none" stroke="#dc2626" stroke-width="1.5"/><text x="432" y="${H + 18}">saturated</text><text x="510" y="${H + 18}" fill="#dc2626">×</text><text x="522" y="${H + 18}">nothing delivered in time</text></g>`;
+  const title = `<text x="10" y="16" font-size="12" fill="#4b5563">${esc(`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}, ${r.date.slice(0, 10)}: ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, node ${r.machine.node}, load ${r.machine.loadBefore}→${r.machine.loadAfter ?? '?'}; ${r.load.pods} pods`)}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H + 30}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${title}${panels.join('')}${mem}${legend}</svg>\n`;
 }
