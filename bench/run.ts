@@ -1,118 +1,168 @@
 /**
- * `npm run bench`: measures the live data plane at 10,000 pods against the
- * simulated cluster, in process, and writes bench/results/latest.json and
- * bench/results/latest.svg. Figures are for comparing runs on one machine.
+ * `npm run bench [-- --quick]`: the fan-out benchmark, with real processes — the
+ * simulated cluster (`large:<pods>` with stamped churn), the portal as `npm start`
+ * runs it, and load-client processes reading SSE over TCP — against the naive
+ * baseline (each client its own LIST+WATCH on the apiserver), plus idle-stream
+ * memory, cold sync of a large cluster and (full run) the browser.
+ *
+ * Writes bench/results/<date>.json (quick: <date>-quick.json), latest.json and
+ * latest.svg, and prints a summary. Every scenario is bounded in time; the run
+ * stops itself, and kills what it started, even when something fails.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
-import { kindByToken } from '../lib/kinds';
-import { isVisible } from '../server/live/view';
-import { Informer } from '../server/live/informer';
-import { KindMirror } from '../server/live/kindMirror';
-import { MemoryDeltaBus } from '../server/live/deltaBus';
-import { sseEvent } from '../server/live/sse';
-import { startSimulator } from '../sim/index';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { browserPoint, type BrowserPoint } from './browser';
+import { stopAll } from './processes';
+import { capacity, chart, compare, table, type BenchReport } from './report';
+import { coldSync, fanout, idle, type ColdSyncPoint, type FanoutPoint, type IdlePoint, type Settings } from './scenarios';
 
-const PODS = Number(process.env.BENCH_PODS ?? 10_000);
-const CHURN = Number(process.env.BENCH_CHURN ?? 500);
-const here = dirname(fileURLToPath(import.meta.url));
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+interface Plan {
+  rates: number[];
+  /** Rates the naive baseline runs at (each point of it is compared with Crowsnest's at the same streams and rate). */
+  naiveRates: number[];
+  streams: number[];
+  naiveStreams: number[];
+  idleStreams: number[];
+  coldPods: number[];
+  browser: boolean;
+  settings: Omit<Settings, 'dir' | 'log'>;
+  /** The whole run is stopped after this long, whatever it is doing. */
+  limitSeconds: number;
 }
 
-async function main() {
-  const results: Record<string, number> = {};
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+const quick = process.argv.includes('--quick');
+const plans: Record<'quick' | 'full', Plan> = {
+  quick: {
+    rates: [20, 200],
+    naiveRates: [20, 200],
+    streams: [100, 1000],
+    naiveStreams: [100, 1000],
+    idleStreams: [1000],
+    coldPods: [10_000],
+    browser: false,
+    settings: { clients: 2, pods: 200, windowSeconds: 3, drainSeconds: 2, openSeconds: 12 },
+    limitSeconds: 150,
+  },
+  full: {
+    rates: [20, 200],
+    naiveRates: [20, 200],
+    streams: [100, 1000, 5000],
+    naiveStreams: [100, 1000, 5000],
+    idleStreams: [1000, 5000],
+    coldPods: [10_000, 150_000],
+    browser: true,
+    settings: { clients: 2, pods: 200, windowSeconds: 10, drainSeconds: 10, openSeconds: 90 },
+    limitSeconds: 40 * 60,
+  },
+};
 
-  let t = performance.now();
-  const sim = await startSimulator({ port: 0, scenario: `large:${PODS}`, controllers: false });
-  results.simSeedMs = performance.now() - t;
-
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig);
-  kc.setCurrentContext('admin');
-  const pods = kindByToken('pods')!;
-  const bus = new MemoryDeltaBus();
-  const mirror = new KindMirror('pods', 'none', 5000);
-  const lags: number[] = [];
-  bus.subscribe('bench/pods', (m) => {
-    if (m.type === 'reset') mirror.reset(m.epoch, m.seq, m.rows);
-    else {
-      mirror.apply(m.delta, m.at);
-      lags.push(Date.now() - m.at);
+async function main(): Promise<void> {
+  const plan = plans[quick ? 'quick' : 'full'];
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'crowsnest-bench-'));
+  const log = (line: string) => console.log(line);
+  const s: Settings = { ...plan.settings, dir, log };
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    durationSeconds: 0,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      node: process.version,
+      os: `${platform()} ${release()}`,
+      loadBefore: Math.round(loadavg()[0] * 100) / 100,
+    },
+    load: {
+      clientProcesses: s.clients,
+      pods: s.pods,
+      windowSeconds: s.windowSeconds,
+      drainSeconds: s.drainSeconds,
+      note: 'portal, simulator, load clients and this orchestrator share the machine; churn is large-scenario pod changes (60 % modified, 20 % added, 20 % deleted), stamped at the write; latency is measured on added and modified rows',
+    },
+    fanout: [],
+    comparisons: [],
+    capacity: null,
+    idle: [],
+    coldSync: [],
+    browser: [],
+    errors: [],
+  };
+  const fanoutPoints: FanoutPoint[] = report.fanout;
+  const step = async <T>(name: string, run: () => Promise<T>, into: T[] | ((v: T) => void)) => {
+    log(`▶ ${name}`);
+    const t = performance.now();
+    try {
+      const v = await run();
+      if (Array.isArray(into)) into.push(v);
+      else into(v);
+      log(`  (${Math.round((performance.now() - t) / 100) / 10} s)`);
+    } catch (err) {
+      const message = `${name}: ${(err as Error).message.split('\n')[0]}`;
+      log(`  ✖ ${message}`);
+      report.errors.push(message);
+      stopAll();
     }
-  });
-  const controller = new AbortController();
-  const informer = new Informer({ kubeConfig: kc, kind: pods, mode: 'watch', bus, topic: 'bench/pods', cluster: 'bench' });
+  };
 
-  global.gc?.();
-  const heapBeforeInformer = process.memoryUsage().heapUsed;
-  t = performance.now();
-  void informer.run(controller.signal);
-  await mirror.whenSynced();
-  results.informerFirstSyncMs = performance.now() - t;
-  results.rows = mirror.size;
-  global.gc?.();
-  results.mirrorAndInformerHeapMB = (process.memoryUsage().heapUsed - heapBeforeInformer) / 1024 / 1024;
+  const ulimit = fdLimit();
+  const biggest = Math.max(...plan.streams, ...plan.naiveStreams, ...plan.idleStreams);
+  if (ulimit < biggest + 1024) log(`note: the open-file limit (${ulimit}) is low for ${biggest} streams; raise it with \`ulimit -n ${biggest * 2 + 2048}\``);
 
-  const view = { kind: pods, namespaces: null, selector: [], errors: [], empty: false };
-  t = performance.now();
-  const items = [...mirror.all()].filter((row) => isVisible(view, row));
-  const body = sseEvent('snapshot', { kind: 'pods', items });
-  results.snapshotBuildMs = performance.now() - t;
-  results.snapshotBytes = Buffer.byteLength(body);
+  const limit = setTimeout(() => {
+    console.error(`the benchmark ran over its limit of ${plan.limitSeconds} s: stopping`);
+    report.errors.push(`stopped after ${plan.limitSeconds} s`);
+    finish(report, started, dir);
+    stopAll();
+    process.exit(1);
+  }, plan.limitSeconds * 1000);
 
-  // Churn: modify pods straight in the simulator's store; measure delivery through watch → informer → mirror.
-  const seqBefore = mirror.position.seq;
-  const list = sim.store.list('/pods').slice(0, CHURN);
-  t = performance.now();
-  for (const [i, pod] of list.entries()) {
-    sim.store.update('/pods', { ...pod, metadata: { ...pod.metadata, labels: { ...(pod.metadata.labels ?? {}), bench: String(i) } } });
-  }
-  await until(() => mirror.position.seq - seqBefore >= list.length, 30_000, 'the churn to arrive');
-  results.churnDeltas = list.length;
-  results.churnDeliveredPerSecond = list.length / ((performance.now() - t) / 1000);
-  lags.sort((a, b) => a - b);
-  results.informerToMirrorLagP50Ms = lags[Math.floor(lags.length * 0.5)] ?? 0;
-  results.informerToMirrorLagP99Ms = lags[Math.floor(lags.length * 0.99)] ?? 0;
-  global.gc?.();
-  results.totalHeapMB = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+  await step(`crowsnest, ${plan.streams.join('/')} streams × ${plan.rates.join('/')} changes/s`, () => fanout('crowsnest', plan.streams, plan.rates, s), (v) => fanoutPoints.push(...v));
+  await step(`naive baseline, ${plan.naiveStreams.join('/')} clients × ${plan.naiveRates.join('/')} changes/s`, () => fanout('naive', plan.naiveStreams, plan.naiveRates, s), (v) => fanoutPoints.push(...v));
+  for (const n of plan.idleStreams) await step(`idle streams, ${n}`, () => idle(n, s), report.idle as IdlePoint[]);
+  for (const pods of plan.coldPods) await step(`cold sync, ${pods} pods`, () => coldSync(pods, s), report.coldSync as ColdSyncPoint[]);
+  if (plan.browser) await step('browser, 10,000 pods × 1,000 changes/s', () => browserPoint(10_000, 1000, 10, s), report.browser as BrowserPoint[]);
 
-  controller.abort();
-  await sim.close();
-
-  const rounded = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(v * 10) / 10]));
-  const report = { date: new Date().toISOString(), node: process.version, pods: PODS, results: rounded };
-  const dir = join(here, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(dir, 'latest.svg'), chart(rounded));
-  console.log(JSON.stringify(report, null, 2));
+  clearTimeout(limit);
+  finish(report, started, dir);
+  stopAll();
+  process.exit(report.errors.length ? 1 : 0);
 }
 
-/** A plain horizontal bar chart of the timings, for people to look at. */
-function chart(results: Record<string, number>): string {
-  const bars = Object.entries(results).filter(([k]) => k.endsWith('Ms'));
-  const max = Math.max(...bars.map(([, v]) => v), 1);
-  const rows = bars
-    .map(([k, v], i) => {
-      const y = 30 + i * 28;
-      const w = Math.max(1, (v / max) * 420);
-      return `<text x="10" y="${y + 14}" font-size="13">${k}</text><rect x="230" y="${y}" width="${w}" height="18" fill="#3b82f6"/><text x="${236 + w}" y="${y + 14}" font-size="13">${v} ms</text>`;
-    })
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="${50 + bars.length * 28}" font-family="sans-serif"><text x="10" y="18" font-size="14" font-weight="bold">Crowsnest live data plane, ${PODS} pods</text>${rows}</svg>\n`;
+function finish(report: BenchReport, started: number, dir: string): void {
+  report.durationSeconds = Math.round((performance.now() - started) / 1000);
+  report.machine.loadAfter = Math.round(loadavg()[0] * 100) / 100;
+  report.comparisons = compare(report.fanout);
+  report.capacity = capacity(report.fanout);
+  const results = join(import.meta.dirname, 'results');
+  mkdirSync(results, { recursive: true });
+  const name = `${report.date.slice(0, 10)}${report.mode === 'quick' ? '-quick' : ''}`;
+  const json = JSON.stringify(report, null, 2) + '\n';
+  writeFileSync(join(results, `${name}.json`), json);
+  writeFileSync(join(results, 'latest.json'), json);
+  const svg = chart(report);
+  writeFileSync(join(results, `${name}.svg`), svg);
+  writeFileSync(join(results, 'latest.svg'), svg);
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`\n${table(report)}\n\nwrote bench/results/${name}.json and .svg (also latest.json, latest.svg) in ${report.durationSeconds} s`);
+}
+
+function fdLimit(): number {
+  const m = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return m ? Number(m[1]) : Infinity;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
 }
 
 main().catch((err) => {
   console.error(err);
+  stopAll();
   process.exit(1);
 });

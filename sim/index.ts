@@ -39,6 +39,8 @@ export interface StartOptions extends Partial<SimOptions> {
   cronTickMs?: number;
   /** Ongoing changes per second: pod modifications, creations and deletions (`large`), or the demo's gentle churn rate. */
   churn?: number;
+  /** Label each churned pod with the wall-clock microsecond of the write (`bench.crowsnest/t`), for latency benchmarks. */
+  churnStamp?: boolean;
 }
 
 export interface Simulator {
@@ -56,6 +58,8 @@ export interface Simulator {
   registry: Registry;
   /** Ends every open watch cleanly, as an apiserver restart would; clients re-watch. */
   closeWatches(): void;
+  /** Changes a running `large` scenario's churn rate (changes/s; 0 pauses); also `POST /sim/faults/churn`. Throws for other scenarios. */
+  setChurnRate(rate: number): void;
   /** Faults for resilience tests (also at `POST /sim/faults/<action>`, see sim/faults/README.md). */
   faults: Faults;
   close(): Promise<void>;
@@ -71,7 +75,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   stops.push(rbac.stop);
   seedScenario(opts.scenario ?? 'demo', store, registry);
   if (opts.controllers !== false) startControllers(store, abort.signal, { clockSpeed: opts.clockSpeed, cronTickMs: opts.cronTickMs });
-  startChurn(opts.scenario ?? 'demo', store, abort.signal, { rate: opts.churn, clockSpeed: opts.clockSpeed, controllers: opts.controllers });
+  const setChurnRate = startChurn(opts.scenario ?? 'demo', store, abort.signal, { rate: opts.churn, clockSpeed: opts.clockSpeed, controllers: opts.controllers, stamp: opts.churnStamp });
 
   const options: SimOptions = { ...DEFAULT_OPTIONS };
   for (const k of Object.keys(DEFAULT_OPTIONS) as (keyof SimOptions)[]) if (opts[k] !== undefined) options[k] = opts[k]!;
@@ -96,7 +100,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   const users = builtinUsers();
   const tokens = new Map<string, UserInfo>(users.map((u) => [u.token, u.user]));
   const host = opts.host ?? '127.0.0.1';
-  const faults = new Faults(ctx);
+  const faults = new Faults(ctx, setChurnRate);
   const listener = await listenDual(withFaults(faults, tokens, createHandler(ctx, tokens, new OpenApi(registry))), opts.port ?? 0, host, createUpgradeHandler(ctx, tokens));
   faults.attach(listener);
   const port = listener.port;
@@ -117,6 +121,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     store,
     registry,
     faults,
+    setChurnRate: (rate) => faults.setChurnRate(rate),
     closeWatches() {
       for (const close of [...ctx.watches]) close();
     },

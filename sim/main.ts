@@ -1,22 +1,28 @@
 /**
- * `tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--clock-speed <n>]`
+ * `tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--churn-stamp] [--clock-speed <n>]`
+ * `--churn-stamp` labels each churned pod with the wall-clock microsecond of the change (`bench.crowsnest/t`), for latency benchmarks.
  * Serves the simulated cluster until SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
 import { parseScenario } from './scenarios/index';
 import { startSimulator } from './index';
 
-const USAGE = 'usage: tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--clock-speed <n>] [--host <address>]';
+const USAGE = 'usage: tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--churn-stamp] [--clock-speed <n>] [--host <address>]';
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario: string; host: string; churn?: number; clockSpeed?: number } {
+function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario: string; host: string; churn?: number; churnStamp: boolean; clockSpeed?: number } {
   const out: Record<string, string> = {};
+  let churnStamp = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--churn-stamp') {
+      churnStamp = true;
+      continue;
+    }
     const m = arg.match(/^--(port|kubeconfig|scenario|host|churn|clock-speed)(?:=(.*))?$/);
     if (!m) fail(`unknown argument "${arg}"`);
     const value = m[2] ?? argv[++i];
@@ -37,11 +43,11 @@ function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario
   }
   if (out['clock-speed'] !== undefined && Number(out['clock-speed']) === 0) fail('--clock-speed must be greater than 0');
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-  return { port: Number(out.port), kubeconfig: resolve(out.kubeconfig), scenario, host: out.host ?? '127.0.0.1', churn: num(out.churn), clockSpeed: num(out['clock-speed']) };
+  return { port: Number(out.port), kubeconfig: resolve(out.kubeconfig), scenario, host: out.host ?? '127.0.0.1', churn: num(out.churn), churnStamp, clockSpeed: num(out['clock-speed']) };
 }
 
 const args = parseArgs(process.argv.slice(2));
-const sim = await startSimulator({ port: args.port, host: args.host, scenario: args.scenario, kubeconfigPath: args.kubeconfig, churn: args.churn, clockSpeed: args.clockSpeed });
+const sim = await startSimulator({ port: args.port, host: args.host, scenario: args.scenario, kubeconfigPath: args.kubeconfig, churn: args.churn, churnStamp: args.churnStamp, clockSpeed: args.clockSpeed });
 process.stdout.write(`crowsnest simulated cluster (${args.scenario}) serving at ${sim.url}\nkubeconfig written to ${args.kubeconfig}\n`);
 const stop = () => {
   sim.close().then(() => process.exit(0));

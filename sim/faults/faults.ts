@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../api/context';
 import type { DualListener } from '../listener';
+import { badRequest } from '../status';
 
 export type FailStatus = 500 | 429;
 
@@ -32,7 +33,16 @@ export class Faults {
   private readonly held = new Set<Held>();
   private listener: DualListener | undefined;
 
-  constructor(private readonly ctx: SimContext) {}
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly churn?: (rate: number) => void,
+  ) {}
+
+  /** Sets the `large` scenario's churn rate (not a fault: benchmarks step the load without restarting). */
+  setChurnRate(rate: number): void {
+    if (!this.churn) throw badRequest('only the large:<pods> scenario has a churn rate to set');
+    this.churn(rate);
+  }
 
   /** The listener to suspend on `restart`; set once it is listening. */
   attach(listener: DualListener): void {
@@ -41,6 +51,11 @@ export class Faults {
 
   snapshot(): FaultState {
     return structuredClone(this.state);
+  }
+
+  /** Watches open now: what the clients of this apiserver cost it (benchmarks compare this). */
+  openWatches(): number {
+    return this.ctx.watches.size;
   }
 
   /** Ends every open watch, as an apiserver going away would; clients re-watch. */

@@ -45,6 +45,10 @@ async function endpoint(faults: Faults, tokens: Map<string, UserInfo>, req: Inco
     if (req.method !== 'GET') throw methodNotAllowed();
     return sendJson(res, 200, faults.snapshot());
   }
+  if (action === 'watches') {
+    if (req.method !== 'GET') throw methodNotAllowed();
+    return sendJson(res, 200, { open: faults.openWatches() });
+  }
   if (req.method !== 'POST') throw methodNotAllowed();
   const body = await jsonBody(req);
   const done = (extra: object = {}) => sendJson(res, 200, { action, ...extra, state: faults.snapshot() });
@@ -74,6 +78,9 @@ async function endpoint(faults: Faults, tokens: Map<string, UserInfo>, req: Inco
       res.once('finish', () => setImmediate(() => faults.restart(seconds)));
       return done({ seconds });
     }
+    case 'churn':
+      faults.setChurnRate(number(body, 'rate'));
+      return done({ rate: body.rate });
     case 'reset':
       faults.reset();
       return done();

@@ -4,7 +4,10 @@
  * - `large:<pods>` with `churn` N > 0: N changes per second, spread evenly (every
  *   100 ms), about 60 % pod modifications (restart counts, readiness flips), 20 %
  *   creations and 20 % deletions. Each change is O(1): the churner keeps its own
- *   list of live pod numbers and never scans the store.
+ *   list of live pod numbers and never scans the store. With `stamp`, every pod it
+ *   creates or modifies carries the label `bench.crowsnest/t` = the wall-clock time
+ *   of the write in microseconds since the epoch, so a client downstream can measure
+ *   how long the change took to reach it (processes on one machine share the clock).
  * - `demo` (unless `churn` is 0, or controllers are off): now and then a rollout
  *   restart of a deployment (every ~3 min) and a pod dying (every ~90 s); the
  *   controllers do the rest. Scaled by clockSpeed.
@@ -21,6 +24,20 @@ export interface ChurnOptions {
   rate?: number;
   clockSpeed?: number;
   controllers?: boolean;
+  /** Label every created or modified pod with the time of the write (`large` only). */
+  stamp?: boolean;
+}
+
+/** The label a stamped change carries: microseconds since the epoch, when the simulator wrote it. */
+export const CHURN_STAMP_LABEL = 'bench.crowsnest/t';
+
+/** Now, in whole microseconds since the epoch (high resolution, on the shared wall clock). */
+export function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+function stamped(p: KubeObject): KubeObject {
+  return { ...p, metadata: { ...p.metadata, labels: { ...(p.metadata.labels ?? {}), [CHURN_STAMP_LABEL]: String(nowMicros()) } } };
 }
 
 function every(signal: AbortSignal, ms: number, fn: () => void): void {
@@ -42,26 +59,42 @@ function sequence(seed: number): () => number {
   };
 }
 
-export function startChurn(scenario: string, store: Store, signal: AbortSignal, opts: ChurnOptions = {}): void {
+/** Changes the churn rate of a running `large` scenario (changes per second; 0 pauses it). */
+export type SetChurnRate = (rate: number) => void;
+
+/** Starts the scenario's churn; for `large`, returns how to change its rate while it runs. */
+export function startChurn(scenario: string, store: Store, signal: AbortSignal, opts: ChurnOptions = {}): SetChurnRate | undefined {
   const s = parseScenario(scenario);
-  if (s.kind === 'large' && (opts.rate ?? 0) > 0) largeChurn(store, signal, s.pods, opts.rate!);
   if (s.kind === 'demo' && opts.rate !== 0 && opts.controllers !== false) demoChurn(store, signal, opts.clockSpeed ?? 1);
+  if (s.kind !== 'large') return undefined;
+  let rate = opts.rate ?? 0;
+  let running = false;
+  const start = () => {
+    running = true;
+    largeChurn(store, signal, s.pods, rate, () => rate, opts.stamp === true);
+  };
+  if (rate > 0) start();
+  return (next) => {
+    rate = Math.max(0, next);
+    if (rate > 0 && !running) start();
+  };
 }
 
-function largeChurn(store: Store, signal: AbortSignal, pods: number, rate: number): void {
+function largeChurn(store: Store, signal: AbortSignal, pods: number, seed: number, currentRate: () => number, stamp: boolean): void {
+  const mark = stamp ? stamped : (p: KubeObject) => p;
   const alive: number[] = Array.from({ length: pods }, (_, i) => i);
   let next = pods;
   let owed = 0;
-  const random = sequence(pods * 7919 + rate);
+  const random = sequence(pods * 7919 + seed);
   const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const nameOf = (i: number) => largePod(i, created).metadata;
   every(signal, 100, () => {
-    owed += rate / 10;
+    owed += currentRate() / 10;
     for (; owed >= 1; owed--) {
       const roll = random();
       if (roll < 0.2 || alive.length === 0) {
         const i = next++;
-        store.create('/pods', largePod(i, new Date().toISOString().replace(/\.\d+Z$/, 'Z')));
+        store.create('/pods', mark(largePod(i, new Date().toISOString().replace(/\.\d+Z$/, 'Z'))));
         alive.push(i);
       } else if (roll < 0.4) {
         const at = Math.floor(random() * alive.length);
@@ -74,7 +107,7 @@ function largeChurn(store: Store, signal: AbortSignal, pods: number, rate: numbe
         const i = alive[Math.floor(random() * alive.length)];
         const m = nameOf(i);
         const p = store.get('/pods', m.namespace, m.name!);
-        if (p) store.update('/pods', modified(p, random()));
+        if (p) store.update('/pods', mark(modified(p, random())));
       }
     }
   });

@@ -37,6 +37,20 @@ describe('the faults endpoint', () => {
     expect((await fault('reset')).status).toBe(200);
     expect((await fault('no-such-fault')).status).toBe(404);
     expect((await fault('fail-next', { count: 1, status: 418 })).status).toBe(400);
+    // Only large:<pods> has a churn rate to set.
+    expect((await fault('churn', { rate: 5 })).status).toBe(400);
+  });
+
+  it('counts the watches open now, for the admin user only', async () => {
+    const count = async () => ((await (await h.api('/sim/faults/watches')).json()) as { open: number }).open;
+    const before = await count();
+    const controller = new AbortController();
+    const watch = await h.api('/api/v1/configmaps?watch=1', { signal: controller.signal });
+    expect(watch.status).toBe(200);
+    await until(async () => (await count()) === before + 1, { message: 'the watch to be counted' });
+    controller.abort();
+    await until(async () => (await count()) === before, { message: 'the closed watch to be uncounted' });
+    expect((await h.api('/sim/faults/watches', { user: 'alice' })).status).toBe(403);
   });
 
   it('fail-next answers the next N requests with 500, then serves again', async () => {
