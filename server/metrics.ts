@@ -9,7 +9,7 @@ export const deltasTotal = new Counter({ name: 'crowsnest_deltas_total', help: '
 /** Time from an informer receiving a change to the socket write that carries it to a client. */
 export const deliveryLag = new Histogram({
   name: 'crowsnest_delivery_lag_seconds',
-  help: 'Seconds from an informer receiving a change to the socket write of the batch holding it (observed once per batch, for its oldest change)',
+  help: 'Seconds from an informer receiving a change to the socket write carrying it (observed once per flush pass, for its oldest change)',
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
 
