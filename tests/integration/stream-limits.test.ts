@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
@@ -152,6 +152,34 @@ describe('a client that leaves before the answer starts', () => {
         expect(client.status, `stream ${i + 1} of 5`).toBe(200);
       }
       expect((await streams()).filter((s: any) => s.actor === 'bob')).toHaveLength(5);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  });
+  it('leaks no place under the cap when clients vanish while their session is checked (reset, close, half-close)', async () => {
+    const { hostname, port } = new URL(portal.url);
+    const once = (how: 'reset' | 'destroy' | 'end') =>
+      new Promise<void>((resolve) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write(`GET /api/clusters/sim/pods/watch HTTP/1.1\r\nHost: ${hostname}:${port}\r\nCookie: ${bob.header()}\r\n\r\n`);
+          if (how === 'reset') socket.resetAndDestroy();
+          else if (how === 'destroy') socket.destroy();
+          else socket.end();
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => undefined);
+      });
+    for (let i = 0; i < 20; i++) for (const how of ['reset', 'destroy', 'end'] as const) await once(how);
+    const alice = await signInAs(portal.url, 'alice');
+    const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any).streams;
+    await until(async () => (await streams()).every((s: any) => s.actor !== 'bob'), { message: "bob's vanished streams to be gone" });
+    const clients: SseClient[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const client = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: bob.header() });
+        clients.push(client);
+        expect(client.status, `stream ${i + 1} of 5`).toBe(200);
+      }
     } finally {
       await Promise.all(clients.map((c) => c.close()));
     }
