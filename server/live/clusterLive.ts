@@ -96,26 +96,36 @@ export class ClusterLive {
    */
   async kindsVisibleTo(actor: Actor): Promise<KindDefinition[]> {
     const all = this.kinds();
-    const custom = all.filter((kind) => kind.crdName !== undefined);
-    if (custom.length === 0) return all;
+    const visible = await Promise.all(all.map((kind) => this.mayLearnOf(actor, kind)));
+    return all.filter((_, i) => visible[i]);
+  }
+
+  /** Whether `actor` may learn that the kind exists (see kindsVisibleTo). */
+  private async mayLearnOf(actor: Actor, kind: KindDefinition): Promise<boolean> {
+    if (kind.crdName === undefined) return true;
     const access = this.cluster.access;
-    if (await access.can(actor, { verb: 'list', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' })) return all;
+    if (await access.can(actor, { verb: 'list', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' })) return true;
+    const check = { verb: 'list', group: kind.group, resource: kind.plural };
+    if (await access.can(actor, check)) return true;
+    if (!kind.namespaced) return false;
     const home = await this.cluster.accessFor(actor);
-    const homeNamespaces = home.scope === 'namespaces' ? home.namespaces : [];
-    const visible = await Promise.all(
-      custom.map(async (kind) => {
-        const check = { verb: 'list', group: kind.group, resource: kind.plural };
-        if (await access.can(actor, check)) return true;
-        if (!kind.namespaced || homeNamespaces.length === 0) return false;
-        return (await access.allowedNamespaces(actor, check, homeNamespaces)).allowed.length > 0;
-      }),
-    );
-    const hidden = new Set(custom.filter((_, i) => !visible[i]));
-    return all.filter((kind) => !hidden.has(kind));
+    if (home.scope !== 'namespaces') return false;
+    return (await access.allowedNamespaces(actor, check, home.namespaces)).allowed.length > 0;
   }
 
   kind(token: string): KindDefinition | undefined {
     return kindByToken(token) ?? this.customKinds.get(token);
+  }
+
+  /**
+   * The kind of `token` as `actor` may know it: a custom kind the person may
+   * not learn of is answered exactly like one that does not exist (404), so
+   * the portal's own routes do not tell which CRDs are installed.
+   */
+  async kindFor(actor: Actor, token: string): Promise<KindDefinition> {
+    const kind = this.kind(token);
+    if (!kind || !(await this.mayLearnOf(actor, kind))) throw new HttpError(404, `unknown kind "${token}" in cluster "${this.cluster.name}"`);
+    return kind;
   }
 
   streamEnabled(token: string): boolean {

@@ -108,8 +108,7 @@ export class LiveData {
   /** The rows of a kind this person may see, from the shared cache. */
   async snapshot(clusterName: string, token: string, actor: Actor, request: ViewRequest): Promise<SnapshotResult> {
     const live = this.cluster(clusterName);
-    const kind = live.kind(token);
-    if (!kind) throw new HttpError(404, `unknown kind "${token}" in cluster "${clusterName}"`);
+    const kind = await live.kindFor(actor, token);
     const view = await resolveView(live, actor, kind, request);
     if (view.empty) throw new HttpError(403, view.errors[0]?.message ?? `you may not list ${kind.plural}`);
     const { mirror, release } = await live.acquire(token);

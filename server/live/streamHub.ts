@@ -159,8 +159,7 @@ export class StreamHub {
     const errors: StreamError[] = [];
     try {
       for (const token of req.kinds) {
-        const kind = live.kind(token);
-        if (!kind) throw new HttpError(404, `unknown kind "${token}" in cluster "${live.cluster.name}"`);
+        const kind = await live.kindFor(actor, token);
         if (!live.streamEnabled(token)) {
           if (req.single) throw new HttpError(404, `the watch stream for ${token} is switched off on this server; poll the snapshot instead`);
           errors.push({ kind: token, code: 404, message: `the watch stream for ${token} is switched off on this server; poll the snapshot instead` });
@@ -192,10 +191,12 @@ export class StreamHub {
    * for their first sync (a kind still syncing has no count yet).
    */
   private async countFeeds(req: StreamRequest): Promise<StreamFeed[]> {
-    const tokens = req.counts.filter((token) => !req.kinds.includes(token) && req.live.kind(token) && req.live.streamEnabled(token));
+    const tokens = req.counts.filter((token) => !req.kinds.includes(token) && req.live.streamEnabled(token));
     const feeds = await Promise.all(
       tokens.map(async (token): Promise<StreamFeed | null> => {
-        const view = await resolveView(req.live, req.actor, req.live.kind(token)!, { namespaces: req.namespaces, selector: [] });
+        const kind = await req.live.kindFor(req.actor, token).catch(() => null);
+        if (!kind) return null;
+        const view = await resolveView(req.live, req.actor, kind, { namespaces: req.namespaces, selector: [] });
         if (view.empty) return null;
         const acquired = await req.live.acquire(token, { waitForSync: false }).catch(() => null);
         return acquired && { token, view, mirror: acquired.mirror, release: acquired.release };

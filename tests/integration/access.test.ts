@@ -66,6 +66,15 @@ describe('Kubernetes decides what each person may do', () => {
     expect(await kindTokens(carol)).not.toContain('gadgets.example.com');
     expect(await kindTokens(carol)).toContain('pods');
     expect(await kindTokens(bob)).not.toContain('gadgets.example.com');
+    // The portal's own routes answer a kind carol may not learn of exactly as one that does not exist.
+    for (const path of ['/api/clusters/sim/{k}', '/api/clusters/sim/{k}/watch', '/api/clusters/sim/watch?kinds={k}']) {
+      const answer = async (token: string) => {
+        const res = await fetch(`${portal.url}${path.replace('{k}', token)}`, { headers: { Cookie: carol.header() } });
+        return { status: res.status, message: String(((await res.json()) as any).error?.message).replace(token, '<kind>') };
+      };
+      expect(await answer('gadgets.example.com'), path).toEqual(await answer('nothings.example.com'));
+      expect((await answer('gadgets.example.com')).status).toBe(404);
+    }
 
     const [aliceCluster] = await get('/api/clusters', alice);
     const [carolCluster] = await get('/api/clusters', carol);
