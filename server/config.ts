@@ -35,6 +35,8 @@ export interface ServerConfig {
     livenessSeconds: number;
     pollIntervalSeconds: number;
     resumeBuffer: number;
+    /** Bytes (roughly) of recent deltas kept per kind for resume. */
+    resumeBufferBytes: number;
     /** Bytes queued for one slow SSE client before it is dropped. */
     streamBufferBytes: number;
     /** Bytes queued for all SSE clients of this replica together; over it the biggest laggards are dropped first. */
@@ -120,6 +122,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
       livenessSeconds: integer(env, 'CROWSNEST_WATCH_LIVENESS_SECONDS', 90, { min: 1, max: 3600 }),
       pollIntervalSeconds: integer(env, 'CROWSNEST_POLL_INTERVAL_SECONDS', 10, { min: 1, max: 3600 }),
       resumeBuffer: integer(env, 'CROWSNEST_RESUME_BUFFER', 5000, { min: 10, max: 1_000_000 }),
+      resumeBufferBytes: integer(env, 'CROWSNEST_RESUME_BUFFER_BYTES', 64 * 1024 * 1024, { min: 64 * 1024, max: 16 * 1024 * 1024 * 1024 }),
       streamBufferBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_BYTES', 8 * 1024 * 1024, { min: 16 * 1024, max: 1024 * 1024 * 1024 }),
       streamBufferTotalBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_TOTAL_BYTES', 256 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 * 1024 }),
     },

@@ -29,6 +29,7 @@ export interface LiveOptions {
   /** An informer nobody has used for this long is stopped. */
   idleMs: number;
   ringSize: number;
+  ringBytes: number;
   pollIntervalMs: number;
   livenessMs: number;
   /** How long a first request waits for an informer's first list. */
@@ -240,7 +241,7 @@ export class ClusterLive {
     const onAbort = () => controller.abort();
     this.signal.addEventListener('abort', onAbort, { once: true });
     controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
-    const mirror = new KindMirror(kind.token, 'none', this.options.ringSize);
+    const mirror = new KindMirror(kind.token, 'none', this.options.ringSize, this.options.ringBytes);
     const unsubscribe = this.options.bus.subscribe(topic, (message) => {
       if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows);
       else if (message.epoch === mirror.epoch) mirror.apply(message.delta, message.at);

@@ -4,15 +4,34 @@ import type { Delta, RowKey } from '../../lib/live/protocol';
 /** `at`: when the informer received the change (ms since the epoch). */
 export type MirrorListener = (delta: Delta, at: number) => void;
 
+/** A rough size in bytes of a row (its strings, keys and scalars): enough to bound memory, cheap to compute. */
+export function approximateBytes(value: unknown): number {
+  if (typeof value === 'string') return value.length + 8;
+  if (value === null || typeof value !== 'object') return 8;
+  let total = 16;
+  if (Array.isArray(value)) {
+    for (const item of value) total += approximateBytes(item);
+    return total;
+  }
+  for (const key in value) total += key.length + 8 + approximateBytes((value as Record<string, unknown>)[key]);
+  return total;
+}
+
 /**
  * The rows of one (cluster, kind) as this replica serves them, with the recent
- * deltas kept in a ring for resume. Fed by the delta bus; every update is O(1).
+ * deltas kept in a ring for resume — at most `capacity` of them and about
+ * `maxRingBytes` (a person who may edit one namespace can make rows large:
+ * thousands of labels). Fed by the delta bus; every update is O(1) amortised.
  */
 export class KindMirror {
   private rows = new Map<string, Row>();
   /** Rows per namespace ('' for cluster-scoped), kept with every update, so a count is O(namespaces). */
   private perNamespace = new Map<string, number>();
   private readonly ring: Array<Delta | undefined>;
+  private readonly weights: Float64Array;
+  private ringBytes = 0;
+  /** The oldest sequence number still held in the ring. */
+  private oldestHeld = 1;
   private seq = 0;
   private readonly listeners = new Set<MirrorListener>();
   /** Resolves the first time the mirror holds a full list. */
@@ -23,8 +42,15 @@ export class KindMirror {
     readonly kind: string,
     public epoch: string,
     private readonly capacity: number,
+    private readonly maxRingBytes = 64 * 1024 * 1024,
   ) {
     this.ring = new Array(capacity);
+    this.weights = new Float64Array(capacity);
+  }
+
+  /** Bytes (roughly) the resume ring holds. */
+  get heldBytes(): number {
+    return this.ringBytes;
   }
 
   get position(): { epoch: string; seq: number } {
@@ -40,6 +66,9 @@ export class KindMirror {
     this.epoch = epoch;
     this.seq = seq;
     this.ring.fill(undefined);
+    this.weights.fill(0);
+    this.ringBytes = 0;
+    this.oldestHeld = seq + 1;
     this.rows = new Map(rows.map((row) => [row.uid, row]));
     this.perNamespace = new Map();
     for (const row of rows) this.tally(row.namespace, 1);
@@ -49,7 +78,7 @@ export class KindMirror {
   apply(delta: Delta, at = Date.now()): void {
     if (delta.seq !== this.seq + 1) throw new Error(`${this.kind}: delta ${delta.seq} after ${this.seq}: history has a gap`);
     this.seq = delta.seq;
-    this.ring[delta.seq % this.capacity] = delta;
+    this.hold(delta);
     if (delta.type === 'deleted') {
       if (this.rows.delete(delta.key.uid)) this.tally(delta.key.namespace, -1);
     } else {
@@ -57,6 +86,25 @@ export class KindMirror {
       this.rows.set(delta.row.uid, delta.row);
     }
     for (const listener of this.listeners) listener(delta, at);
+  }
+
+  /** Keeps a delta for resume, letting the oldest go past the ring's count or its bytes. */
+  private hold(delta: Delta): void {
+    const slot = delta.seq % this.capacity;
+    if (this.ring[slot]) this.forgetOldest();
+    const weight = delta.type === 'deleted' ? 64 : approximateBytes(delta.row);
+    this.ring[slot] = delta;
+    this.weights[slot] = weight;
+    this.ringBytes += weight;
+    while (this.ringBytes > this.maxRingBytes && this.oldestHeld < delta.seq) this.forgetOldest();
+  }
+
+  private forgetOldest(): void {
+    const slot = this.oldestHeld % this.capacity;
+    this.ringBytes -= this.weights[slot];
+    this.weights[slot] = 0;
+    this.ring[slot] = undefined;
+    this.oldestHeld++;
   }
 
   /** How many rows there are in `namespaces` (null: everywhere). */

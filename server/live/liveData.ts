@@ -60,6 +60,7 @@ export class LiveData {
       watchStreams: config.watchStreams,
       idleMs: config.informerIdleSeconds * 1000,
       ringSize: config.resumeBuffer,
+      ringBytes: config.resumeBufferBytes,
       pollIntervalMs: config.pollIntervalSeconds * 1000,
       livenessMs: config.livenessSeconds * 1000,
       syncTimeoutMs: 15_000,
