@@ -85,6 +85,46 @@ export interface NoticeEvent {
   message: string;
 }
 
+/** The acknowledgement of `subscribe`: the subscription's id, and the status when it was refused. */
+export interface SubscribeReply {
+  id: string;
+  error?: number;
+}
+
+/**
+ * The `/logs` and `/shell` wire protocols: one event map per direction,
+ * shared by the server's namespaces and the browser's sockets.
+ */
+export interface LogsClientEvents {
+  subscribe: (payload: Subscribe, ack?: (reply: SubscribeReply) => void) => void;
+  unsubscribe: (payload: Unsubscribe) => void;
+}
+
+export interface LogsServerEvents {
+  lines: (event: LinesEvent) => void;
+  status: (event: StatusEvent) => void;
+  error: (event: ErrorEvent) => void;
+}
+
+export interface ShellClientEvents {
+  open: (payload: OpenShell) => void;
+  input: (data: string | Uint8Array) => void;
+  resize: (size: Resize) => void;
+}
+
+export interface ShellServerEvents {
+  /** Bytes: sent as a Buffer, arriving in a browser as an ArrayBuffer. */
+  output: (data: Uint8Array | ArrayBuffer) => void;
+  exit: (event: ExitEvent) => void;
+  notice: (event: NoticeEvent) => void;
+  error: (event: ErrorEvent) => void;
+}
+
+/** The client's events as the server receives them: the same names, every argument untrusted until parsed. */
+export type Untrusted<Events> = {
+  [E in keyof Events]: Events[E] extends (...args: infer A) => void ? (...args: { [I in keyof A]: unknown }) => void : never;
+};
+
 /** Readable text for a zod failure: "field: problem; …". */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { LOGS_NAMESPACE, type ErrorEvent, type LinesEvent, type StatusEvent } from '../../../lib/sockets/protocol';
+import { LOGS_NAMESPACE, type LogsClientEvents, type LogsServerEvents, type StatusEvent } from '../../../lib/sockets/protocol';
 import { LogBuffer } from './logBuffer';
 
 export interface LogStreamOptions {
@@ -63,7 +63,7 @@ export function useLogStream(options: LogStreamOptions) {
     };
     const idFor = (container: string) => `${container}#${generation}`;
     const containerOf = new Map(containers.map((c) => [idFor(c), c]));
-    const socket: Socket = io(LOGS_NAMESPACE, { path: '/socket.io', transports: ['websocket'] });
+    const socket: Socket<LogsServerEvents, LogsClientEvents> = io(LOGS_NAMESPACE, { path: '/socket.io', transports: ['websocket'] });
     const subscribe = () => {
       for (const container of containers) {
         socket.emit('subscribe', { id: idFor(container), cluster, namespace, pod, container, previous, timestamps, tailLines: previous ? undefined : resuming ? 0 : 500 });
@@ -76,18 +76,18 @@ export function useLogStream(options: LogStreamOptions) {
     });
     socket.on('disconnect', () => setConnected(false));
     socket.on('connect_error', (err: Error) => setErrors((e) => [...e, `cannot connect: ${err.message}`]));
-    socket.on('lines', (event: LinesEvent) => {
+    socket.on('lines', (event) => {
       const container = containerOf.get(event.id);
       if (!container) return;
       if (event.dropped) buffer.lost(event.dropped);
       buffer.append(container, event.lines);
       repaint();
     });
-    socket.on('status', (event: StatusEvent) => {
+    socket.on('status', (event) => {
       const container = containerOf.get(event.id);
       if (container) setStates((s) => ({ ...s, [container]: { state: event.state, message: event.message } }));
     });
-    socket.on('error', (event: ErrorEvent) => {
+    socket.on('error', (event) => {
       const container = event.id ? containerOf.get(event.id) : undefined;
       setErrors((e) => [...e.slice(-4), container ? `${container}: ${event.message}` : event.message]);
       if (container) setStates((s) => ({ ...s, [container]: { state: 'error', message: event.message } }));

@@ -5,7 +5,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { SHELL_NAMESPACE, type ErrorEvent, type ExitEvent, type NoticeEvent } from '../../../lib/sockets/protocol';
+import { SHELL_NAMESPACE, type ShellClientEvents, type ShellServerEvents } from '../../../lib/sockets/protocol';
 
 export interface PodShellProps {
   cluster: string;
@@ -31,7 +31,7 @@ export function PodShell({ cluster, namespace, pod, containers }: PodShellProps)
   const [session, setSession] = useState(1);
   const host = useRef<HTMLDivElement>(null);
   const terminal = useRef<{ term: Terminal; fit: FitAddon } | null>(null);
-  const socketRef = useRef<Socket | null>(null);
+  const socketRef = useRef<Socket<ShellServerEvents, ShellClientEvents> | null>(null);
 
   // One terminal for the component's life: its buffer outlives sessions.
   useEffect(() => {
@@ -68,7 +68,7 @@ export function PodShell({ cluster, namespace, pod, containers }: PodShellProps)
     if (!terminal.current) return;
     const { term, fit } = terminal.current;
     fit.fit();
-    const socket = io(SHELL_NAMESPACE, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket: Socket<ShellServerEvents, ShellClientEvents> = io(SHELL_NAMESPACE, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true });
     socketRef.current = socket;
     let ended = false;
     socket.on('connect', () => {
@@ -76,15 +76,15 @@ export function PodShell({ cluster, namespace, pod, containers }: PodShellProps)
       setPhase({ kind: 'open' });
       term.focus();
     });
-    socket.on('output', (data: ArrayBuffer | Uint8Array) => term.write(data instanceof Uint8Array ? data : new Uint8Array(data)));
-    socket.on('notice', (event: NoticeEvent) => term.write(`\r\n\x1b[33m${event.message}\x1b[0m\r\n`));
-    socket.on('exit', (event: ExitEvent) => {
+    socket.on('output', (data) => term.write(data instanceof Uint8Array ? data : new Uint8Array(data)));
+    socket.on('notice', (event) => term.write(`\r\n\x1b[33m${event.message}\x1b[0m\r\n`));
+    socket.on('exit', (event) => {
       ended = true;
       term.write(`\r\n\x1b[2m[${event.code === null ? event.message ?? 'session ended' : `process exited with code ${event.code}`}]\x1b[0m\r\n`);
       setPhase({ kind: 'exited', code: event.code, message: event.message });
       socket.disconnect();
     });
-    socket.on('error', (event: ErrorEvent) => {
+    socket.on('error', (event) => {
       if (event.event === 'open' || event.code === 401) {
         ended = true;
         setPhase({ kind: 'refused', message: event.message });

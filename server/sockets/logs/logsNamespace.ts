@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
+import type { LogsClientEvents, LogsServerEvents, Untrusted } from '../../../lib/sockets/protocol';
 import type { Actor } from '../../../lib/actor';
 import { subscribeSchema, unsubscribeSchema, type LinesEvent, type StatusEvent, type Subscribe } from '../../../lib/sockets/protocol';
 import type { Cluster } from '../../clusters/cluster';
@@ -72,11 +73,13 @@ interface Subscription {
  * person is checked (`get pods/log`) before joining the shared upstream of
  * that container; each socket's outgoing lines wait in a bounded outbox.
  */
-export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
+export type LogsNamespace = Namespace<Untrusted<LogsClientEvents>, LogsServerEvents>;
+
+export function registerLogs(nsp: LogsNamespace, deps: SocketDeps): void {
   const hub = new LogHub({ ringLines: deps.config.logRingLines, signal: deps.signal });
   const caps = new UserCaps(deps.config.logStreamsPerUser);
 
-  nsp.on('connection', (socket: Socket) => {
+  nsp.on('connection', (socket: Socket<Untrusted<LogsClientEvents>, LogsServerEvents>) => {
     const actor = actorOf(socket);
     const subscriptions = new Map<string, Subscription>();
     const dropped = new Map<string, number>();
@@ -117,7 +120,7 @@ export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
       return true;
     };
 
-    socket.on('subscribe', async (payload: unknown, ack?: unknown) => {
+    socket.on('subscribe', async (payload, ack) => {
       const sub = parsePayload(socket, 'subscribe', subscribeSchema, payload);
       if (!sub) return;
       const id = sub.id ?? randomUUID();
@@ -231,7 +234,7 @@ export function registerLogs(nsp: Namespace, deps: SocketDeps): void {
       upstream.leave = hub.join(key, viewer, () => kubeConfigActingAs(cluster.kubeConfig, actor));
     });
 
-    socket.on('unsubscribe', (payload: unknown) => {
+    socket.on('unsubscribe', (payload) => {
       const parsed = parsePayload(socket, 'unsubscribe', unsubscribeSchema, payload);
       if (!parsed) return;
       if (!unsubscribe(parsed.id)) refuse(socket, { code: 404, event: 'unsubscribe', id: parsed.id, message: `no subscription "${parsed.id}" on this connection` });

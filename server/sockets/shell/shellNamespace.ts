@@ -1,4 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
+import type { ShellClientEvents, ShellServerEvents, Untrusted } from '../../../lib/sockets/protocol';
 import { inputSchema, openShellSchema, resizeSchema, type ExitEvent, type OpenShell } from '../../../lib/sockets/protocol';
 import { impersonationProblem, kubeConfigActingAs } from '../../kube/actingAs';
 import { log } from '../../log';
@@ -27,11 +28,13 @@ function notFound(code: number | null, message: string | undefined, output: Buff
  * (text or bytes, passed through) and `resize`. The exec is made as the
  * person, so Kubernetes decides (`pods/exec`) and its refusal is passed on.
  */
-export function registerShell(nsp: Namespace, deps: SocketDeps): void {
+export type ShellNamespace = Namespace<Untrusted<ShellClientEvents>, ShellServerEvents>;
+
+export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
   const caps = new UserCaps(deps.config.shellsPerUser);
   const idleMs = deps.config.shellIdleSeconds * 1000;
 
-  nsp.on('connection', (socket: Socket) => {
+  nsp.on('connection', (socket: Socket<Untrusted<ShellClientEvents>, ShellServerEvents>) => {
     const actor = actorOf(socket);
     let session: ExecSession | undefined;
     let opening = false;
@@ -160,7 +163,7 @@ export function registerShell(nsp: Namespace, deps: SocketDeps): void {
       }
     };
 
-    socket.on('open', (payload: unknown) => {
+    socket.on('open', (payload) => {
       const open = parsePayload(socket, 'open', openShellSchema, payload);
       if (!open) return;
       if (session || opening) return refuse(socket, { code: 409, event: 'open', message: 'a shell is already open on this connection' });
@@ -175,7 +178,7 @@ export function registerShell(nsp: Namespace, deps: SocketDeps): void {
         });
     });
 
-    socket.on('input', (payload: unknown) => {
+    socket.on('input', (payload) => {
       const data = parsePayload(socket, 'input', inputSchema, payload);
       if (data === null) return;
       if (!session) return refuse(socket, { code: 409, event: 'input', message: 'no shell is open on this connection' });
@@ -183,7 +186,7 @@ export function registerShell(nsp: Namespace, deps: SocketDeps): void {
       touch();
     });
 
-    socket.on('resize', (payload: unknown) => {
+    socket.on('resize', (payload) => {
       const size = parsePayload(socket, 'resize', resizeSchema, payload);
       if (!size || !session) return;
       session.resize(size.cols, size.rows);
