@@ -25,6 +25,8 @@ export interface Snapshot {
   epoch: string;
   seq: number;
   items: Row[];
+  /** The portal is still loading the kind from the cluster: no rows yet (the stream's snapshot follows). */
+  syncing?: boolean;
 }
 
 export type DeltaType = 'added' | 'modified' | 'deleted';
@@ -56,6 +58,8 @@ export interface SseEventMap {
   error: StreamError | { code: number; message: string };
   /** Rows per kind the person may see, for navigation; throttled. */
   counts: Record<string, number>;
+  /** The portal's view of a kind: `syncing` while it first loads from the cluster (its snapshot follows), then `synced`. */
+  status: { kind: string; state: 'syncing' | 'synced'; since: string };
   done: { reason: DoneReason };
 }
 

@@ -193,9 +193,11 @@ export class ClusterLive {
 
   /**
    * Uses the kind's informer (starting it if needed) until `release` is called;
-   * resolves once its cache holds a full list, or at once with `waitForSync: false`.
+   * resolves once its cache holds a full list (a 503 after the sync timeout),
+   * or with `allowUnsynced` after at most `syncWaitMs` either way (the caller
+   * checks `mirror.synced`).
    */
-  async acquire(token: string, { waitForSync = true } = {}): Promise<{ mirror: KindMirror; kind: KindDefinition; release: () => void }> {
+  async acquire(token: string, { allowUnsynced = false, syncWaitMs = 0 } = {}): Promise<{ mirror: KindMirror; kind: KindDefinition; release: () => void }> {
     const kind = this.kind(token);
     if (!kind) throw new HttpError(404, `unknown kind "${token}" in cluster "${this.cluster.name}"`);
     let entry = this.running.get(token);
@@ -217,7 +219,14 @@ export class ClusterLive {
         running.idleTimer.unref?.();
       }
     };
-    if (!waitForSync) return { mirror: running.mirror, kind, release };
+    if (allowUnsynced) {
+      if (!running.mirror.synced && syncWaitMs > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([running.mirror.whenSynced(), new Promise((resolve) => (timer = setTimeout(resolve, syncWaitMs)))]);
+        clearTimeout(timer);
+      }
+      return { mirror: running.mirror, kind, release };
+    }
     try {
       await withTimeout(running.mirror.whenSynced(), this.options.syncTimeoutMs, () => {
         const status = running.informer?.snapshotStatus();

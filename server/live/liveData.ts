@@ -18,7 +18,12 @@ export interface SnapshotResult {
   errors: View['errors'];
   /** Changes whenever the answer could differ: position, and what this person sees. */
   etag: string;
+  /** Still loading from the cluster: no rows yet. */
+  syncing?: boolean;
 }
+
+/** How long a snapshot waits for a kind's first sync before answering `syncing`. */
+const SNAPSHOT_SYNC_WAIT_MS = 1000;
 
 /** FNV-1a, enough to tell two views apart inside an ETag. */
 function hash(text: string): string {
@@ -112,8 +117,10 @@ export class LiveData {
     const kind = await live.kindFor(actor, token);
     const view = await resolveView(live, actor, kind, request);
     if (view.empty) throw new HttpError(403, view.errors[0]?.message ?? `you may not list ${kind.plural}`);
-    const { mirror, release } = await live.acquire(token);
+    const { mirror, release } = await live.acquire(token, { allowUnsynced: true, syncWaitMs: SNAPSHOT_SYNC_WAIT_MS });
     try {
+      // A kind still loading (a large cluster's first list) is answered at once: the page says so, and the stream brings the rows.
+      if (!mirror.synced) return { kind: token, epoch: '', seq: 0, items: [], errors: view.errors, etag: 'W/"syncing"', syncing: true };
       const items: Row[] = [];
       for (const row of mirror.all()) if (isVisible(view, row)) items.push(row);
       const { epoch, seq } = mirror.position;

@@ -72,6 +72,8 @@ export interface HubCounters {
 }
 
 const RETRY = Buffer.from('retry: 3000\n\n');
+/** How long a stream waits for a kind's first sync before it opens with `syncing` for it. */
+const STREAM_SYNC_WAIT_MS = 250;
 /** The widest a coalescing window gets under load. */
 const MAX_COALESCE_MS = 40;
 
@@ -168,7 +170,8 @@ export class StreamHub {
         const view = await resolveView(live, actor, kind, req);
         errors.push(...view.errors);
         if (view.empty) continue;
-        const { mirror, release } = await live.acquire(token);
+        // A kind still loading does not hold the stream up: it says `syncing`, and its snapshot follows when it is ready.
+        const { mirror, release } = await live.acquire(token, { allowUnsynced: true, syncWaitMs: STREAM_SYNC_WAIT_MS });
         feeds.push({ token, view, mirror, release });
       }
       countFeeds.push(...(await this.countFeeds(req)));
@@ -198,7 +201,7 @@ export class StreamHub {
         if (!kind) return null;
         const view = await resolveView(req.live, req.actor, kind, { namespaces: req.namespaces, selector: [] });
         if (view.empty) return null;
-        const acquired = await req.live.acquire(token, { waitForSync: false }).catch(() => null);
+        const acquired = await req.live.acquire(token, { allowUnsynced: true }).catch(() => null);
         return acquired && { token, view, mirror: acquired.mirror, release: acquired.release };
       }),
     );
@@ -272,6 +275,15 @@ export class StreamHub {
    * the join, so no delta can fall in between.
    */
   private attach(stream: SseStream, feed: StreamFeed, from: Position | undefined, idFor: (token: string, position: Position) => string): void {
+    if (!feed.mirror.synced) {
+      stream.pushText(sseEvent('status', { kind: feed.token, state: 'syncing', since: new Date().toISOString() }));
+      void feed.mirror.whenSynced().then(() => {
+        if (stream.state !== 'open') return;
+        this.attach(stream, feed, undefined, () => stream.currentId());
+        stream.pushText(sseEvent('status', { kind: feed.token, state: 'synced', since: new Date().toISOString() }));
+      });
+      return;
+    }
     const group = this.groupFor(stream.cluster, feed);
     const missed = from && !group.stateful ? feed.mirror.since(from.epoch, from.seq) : null;
     if (missed) {
@@ -436,6 +448,12 @@ export class StreamHub {
             : [];
         for (const error of lost) stream.pushText(sseEvent('error', error));
         const view = { ...feed.view, namespaces: next, empty: feed.view.kind.namespaced ? next !== null && next.size === 0 : now.empty };
+        // Not attached yet (still syncing): the attach to come uses the narrowed view.
+        if (!feed.mirror.synced) {
+          feed.view = view;
+          if (!view.empty) anyLeft = true;
+          continue;
+        }
         if (viewKey(stream.cluster, feed.token, view) === viewKey(stream.cluster, feed.token, feed.view)) {
           if (!feed.view.empty) anyLeft = true;
           continue;

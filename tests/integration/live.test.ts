@@ -187,6 +187,32 @@ describe('the live data plane', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('opens at once for a kind still loading from the cluster: syncing, then its snapshot', async () => {
+    const policy = (i: number) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `policy-${i}`, namespace: 'team-a' }, spec: { podSelector: {} } });
+    for (let i = 0; i < 600; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => harness.api('/apis/networking.k8s.io/v1/namespaces/team-a/networkpolicies', { method: 'POST', body: JSON.stringify(policy(i + j)) })));
+    }
+    // A slow apiserver: the kind's first list takes seconds.
+    harness.sim.faults.latency(700);
+    try {
+      const [stream, snapshot] = await Promise.all([
+        watch('/api/clusters/sim/networkpolicies/watch', alice),
+        fetch(`${portal.url}/api/clusters/sim/networkpolicies`, { headers: { Cookie: alice.header() } }).then((r) => r.json() as Promise<any>),
+      ]);
+      expect(snapshot).toMatchObject({ kind: 'networkpolicies', syncing: true, items: [] });
+      await stream.waitFor((c) => c.of('status').some((e) => e.data.state === 'syncing'), 'the stream to say the kind is syncing');
+      expect(stream.of('snapshot')).toEqual([]);
+      await stream.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot once loaded', 30_000);
+      expect(stream.names('networkpolicies')).toHaveLength(600);
+      await stream.waitFor((c) => c.of('status').some((e) => e.data.state === 'synced'), 'synced');
+    } finally {
+      harness.sim.faults.latency(0);
+    }
+    const loaded = (await (await fetch(`${portal.url}/api/clusters/sim/networkpolicies`, { headers: { Cookie: alice.header() } })).json()) as any;
+    expect(loaded.syncing).toBeUndefined();
+    expect(loaded.items).toHaveLength(600);
+  });
+
   it('gives bob an error for each namespace he asked for by name and may not list, while the others go on', async () => {
     const client = await watch('/api/clusters/sim/pods/watch?namespaces=team-a,kube-system', bob);
     await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');

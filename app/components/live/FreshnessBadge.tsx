@@ -5,7 +5,7 @@ import { streamManager } from './streamManager';
 import { useKindStatus } from './useLive';
 import { useNow } from './useNow';
 
-/** How current the page is, honestly: Live, Reconnecting (countdown), Polling, Stale. */
+/** How current the page is, honestly: Syncing, Live, Reconnecting (countdown), Polling, Stale. */
 export function FreshnessBadge({ kind }: { kind: string }) {
   const status = useKindStatus(kind);
   const now = useNow();
@@ -22,6 +22,10 @@ export function FreshnessBadge({ kind }: { kind: string }) {
         label = 'Live';
         tone = 'ok';
       }
+      break;
+    case 'syncing':
+      label = 'Syncing…';
+      tone = 'progress';
       break;
     case 'reconnecting':
       label = status.nextAttemptAt && status.nextAttemptAt > now ? `Reconnecting in ${formatDuration(status.nextAttemptAt - now)}` : 'Reconnecting…';

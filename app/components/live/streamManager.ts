@@ -37,7 +37,7 @@ function toSignIn(): void {
  * Kinds that cannot stream are polled, producing the same RowSet.
  */
 
-export type Mode = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'polling' | 'error';
+export type Mode = 'idle' | 'connecting' | 'syncing' | 'live' | 'reconnecting' | 'polling' | 'error';
 
 export interface KindStatus {
   mode: Mode;
@@ -406,6 +406,15 @@ export class StreamManager {
     connErrors: Map<string, StreamError[]>,
     switchedOff: Set<string>,
   ): void {
+    if (m.event === 'status') {
+      try {
+        const status = JSON.parse(m.data) as SseEventMap['status'];
+        if (status.state === 'syncing') this.setStatus(status.kind, { mode: 'syncing', reason: 'the portal is loading this kind from the cluster; its rows follow' });
+      } catch {
+        return;
+      }
+      return;
+    }
     if (m.event === 'counts') {
       try {
         this.counts = new Map(Object.entries(JSON.parse(m.data) as SseEventMap['counts']));
@@ -454,6 +463,7 @@ export class StreamManager {
     const first = !seen.has(kind);
     seen.add(kind);
     if (m.event === 'snapshot') {
+      if (r.status.mode === 'syncing') this.setStatus(kind, { mode: 'live' });
       if (since.has(kind)) r.snapshotFallbacks++;
       else r.snapshots++;
       const set = RowSet.fromSnapshot({ epoch: position?.epoch, seq: position?.seq, items: data.items ?? [] }, connErrors.get(kind) ?? []);
