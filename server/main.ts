@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const clusters = new ClusterRegistry(source, { accessReviewTtlMs: config.accessReviewTtlSeconds * 1000, rbacLivenessMs: config.live.livenessSeconds * 1000 });
   clusters.start(root.signal);
   const revocations = await connectRevocations(config.redisUrl, root.signal);
-  const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations });
+  const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations, sessionMaxAgeSeconds: authSettings.sessionMaxAgeSeconds });
   // One watch over every long-lived channel's session: SSE streams and sockets end when their person signs out.
   const sessions = new SessionWatch(revocations, config.sessionCheckSeconds * 1000, root.signal);
   const live = new LiveData(clusters, config.live, root.signal, sessions);

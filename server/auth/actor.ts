@@ -1,8 +1,8 @@
 import { decode } from 'next-auth/jwt';
 import type { Actor } from '../../lib/actor';
 import { HttpError } from '../http/errors';
-import { groupsFromClaim, isSafeIdentity } from './identity';
 import type { Revocations } from './revocations';
+import { hasSessionEnded, readSessionClaims } from './sessionClaims';
 
 export type { Actor };
 
@@ -40,14 +40,16 @@ export function sessionToken(cookies: Map<string, string>): string | undefined {
 }
 
 /**
- * The actor of a request, from its session cookie: decrypted and checked
- * against the revocation list. A missing, garbled, expired or revoked session
- * is `null` (the caller answers 401 or redirects to sign-in); a revocation
- * list that cannot be read is a 503 HttpError, never a pass.
+ * The actor of a request, from its session cookie: decrypted, checked against
+ * the session's absolute end (sign-in + `sessionMaxAgeSeconds`, whatever the
+ * token's own expiry says) and against the revocation list. A missing,
+ * garbled, ended or revoked session is `null` (the caller answers 401 or
+ * redirects to sign-in); a revocation list that cannot be read is a 503
+ * HttpError, never a pass.
  */
 export async function actorFromCookieHeader(
   cookieHeader: string | undefined | null,
-  { secret, revocations }: { secret: string; revocations: Revocations },
+  { secret, revocations, sessionMaxAgeSeconds }: { secret: string; revocations: Revocations; sessionMaxAgeSeconds: number },
 ): Promise<Actor | null> {
   const token = sessionToken(parseCookies(cookieHeader));
   if (!token || token.length > 64 * 1024) return null;
@@ -57,16 +59,15 @@ export async function actorFromCookieHeader(
   } catch {
     return null;
   }
-  if (!payload) return null;
-  const { name, sid, groups } = payload as { name?: unknown; sid?: unknown; groups?: unknown };
-  if (!isSafeIdentity(name) || typeof sid !== 'string' || !sid) return null;
+  const claims = readSessionClaims(payload);
+  if (!claims || hasSessionEnded(claims, sessionMaxAgeSeconds)) return null;
   let revoked: boolean;
   try {
-    revoked = await revocations.isRevoked(sid);
+    revoked = await revocations.isRevoked(claims.sid);
   } catch {
     // Fail closed: a session that cannot be checked is not accepted, and the person is told why.
     throw new HttpError(503, 'your session cannot be checked just now (the sign-out list is unreachable); try again shortly', { 'Retry-After': '5' });
   }
   if (revoked) return null;
-  return { name, groups: groupsFromClaim(groups), sessionId: sid };
+  return { name: claims.name, groups: claims.groups, sessionId: claims.sid };
 }

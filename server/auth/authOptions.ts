@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
+import { encode } from 'next-auth/jwt';
 import credentialsModule from 'next-auth/providers/credentials';
 import { DEMO_USERS } from '../../lib/demoUsers';
 import { log } from '../log';
@@ -7,6 +8,7 @@ import type { AuthSettings } from './authSettings';
 import { sameOriginCallback } from './callbackUrl';
 import { groupsFromClaim, isSafeIdentity } from './identity';
 import type { Revocations } from './revocations';
+import { hasSessionEnded, nowSeconds, readSessionClaims, sessionEndsAt } from './sessionClaims';
 
 // next-auth ships CommonJS; loaded as ESM outside Next's bundler, its default export arrives wrapped.
 const CredentialsProvider =
@@ -57,14 +59,37 @@ function oidcProvider(oidc: NonNullable<AuthSettings['oidc']>) {
 }
 
 /**
+ * Thrown from the jwt callback when a session asked to be refreshed has ended
+ * (signed out, or past its lifetime): next-auth then answers with no session
+ * and clears the cookie instead of issuing a fresh one.
+ */
+class SessionEndedError extends Error {}
+
+/** Revocations outlive the session's end by this much, so a replica whose clock runs behind still refuses it. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
  * next-auth configured for Crowsnest: JWT sessions in encrypted cookies (no
- * login state in any process), a session id for revocation, and groups carried
- * in the token for impersonation.
+ * login state in any process), a session id for revocation, groups carried
+ * in the token for impersonation, and a fixed lifetime counted from sign-in:
+ * a refresh (`GET /api/auth/session`) re-issues the cookie but never moves its
+ * end, and a session that was signed out or has ended gets no new cookie.
  */
 export function buildAuthOptions(settings: AuthSettings, revocations: Revocations): NextAuthOptions {
+  const maxAge = settings.sessionMaxAgeSeconds;
   return {
     secret: settings.secret,
-    session: { strategy: 'jwt', maxAge: settings.sessionMaxAgeSeconds },
+    // `updateAge` is left alone: next-auth reads it only for database sessions, and a session here does not slide.
+    session: { strategy: 'jwt', maxAge },
+    jwt: {
+      maxAge,
+      // Every token next-auth writes, at sign-in and on each refresh, expires when its session ends.
+      encode: (params) => {
+        const claims = readSessionClaims(params.token);
+        const left = claims ? sessionEndsAt(claims, maxAge) - nowSeconds() : maxAge;
+        return encode({ ...params, maxAge: Math.max(0, Math.min(left, maxAge)) });
+      },
+    },
     providers: settings.mode === 'oidc' && settings.oidc ? [oidcProvider(settings.oidc)] : [devProvider()],
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
@@ -78,8 +103,23 @@ export function buildAuthOptions(settings: AuthSettings, revocations: Revocation
           token.sid = randomUUID();
           token.name = signedIn.name;
           token.groups = groupsFromClaim(signedIn.groups);
+          token.signedInAt = nowSeconds();
           delete token.picture;
+          return token;
         }
+        // A refresh of an existing session.
+        const claims = readSessionClaims(token);
+        if (!claims) throw new SessionEndedError('the session token lacks its claims');
+        if (hasSessionEnded(claims, maxAge)) throw new SessionEndedError('the session has reached its lifetime');
+        let revoked = false;
+        try {
+          revoked = await revocations.isRevoked(claims.sid);
+        } catch (err) {
+          // The copy issued carries the same end as the one presented, so it grants nothing more;
+          // every request made with it is still checked (and refused with 503 until the list answers).
+          log.warn({ err: (err as Error).message }, 'could not check a refreshed session against the sign-out list');
+        }
+        if (revoked) throw new SessionEndedError('the session was signed out');
         return token;
       },
       async session({ session, token }) {
@@ -93,14 +133,17 @@ export function buildAuthOptions(settings: AuthSettings, revocations: Revocation
         log.info({ user: user.name, groups: (user as SignedInUser).groups }, 'signed in');
       },
       async signOut({ token }) {
-        const sid = typeof token?.sid === 'string' ? token.sid : undefined;
-        const exp = typeof token?.exp === 'number' ? token.exp : Date.now() / 1000 + settings.sessionMaxAgeSeconds;
-        if (sid) await revocations.revoke(sid, exp);
+        // Denied until the session's absolute end: every copy of it, refreshed or not, is dead by then anyway.
+        const claims = readSessionClaims(token);
+        if (claims) await revocations.revoke(claims.sid, sessionEndsAt(claims, maxAge) + CLOCK_SKEW_SECONDS);
         log.info({ user: token?.name }, 'signed out; session revoked');
       },
     },
     logger: {
-      error: (code, metadata) => log.warn({ code, detail: metadata instanceof Error ? metadata.message : undefined }, 'sign-in error'),
+      error: (code, metadata) => {
+        if (metadata instanceof SessionEndedError) log.info({ why: metadata.message }, 'session refresh refused');
+        else log.warn({ code, detail: metadata instanceof Error ? metadata.message : undefined }, 'sign-in error');
+      },
       warn: (code) => log.debug({ code }, 'sign-in warning'),
       debug: () => undefined,
     },

@@ -16,8 +16,12 @@ export interface AuthSettings {
   /** Signs and encrypts session cookies; shared by every replica. */
   secret: string;
   oidc?: OidcSettings;
+  /** How long a session lasts from sign-in; no refresh extends it. */
   sessionMaxAgeSeconds: number;
 }
+
+/** Short enough for tests of session ends; anything shorter is a typo rather than a policy. */
+const MIN_SESSION_SECONDS = 5;
 
 type Env = Record<string, string | undefined>;
 
@@ -51,8 +55,8 @@ export function readAuthSettings(env: Env = process.env): AuthSettings {
 
   const maxAgeRaw = env.CROWSNEST_SESSION_MAX_AGE_SECONDS;
   const sessionMaxAgeSeconds = maxAgeRaw ? Number(maxAgeRaw) : 12 * 60 * 60;
-  if (!Number.isInteger(sessionMaxAgeSeconds) || sessionMaxAgeSeconds < 60) {
-    throw new ConfigError(`CROWSNEST_SESSION_MAX_AGE_SECONDS must be a whole number of seconds ≥ 60, got "${maxAgeRaw}"`);
+  if (!Number.isInteger(sessionMaxAgeSeconds) || sessionMaxAgeSeconds < MIN_SESSION_SECONDS) {
+    throw new ConfigError(`CROWSNEST_SESSION_MAX_AGE_SECONDS must be a whole number of seconds ≥ ${MIN_SESSION_SECONDS}, got "${maxAgeRaw}"`);
   }
 
   if (mode === 'dev') return { mode, secret, sessionMaxAgeSeconds };

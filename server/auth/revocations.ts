@@ -1,12 +1,13 @@
 import type { RedisClientType } from 'redis';
 
 /**
- * Signed-out sessions. A session cookie stays cryptographically valid until it
- * expires, so sign-out puts its id on a deny-list until then; every replica
- * consults the same list (Redis), or this process's memory with one replica.
+ * Signed-out sessions. Every copy of a session's cookie stays cryptographically
+ * valid until the session's absolute end (sign-in + lifetime), so sign-out puts
+ * its id on a deny-list until then; every replica consults the same list
+ * (Redis), or this process's memory with one replica.
  */
 export interface Revocations {
-  /** Deny `sessionId` until `expiresAt` (epoch seconds). */
+  /** Deny `sessionId` until `expiresAt` (epoch seconds): at least the session's end. */
   revoke(sessionId: string, expiresAt: number): Promise<void>;
   isRevoked(sessionId: string): Promise<boolean>;
 }

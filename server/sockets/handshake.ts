@@ -13,7 +13,8 @@ export interface SocketData {
  * same way as for every HTTP request. Only the WebSocket transport is served,
  * and browsers always send Origin on a WebSocket handshake, so a missing one
  * is refused too. Each person holds at most `socketsPerUser` connections in
- * this process (one per namespace joined); a closed one frees its slot.
+ * this process (one per namespace joined); a closed one frees its slot, and
+ * one that closed before its check ended never takes one.
  */
 export function sessionHandshake({
   resolveActor,
@@ -41,6 +42,14 @@ export function sessionHandshake({
           next(Object.assign(new Error('not signed in'), { data: { code: 401 } }));
           return;
         }
+        // The connection may have closed while the session was checked: socket.io then drops this
+        // socket with no 'disconnect', and a 'close' listener added now would never fire, so such
+        // a connection takes no slot at all.
+        if (socket.conn.readyState !== 'open') {
+          log.debug({ actor: actor.name, namespace: socket.nsp.name }, 'socket.io handshake dropped: the connection closed during the session check');
+          next(new Error('the connection closed during the handshake'));
+          return;
+        }
         const release = caps.take(actor.name);
         if (!release) {
           log.info({ actor: actor.name, namespace: socket.nsp.name, cap: caps.limit }, 'socket.io handshake refused: over the per-person connection cap');
@@ -51,7 +60,8 @@ export function sessionHandshake({
           );
           return;
         }
-        // A namespace socket that leaves, or a connection that closes before the socket is set up (no 'disconnect' then).
+        // Open now, so one of these fires: the namespace socket leaves, or the connection closes before
+        // socket.io sets the socket up (no 'disconnect' then). The release counts once if both fire.
         socket.once('disconnect', release);
         socket.conn.once('close', release);
         (socket.data as SocketData).actor = actor;

@@ -1,9 +1,8 @@
-import { encode } from 'next-auth/jwt';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../support/portal';
 import { portalKubeconfig } from '../support/portalOnSim';
-import { signInAs, type CookieJar } from '../support/session';
+import { mintSessionCookie, signInAs, type CookieJar } from '../support/session';
 import { startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
 
@@ -97,8 +96,7 @@ describe('secrets through the portal', () => {
   });
 
   it('denies a person whose group claim is "nobody,system:masters" the detail and reveal of a kube-system Secret', async () => {
-    const token = await encode({ token: { name: 'mallory', sid: 'comma-group-session', groups: ['nobody,system:masters'] }, secret: NEXTAUTH_SECRET });
-    const cookie = `next-auth.session-token=${token}`;
+    const cookie = await mintSessionCookie(NEXTAUTH_SECRET, { name: 'mallory', sid: 'comma-group-session', groups: ['nobody,system:masters'] });
     const me = await portalFetch(cookie, '/api/me');
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual({ name: 'mallory', groups: ['nobody,system:masters'] });

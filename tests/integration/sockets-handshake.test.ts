@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../support/portal';
 import { signInAs, type CookieJar } from '../support/session';
@@ -71,6 +72,32 @@ describe('the socket.io handshake', () => {
       { message: 'a slot to be freed by the closed connection' },
     );
     expect(again.socket.connected).toBe(true);
+  });
+
+  it('frees the slot of a connection that closes while its session is being checked', async () => {
+    // A raw engine.io WebSocket asks for /logs and closes at once, before the server has checked its session.
+    const openAndCloseAtOnce = () =>
+      new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(`${portal.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers: { Cookie: alice.header(), Origin: portal.url } });
+        ws.once('open', () => {
+          ws.send('40/logs,');
+          ws.close();
+        });
+        ws.once('close', () => resolve());
+        ws.once('error', reject);
+      });
+    for (let i = 0; i < 10; i++) await openAndCloseAtOnce();
+    // Nothing was left holding a slot: alice can still open her full cap (3), on /logs and /shell.
+    const full = await until(
+      async () => {
+        const attempts = await Promise.all([connect(alice), connect(alice, { namespace: '/shell' }), connect(alice)]);
+        if (attempts.every((a) => !a.refused)) return attempts;
+        for (const a of attempts) a.socket.disconnect();
+        return undefined;
+      },
+      { timeoutMs: 10_000, message: 'alice to hold three sockets at once' },
+    );
+    expect(full.map((a) => a.socket.connected)).toEqual([true, true, true]);
   });
 
   it('limits connect-src to the portal’s own origin in the pages’ CSP', async () => {

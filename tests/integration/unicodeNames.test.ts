@@ -1,10 +1,9 @@
-import { encode } from 'next-auth/jwt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorEvent } from '../../lib/sockets/protocol';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
-import { signInAs } from '../support/session';
+import { mintSessionCookie, signInAs } from '../support/session';
 import { startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
 
@@ -14,8 +13,7 @@ const SCALE = '/api/clusters/sim/deployments/team-a/web/scale';
 
 /** A session cookie for any name and groups, as next-auth would mint it after an SSO sign-in. */
 async function sessionFor(name: string, groups: string[]): Promise<string> {
-  const token = await encode({ token: { name, sid: `sid-${name}-${groups.join('+')}`, groups }, secret: SECRET });
-  return `next-auth.session-token=${token}`;
+  return mintSessionCookie(SECRET, { name, sid: `sid-${name}-${groups.join('+')}`, groups });
 }
 
 describe('people whose names a header cannot carry', () => {

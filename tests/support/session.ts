@@ -1,3 +1,5 @@
+import { decode, encode } from 'next-auth/jwt';
+
 /** Cookie jar of one: collects Set-Cookie answers into a Cookie header. */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
@@ -19,6 +21,14 @@ export class CookieJar {
 
   has(name: string): boolean {
     return this.cookies.has(name);
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
   }
 }
 
@@ -54,4 +64,41 @@ export async function signOut(baseUrl: string, jar: CookieJar): Promise<void> {
     body: new URLSearchParams({ csrfToken, json: 'true' }),
   });
   if (res.status >= 400) throw new Error(`sign-out failed: ${res.status}`);
+}
+
+/**
+ * A session cookie for any name and groups, as next-auth would mint it after an
+ * SSO sign-in (the portal must share `secret`); `signedInAt` (epoch seconds)
+ * defaults to now.
+ */
+export async function mintSessionCookie(
+  secret: string,
+  { name, sid, groups = [], signedInAt = Math.floor(Date.now() / 1000), maxAge }: { name: string; sid: string; groups?: string[]; signedInAt?: number; maxAge?: number },
+): Promise<string> {
+  const token = await encode({ token: { name, sid, groups, signedInAt }, secret, maxAge });
+  return `next-auth.session-token=${token}`;
+}
+
+/** The claims of the session token in `jar` (the test knows the portal's secret). */
+export async function sessionClaimsOf(jar: CookieJar, secret: string): Promise<Record<string, unknown>> {
+  const token = jar.get('next-auth.session-token');
+  const payload = token ? await decode({ token, secret }) : null;
+  if (!payload) throw new Error('the jar holds no readable session token');
+  return payload;
+}
+
+/**
+ * Asks next-auth for the session (`GET /api/auth/session`), as a browser tab
+ * keeping it alive would. Answers the body, and the session token the answer
+ * set: a new value, '' when it cleared the cookie, undefined when it set none.
+ */
+export async function refreshSession(baseUrl: string, cookieHeader: string): Promise<{ body: Record<string, unknown>; token: string | undefined }> {
+  const res = await fetch(`${baseUrl}/api/auth/session`, { headers: { Cookie: cookieHeader } });
+  if (res.status !== 200) throw new Error(`session refresh answered ${res.status}`);
+  let token: string | undefined;
+  for (const line of res.headers.getSetCookie()) {
+    const match = /^next-auth\.session-token=([^;]*)/.exec(line);
+    if (match) token = /max-age=0|expires=thu, 01 jan 1970/i.test(line) ? '' : match[1];
+  }
+  return { body: (await res.json()) as Record<string, unknown>, token };
 }
