@@ -4,6 +4,8 @@ export interface Actor {
   groups: string[];
   /** Identifies the session (for revocation); never a credential. */
   sessionId: string;
+  /** When the session ends whatever happens (sign-in + its lifetime), in ms since the epoch. */
+  sessionEndsAt?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export function decodeActor(value: string | null | undefined): Actor | null {
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString()) as Actor;
     if (typeof parsed.name !== 'string' || !Array.isArray(parsed.groups) || typeof parsed.sessionId !== 'string') return null;
+    if (parsed.sessionEndsAt !== undefined && typeof parsed.sessionEndsAt !== 'number') return null;
     return parsed;
   } catch {
     return null;

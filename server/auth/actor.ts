@@ -2,7 +2,7 @@ import { decode } from 'next-auth/jwt';
 import type { Actor } from '../../lib/actor';
 import { HttpError } from '../http/errors';
 import type { Revocations } from './revocations';
-import { hasSessionEnded, readSessionClaims } from './sessionClaims';
+import { hasSessionEnded, readSessionClaims, sessionEndsAt } from './sessionClaims';
 
 export type { Actor };
 
@@ -69,5 +69,5 @@ export async function actorFromCookieHeader(
     throw new HttpError(503, 'your session cannot be checked just now (the sign-out list is unreachable); try again shortly', { 'Retry-After': '5' });
   }
   if (revoked) return null;
-  return { name: claims.name, groups: claims.groups, sessionId: claims.sid };
+  return { name: claims.name, groups: claims.groups, sessionId: claims.sid, sessionEndsAt: sessionEndsAt(claims, sessionMaxAgeSeconds) * 1000 };
 }

@@ -1,8 +1,8 @@
 import { log } from '../log';
 import type { Revocations } from './revocations';
 
-/** Why a channel's session ended: signed out, or its validity could not be confirmed (fail closed). */
-export type SessionEnd = 'signed-out' | 'unverifiable';
+/** Why a channel's session ended: signed out, past its lifetime, or its validity could not be confirmed (fail closed). */
+export type SessionEnd = 'signed-out' | 'expired' | 'unverifiable';
 
 /** The answer of one check: still valid, or why the session must end. */
 export type SessionVerdict = 'valid' | SessionEnd;
@@ -12,12 +12,14 @@ const CHECK_TIMEOUT_MS = 3_000;
 
 interface Channel {
   sessionId: string;
+  /** When the session ends whatever happens (ms since the epoch). */
+  endsAt?: number;
   end: (why: SessionEnd) => void;
 }
 
 /**
  * Ends long-lived channels (SSE streams, sockets) whose session was signed
- * out on any replica. Sign-out reaches no open connection by itself, so while
+ * out on any replica, or ran past its lifetime. Sign-out reaches no open connection by itself, so while
  * any channel is open each of their sessions is checked every `intervalMs`
  * against the shared revocation list. A check that fails or does not answer
  * ends the channel too, as the HTTP path refuses a request it cannot check:
@@ -37,10 +39,11 @@ export class SessionWatch {
   }
 
   /** Watches one channel until the returned function is called; `end` is called at most once. */
-  watch(sessionId: string, end: (why: SessionEnd) => void): () => void {
+  watch(sessionId: string, end: (why: SessionEnd) => void, endsAt?: number): () => void {
     let ended = false;
     const channel: Channel = {
       sessionId,
+      endsAt,
       end: (why) => {
         if (ended) return;
         ended = true;
@@ -86,7 +89,13 @@ export class SessionWatch {
     this.sweeping = true;
     try {
       const bySession = new Map<string, Channel[]>();
-      for (const channel of this.channels) {
+      const now = Date.now();
+      for (const channel of [...this.channels]) {
+        // Past its lifetime: over, whatever the sign-out list says.
+        if (channel.endsAt !== undefined && now >= channel.endsAt) {
+          channel.end('expired');
+          continue;
+        }
         const list = bySession.get(channel.sessionId);
         if (list) list.push(channel);
         else bySession.set(channel.sessionId, [channel]);

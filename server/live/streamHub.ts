@@ -237,10 +237,11 @@ export class StreamHub {
     stream.onEnd(
       this.sessions.watch(req.actor.sessionId, (why: SessionEnd) => {
         // Signed out: `done` says so. A session that cannot be checked just now: the client reconnects and is checked again.
-        if (why === 'signed-out') return stream.close(why, 'signed-out');
+        // Past its lifetime: over just as much; the client signs in again.
+        if (why === 'signed-out' || why === 'expired') return stream.close(why, 'signed-out');
         stream.pushText(sseEvent('error', { code: 503, message: 'your session could not be checked just now; reconnect to continue' }));
         stream.close(why);
-      }),
+      }, req.actor.sessionEndsAt),
     );
     stream.countFeeds = countFeeds;
     stream.onEnd(() => {

@@ -5,6 +5,7 @@ import { actorOf } from './context';
 
 const MESSAGES: Record<SessionEnd, string> = {
   'signed-out': 'you signed out; sign in again to continue',
+  expired: 'your session ended; sign in again to continue',
   unverifiable: 'your session could not be checked just now; reconnect to continue',
 };
 
@@ -22,8 +23,8 @@ function end(socket: Socket, why: SessionEnd): void {
  */
 export function endSocketsOnSignOut(nsp: Namespace, sessions: SessionWatch): void {
   nsp.on('connection', (socket: Socket) => {
-    const { sessionId } = actorOf(socket);
-    const unwatch = sessions.watch(sessionId, (why) => end(socket, why));
+    const { sessionId, sessionEndsAt } = actorOf(socket);
+    const unwatch = sessions.watch(sessionId, (why) => end(socket, why), sessionEndsAt);
     socket.once('disconnect', unwatch);
     socket.use((_packet, next) => {
       void sessions.check(sessionId).then((verdict) => (verdict === 'valid' ? next() : end(socket, verdict)));

@@ -142,3 +142,37 @@ describe('channels fail closed when the sign-out list cannot be read', () => {
     }
   });
 });
+
+describe('channels end when the session reaches the end of its lifetime', () => {
+  let harness: SimHarness;
+  let portal: Portal;
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', clockSpeed: 20 });
+    expect((await harness.api('/api/v1/namespaces/team-a/pods', { method: 'POST', body: JSON.stringify(aPod('team-a', 'web-1')) })).status).toBe(201);
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', CROWSNEST_SESSION_MAX_AGE_SECONDS: '6', CROWSNEST_SESSION_CHECK_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+
+  it('ends an open stream (done: signed-out) and a log socket once the session is over, without a sign-out', async () => {
+    const alice = await signInAs(portal.url, 'alice');
+    const signedInAt = Date.now();
+    const stream = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: alice.header() });
+    await stream.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const logs = await logSocket(portal, alice);
+    try {
+      await stream.waitFor((c) => c.ended, 'the stream to end with the session', 20_000);
+      expect(stream.of('done').map((e) => e.data)).toEqual([{ reason: 'signed-out' }]);
+      expect(Date.now() - signedInAt).toBeGreaterThan(4_000);
+      await until(() => logs.disconnected, { message: 'the log socket to close with the session', timeoutMs: 20_000 });
+      expect(logs.errors).toContainEqual(expect.objectContaining({ code: 401, message: expect.stringMatching(/session ended/) }));
+    } finally {
+      logs.socket.disconnect();
+      await stream.close();
+    }
+  });
+});
