@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../server/http/errors';
-import { MAX_ALIASES, MAX_DEPTH, parseManifest, readJsonObject } from '../../server/http/requestBody';
+import { Lexer } from 'yaml';
+import { MAX_ALIASES, MAX_DEPTH, MAX_YAML_TOKENS, parseManifest, readJsonObject } from '../../server/http/requestBody';
 
 function refusal(fn: () => unknown): HttpError {
   try {
@@ -50,8 +51,38 @@ describe('parseManifest', () => {
   it('refuses anything but one object, duplicate keys and several documents, saying where', () => {
     for (const text of ['null', '[1]', '42', '"x"', 'true', '']) expect(refusal(() => parseManifest(text, 'application/yaml')).status).toBe(400);
     expect(refusal(() => parseManifest('a: 1\nb: 2\na: 3\n', 'application/yaml')).message).toMatch(/line 3, column 1.*"a" appears twice/);
-    expect(refusal(() => parseManifest('a: 1\n---\nb: 2\n', 'application/yaml')).message).toMatch(/one YAML document/);
+    expect(refusal(() => parseManifest('a: 1\n---\nb: 2\n', 'application/yaml')).message).toMatch(/one YAML document \(a second one starts at line 2, column 1\)/);
+    expect(refusal(() => parseManifest('a: 1\n' + '---\n'.repeat(100_000), 'application/yaml')).message).toMatch(/a second one starts at line 2/);
     expect(refusal(() => parseManifest('{"a": ', 'application/json')).message).toMatch(/not valid JSON/);
+  });
+
+  it('names the first error of a body full of them, once', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['{' + ','.repeat(50_000) + '}', /^the edit is not valid YAML or JSON \(line 1, column 3\): Unexpected , in flow map$/],
+      ['kind: X\ndata: [' + ','.repeat(50_000) + ']', /^the edit is not valid YAML or JSON \(line 2, column 9\): Unexpected , in flow sequence$/],
+      ['kind: X\nvalue: "' + '\\q'.repeat(50_000) + '"', /^the edit is not valid YAML or JSON \(line 2, column 9\): Invalid escape sequence \\q$/],
+      [']'.repeat(50_000), /^the edit is not valid YAML or JSON \(line 1, column 1\): Unexpected flow-seq-end token/],
+      ['kind: X\n\t- a\n'.repeat(2), /\(line 2, column 1\): Tabs are not allowed as indentation$/],
+    ];
+    for (const [text, message] of cases) expect(refusal(() => parseManifest(text, 'application/yaml'))).toMatchObject({ status: 400, message: expect.stringMatching(message) });
+  });
+
+  it('refuses a body of more YAML tokens than any manifest needs, and accepts a dense one just under the cap', () => {
+    const tokens = (text: string) => Array.from(new Lexer().lex(text)).length;
+    /** `{k: [a,a,…]}`, with as many items as fit in `budget` tokens. */
+    const items = (budget: number) => {
+      const perItem = tokens('{k: [a,a]}') - tokens('{k: [a]}');
+      const n = Math.floor((budget - tokens('{k: [a]}')) / perItem) + 1;
+      return { n, text: `{k: [${'a,'.repeat(n - 1)}a]}` };
+    };
+    const under = items(MAX_YAML_TOKENS);
+    expect(tokens(under.text)).toBe(MAX_YAML_TOKENS - ((MAX_YAML_TOKENS - tokens('{k: [a]}')) % (tokens('{k: [a,a]}') - tokens('{k: [a]}'))));
+    expect((parseManifest(under.text, 'application/yaml') as { k: string[] }).k.length).toBe(under.n);
+    const over = items(MAX_YAML_TOKENS + 10).text;
+    expect(tokens(over)).toBeGreaterThan(MAX_YAML_TOKENS);
+    for (const text of [over, '{' + ','.repeat(1_048_574) + '}', '[' + '!,'.repeat(500_000) + ']', '{' + 'a b: ,'.repeat(170_000) + '}']) {
+      expect(refusal(() => parseManifest(text, 'application/yaml'))).toMatchObject({ status: 400, message: expect.stringMatching(`more than ${MAX_YAML_TOKENS} YAML tokens`) });
+    }
   });
 });
 
