@@ -17,6 +17,14 @@ const crafted = (portal: Portal) => [
   'http://evil.example/',
 ];
 
+/**
+ * The callbackUrl the sign-in page hands its buttons, read from the panel's props in the
+ * server-rendered payload (a plain value only: one with escapes is not matched).
+ */
+function panelCallback(html: string): string | undefined {
+  return /\{\\"callbackUrl\\":\\"([^"\\]*)\\"\}/.exec(html)?.[1];
+}
+
 describe('sign-in with a crafted callbackUrl', () => {
   let portal: Portal;
 
@@ -102,7 +110,10 @@ describe('sign-in with a crafted callbackUrl', () => {
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/callbackUrl/);
       const page = await fetch(`${portal.url}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`, { redirect: 'manual' });
       expect(page.status, callbackUrl).toBe(200);
+      expect(panelCallback(await page.text()), callbackUrl).toBe('/');
     }
+    const kept = await fetch(`${portal.url}/signin?callbackUrl=${encodeURIComponent('/clusters/demo?ns=team-a')}`, { redirect: 'manual' });
+    expect(panelCallback(await kept.text())).toBe('/clusters/demo?ns=team-a');
     const signedOut = await fetch(`${portal.url}/clusters/demo`, { redirect: 'manual' });
     expect(signedOut.status).toBe(302);
     expect(signedOut.headers.get('location')).toBe('/signin?callbackUrl=%2Fclusters%2Fdemo');
