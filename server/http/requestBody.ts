@@ -29,8 +29,8 @@ import { HttpError } from './errors';
  * collects (a 1 MiB body of empty flow items, `{,,,…}`, has a million, which
  * cost seconds and a gigabyte). So the parse is bounded in three more ways,
  * each stopping at once rather than at the end: the lexer's tokens are counted
- * first and capped (MAX_YAML_TOKENS, about twice what the densest real
- * manifest of 1 MiB needs), the parser stops at its first error token or a
+ * first and capped (MAX_YAML_TOKENS, a third more than the densest real CRD
+ * of 1 MiB needs), the parser stops at its first error token or a
  * second document, and the composer throws at its first error. The slowest
  * body left is a legal one of tiny items just under the token cap.
  */
@@ -40,20 +40,21 @@ export const MAX_DEPTH = 128;
 /** Most `*alias` nodes accepted in one YAML document; manifests rarely use any. */
 export const MAX_ALIASES = 100;
 /**
- * Most lexical tokens (scalars, indicators, spaces, line breaks) in one YAML
- * body: on average one per 4 bytes of a 1 MiB body. Real manifests are
- * sparser (a ConfigMap of 2,000 values near 1 MiB has about 16,000; an
- * OpenAPI schema like a large CRD's about 140,000 per MiB); bodies of empty or
- * one-character items reach it within a few hundred kilobytes.
+ * Most lexical tokens (scalars, punctuation, spaces, line breaks) in one YAML
+ * body. Real manifests are sparse: large CRDs (700–830 KB) need 65,000–96,000
+ * per MiB, a ConfigMap of 2,000 values near 1 MiB about 16,000. Bodies of
+ * empty or one-character items reach the cap within 100–300 KB. It bounds
+ * what one body can cost: parsing the most a legal body may hold takes a few
+ * hundred milliseconds, and a body past it is refused after lexing alone.
  */
-export const MAX_YAML_TOKENS = 256 * 1024;
+export const MAX_YAML_TOKENS = 128 * 1024;
 /** Most values (of any type, counted through aliases) in one body. */
 const MAX_VALUES = 2_000_000;
 /** The request path refuses longer bodies with 413 already (DESIGN: bodies ≤ 1 MiB); checked again where the bytes are read. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const TOO_DEEP = `the body is nested more than ${MAX_DEPTH} levels deep (or refers to itself)`;
-const TOO_DENSE = `the edit has more than ${MAX_YAML_TOKENS} YAML tokens (values, indicators, spaces, line breaks); no manifest needs that many — send it as JSON if it is one`;
+const TOO_DENSE = `the edit has more than ${MAX_YAML_TOKENS} YAML tokens (values, punctuation, spaces, line breaks), more than a manifest of 1 MiB needs; if it really is one, send it as JSON (Content-Type: application/json)`;
 
 /** The body as text: at most MAX_BODY_BYTES, and valid UTF-8 (a replacement character would silently change a value). */
 export async function readBodyText(request: Request): Promise<string> {

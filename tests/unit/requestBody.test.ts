@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../server/http/errors';
-import { Lexer } from 'yaml';
-import { MAX_ALIASES, MAX_DEPTH, MAX_YAML_TOKENS, parseManifest, readJsonObject } from '../../server/http/requestBody';
+import { Lexer, stringify } from 'yaml';
+import { MAX_ALIASES, MAX_BODY_BYTES, MAX_DEPTH, MAX_YAML_TOKENS, parseManifest, readJsonObject } from '../../server/http/requestBody';
 
 function refusal(fn: () => unknown): HttpError {
   try {
@@ -18,6 +18,44 @@ const flowMaps = (depth: number) => '{a: '.repeat(depth) + 'x' + '}'.repeat(dept
 const flowSeqs = (depth: number) => 'a: ' + '['.repeat(depth - 1) + 'x' + ']'.repeat(depth - 1);
 const blockMaps = (depth: number) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}a:${i === depth - 1 ? ' x' : ''}`).join('\n');
 const jsonMaps = (depth: number) => '{"a":'.repeat(depth) + '"x"' + '}'.repeat(depth);
+
+const WORDS = 'the of a value to is for field this in that be an when if it must'.split(' ');
+
+/**
+ * A CRD in the shape of the largest real ones (prometheus-operator's, 700–830 KB):
+ * `properties` fields under spec, each with a type and a 120-character description,
+ * every fifth an object of its own. Its descriptions are shorter than theirs, so it is denser.
+ */
+function aLargeCrd(properties: number): Record<string, unknown> {
+  const fields = Object.fromEntries(
+    Array.from({ length: properties }, (_, i) => {
+      const description = `Field ${i} ${Array.from({ length: 40 }, (_, j) => WORDS[(i + j) % WORDS.length]).join(' ')}`.slice(0, 120);
+      const field =
+        i % 5 === 0
+          ? { description, type: 'object', properties: { name: { description, type: 'string' }, enabled: { type: 'boolean' }, items: { type: 'array', items: { type: 'string' } } }, required: ['name'] }
+          : { description, type: i % 2 ? 'string' : 'integer', ...(i % 3 === 0 ? { format: 'int32' } : {}) };
+      return [`field${i}`, field];
+    }),
+  );
+  const openAPIV3Schema = { type: 'object', properties: { spec: { type: 'object', properties: fields } } };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }] },
+  };
+}
+
+/** The CRD rendered by `render`, with as many fields as fit in `bytes`. */
+function largestCrd(render: (crd: Record<string, unknown>) => string, bytes: number): string {
+  const perField = (render(aLargeCrd(200)).length - render(aLargeCrd(100)).length) / 100;
+  let fields = Math.floor((bytes - render(aLargeCrd(0)).length) / perField);
+  let text = render(aLargeCrd(fields));
+  while (text.length > bytes) text = render(aLargeCrd(--fields));
+  return text;
+}
+
+const tokenCount = (text: string) => Array.from(new Lexer().lex(text)).length;
 
 describe('parseManifest', () => {
   it.each([
@@ -52,7 +90,7 @@ describe('parseManifest', () => {
     for (const text of ['null', '[1]', '42', '"x"', 'true', '']) expect(refusal(() => parseManifest(text, 'application/yaml')).status).toBe(400);
     expect(refusal(() => parseManifest('a: 1\nb: 2\na: 3\n', 'application/yaml')).message).toMatch(/line 3, column 1.*"a" appears twice/);
     expect(refusal(() => parseManifest('a: 1\n---\nb: 2\n', 'application/yaml')).message).toMatch(/one YAML document \(a second one starts at line 2, column 1\)/);
-    expect(refusal(() => parseManifest('a: 1\n' + '---\n'.repeat(100_000), 'application/yaml')).message).toMatch(/a second one starts at line 2/);
+    expect(refusal(() => parseManifest('a: 1\n' + '---\n'.repeat(50_000), 'application/yaml')).message).toMatch(/a second one starts at line 2/);
     expect(refusal(() => parseManifest('{"a": ', 'application/json')).message).toMatch(/not valid JSON/);
   });
 
@@ -67,8 +105,18 @@ describe('parseManifest', () => {
     for (const [text, message] of cases) expect(refusal(() => parseManifest(text, 'application/yaml'))).toMatchObject({ status: 400, message: expect.stringMatching(message) });
   });
 
+  it('accepts a CRD schema as dense as the largest real ones, up to the size limit, as YAML and as JSON sent as YAML', () => {
+    for (const render of [(crd: object) => stringify(crd), (crd: object) => JSON.stringify(crd)]) {
+      const text = largestCrd(render, MAX_BODY_BYTES - 64);
+      expect(text.length).toBeGreaterThan(MAX_BODY_BYTES - 4096);
+      // Real large CRDs have 65,000–96,000 tokens per MiB; this one has more.
+      expect(tokenCount(text)).toBeGreaterThan(96_000);
+      expect(parseManifest(text, 'application/yaml')).toMatchObject({ kind: 'CustomResourceDefinition' });
+    }
+  });
+
   it('refuses a body of more YAML tokens than any manifest needs, and accepts a dense one just under the cap', () => {
-    const tokens = (text: string) => Array.from(new Lexer().lex(text)).length;
+    const tokens = tokenCount;
     /** `{k: [a,a,…]}`, with as many items as fit in `budget` tokens. */
     const items = (budget: number) => {
       const perItem = tokens('{k: [a,a]}') - tokens('{k: [a]}');
