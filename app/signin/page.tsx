@@ -1,3 +1,4 @@
+import { callbackPath } from '@/server/auth/callbackUrl';
 import { SignInPanel } from '../components/SignInPanel';
 
 const ERRORS: Record<string, string> = {
@@ -11,10 +12,10 @@ const ERRORS: Record<string, string> = {
   Configuration: 'Sign-in is misconfigured on the server. Ask the portal’s operators.',
 };
 
+/** Only pages of this portal, by the rule the server applies to callbackUrl; anything else is the root. */
 function safeCallback(raw: string | string[] | undefined): string {
   const value = Array.isArray(raw) ? raw[0] : raw;
-  // Only paths on this site: never an absolute or protocol-relative URL.
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+  return (value && callbackPath(value)) ?? '/';
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -21,8 +21,10 @@ export async function revealSecretValue(live: LiveData, cluster: string, namespa
   const kind = resolveKind(live, cluster, 'secrets', namespace);
   const kc = kubeConfigActingAs(live.cluster(cluster).cluster.kubeConfig, actor);
   const secret = await kubeJson<KubeObject & { data?: Record<string, string> }>(kc, { path: objectPath(kind, namespace, name), timeoutMs: 15_000 }).catch(fromKube);
-  const encoded = secret.data?.[key];
-  if (encoded === undefined) throw new HttpError(404, `secret "${name}" has no key "${key}"`);
+  // Own keys only: "constructor" or "__proto__" must not find what every object inherits.
+  const data = secret.data ?? {};
+  const encoded = Object.hasOwn(data, key) ? data[key] : undefined;
+  if (typeof encoded !== 'string') throw new HttpError(404, `secret "${name}" has no key "${key}"`);
   // Named like every audit line (kind, namespace, name): the field `secret` is one the logger blanks.
   log.info({ audit: true, requestId, actor: actor.name, cluster, kind: 'secrets', namespace, name, key }, 'secret value revealed');
   return Buffer.from(encoded, 'base64').toString('utf8');

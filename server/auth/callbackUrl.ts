@@ -14,3 +14,20 @@ export function sameOriginCallback(url: string, baseUrl: string): string | null 
     return null;
   }
 }
+
+/** A stand-in origin for callbackPath: nothing is ever sent there. */
+const PLACEHOLDER_ORIGIN = 'http://portal.invalid';
+
+/**
+ * The sign-in page's form of the same rule, for where the portal's own origin
+ * is not at hand: the path (with query and fragment) `url` leads to on this
+ * portal, or null when it leads anywhere else. The URL parser drops tabs and
+ * line breaks first, as browsers do, so `/\t/evil.example` is
+ * `//evil.example` here too, and refused.
+ */
+export function callbackPath(url: string): string | null {
+  const target = sameOriginCallback(url, PLACEHOLDER_ORIGIN);
+  if (target === null) return null;
+  const { pathname, search, hash } = new URL(target);
+  return `${pathname}${search}${hash}`;
+}

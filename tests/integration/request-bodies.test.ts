@@ -8,6 +8,18 @@ import { startSim, type SimHarness } from '../support/sim';
 /** Just under the request path's 1 MiB limit. */
 const NEAR_LIMIT = 1024 * 1024 - 64;
 
+/** `open` + `unit` repeated + `close`, as long as fits in `bytes`. */
+const filled = (open: string, unit: string, close: string, bytes = NEAR_LIMIT) => open + unit.repeat(Math.floor((bytes - open.length - close.length) / unit.length)) + close;
+
+/** Bodies of empty or tiny YAML items, each about a million tokens: slow to parse, and once an error object per item. */
+const denseYaml = (): Array<[string, string]> => [
+  ['1 MiB of empty flow map items', '{' + ','.repeat(1024 * 1024 - 2) + '}'],
+  ['empty tagged items [!,!,…]', filled('[', '!,', ']')],
+  ['unknown tags on empty items [!a ,…]', filled('[', '!a ,', ']')],
+  ['keys of two words without values {a b: ,…}', filled('{', 'a b: ,', '}')],
+  ['empty pairs [:,:,…]', filled('[', ':,', ']')],
+];
+
 interface BodyRoute {
   name: string;
   method: 'PUT' | 'POST';
@@ -60,6 +72,7 @@ function hostileBodies(route: BodyRoute): Array<[string, string | Uint8Array<Arr
     ['a string', '"replicas"'],
     ['true', 'true'],
     ['broken UTF-8', withBrokenUtf8(route.valid)],
+    ...denseYaml(),
   ];
   if (route.wrongTypes) bodies.push(['fields of the wrong type', JSON.stringify(route.wrongTypes)]);
   return bodies;
@@ -144,6 +157,18 @@ describe('hostile request bodies', () => {
     const recursive = await send(edit, 'kind: Deployment\ndata: &a {k: *a}\n');
     expect(recursive.status).toBe(400);
     expect(((await recursive.json()) as { error: { message: string } }).error.message).toMatch(/refers to itself/);
+  });
+
+  it('refuses a YAML edit of a million tiny items by the token cap, and a smaller broken one by its first error', async () => {
+    const edit = routes()[0];
+    for (const [what, body] of denseYaml()) {
+      const res = await send(edit, body);
+      expect([what, res.status]).toEqual([what, 400]);
+      expect(((await res.json()) as { error: { message: string } }).error.message, what).toMatch(/^the edit has more than \d+ YAML tokens/);
+    }
+    const broken = await send(edit, `kind: Deployment\nspec: {${','.repeat(100_000)}}\n`);
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { message: string } }).error.message).toBe('the edit is not valid YAML or JSON (line 2, column 9): Unexpected , in flow map');
   });
 
   it('still applies an edit sent as the YAML editor sends it: block style, comments, quoted brackets, flow mappings', async () => {

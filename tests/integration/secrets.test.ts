@@ -59,6 +59,30 @@ describe('secrets through the portal', () => {
     expect(portal.output()).not.toContain(b64(VALUE));
   });
 
+  it('answers 404 for a key the Secret lacks, even one every object inherits, and audits no reveal', async () => {
+    const reveal = (name: string, key: string, requestId: string) =>
+      fetch(`${portal.url}/api/clusters/sim/secrets/team-a/${name}/reveal`, {
+        method: 'POST',
+        headers: { Cookie: alice.header(), 'X-Crowsnest-CSRF': '1', Origin: portal.url, 'Content-Type': 'application/json', 'X-Request-ID': requestId },
+        body: JSON.stringify({ key }),
+      });
+    const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'missing'];
+    for (const key of keys) {
+      const res = await reveal('db', key, `reveal-inherited-${key}`);
+      expect([key, res.status]).toEqual([key, 404]);
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: 404, message: `secret "db" has no key "${key}"` });
+    }
+    // A Secret may name a value "constructor"; that one is its own and is revealed.
+    await create('team-a', 'odd-keys', { data: { constructor: b64('own value') } });
+    const own = await reveal('odd-keys', 'constructor', 'reveal-own-constructor');
+    expect(own.status).toBe(200);
+    expect(await own.json()).toEqual({ key: 'constructor', value: 'own value' });
+    // Log lines arrive in order: once the last reveal's audit line is in, none of the refused ones wrote one.
+    await until(() => portal.logs.find((l) => l.msg === 'secret value revealed' && l.requestId === 'reveal-own-constructor'), { message: 'the audit line of the real reveal' });
+    const falseAudits = portal.logs.filter((l) => l.msg === 'secret value revealed' && String(l.requestId).startsWith('reveal-inherited-'));
+    expect(falseAudits).toEqual([]);
+  });
+
   it('refuses to write back a Secret as read (values redacted), as YAML or JSON, and leaves the stored values alone', async () => {
     const read = await portalFetch(alice.header(), '/api/clusters/sim/secrets/team-a/db');
     expect(read.status).toBe(200);

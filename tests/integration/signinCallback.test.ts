@@ -17,6 +17,14 @@ const crafted = (portal: Portal) => [
   'http://evil.example/',
 ];
 
+/**
+ * The callbackUrl the sign-in page hands its buttons, read from the panel's props in the
+ * server-rendered payload (a plain value only: one with escapes is not matched).
+ */
+function panelCallback(html: string): string | undefined {
+  return /\{\\"callbackUrl\\":\\"([^"\\]*)\\"\}/.exec(html)?.[1];
+}
+
 describe('sign-in with a crafted callbackUrl', () => {
   let portal: Portal;
 
@@ -57,6 +65,39 @@ describe('sign-in with a crafted callbackUrl', () => {
     }
   });
 
+  it('answers a sign-in body that is not a JSON object of strings with 400 and says why', async () => {
+    const post = (body: string) =>
+      fetch(`${portal.url}/api/auth/callback/dev`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/json', Origin: portal.url }, body });
+    const bodies: Array<[string, RegExp]> = [
+      ['[[[', /^the body must be a JSON object of strings.*: /],
+      ['', /^the body must be a JSON object of strings/],
+      ['null', /^the body must be a JSON object of strings.*, not null$/],
+      ['["alice"]', /, not a list$/],
+      ['{"username": ["alice"], "csrfToken": "x"}', /^the field "username" must be a string$/],
+    ];
+    for (const [body, message] of bodies) {
+      const res = await post(body);
+      expect([body, res.status]).toEqual([body, 400]);
+      const answer = (await res.json()) as { error: { code: number; message: string } };
+      expect(answer.error.code, body).toBe(400);
+      expect(answer.error.message, body).toMatch(message);
+    }
+    // A JSON object of strings still reaches next-auth, which signs in with a valid CSRF token.
+    const jar = new CookieJar();
+    const csrf = await fetch(`${portal.url}/api/auth/csrf`);
+    jar.store(csrf);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const res = await fetch(`${portal.url}/api/auth/callback/dev`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/json', Cookie: jar.header(), Origin: portal.url },
+      body: JSON.stringify({ csrfToken, username: 'alice', json: 'true' }),
+    });
+    jar.store(res);
+    expect(res.status).toBe(200);
+    expect(jar.has('next-auth.session-token')).toBe(true);
+  });
+
   it('still returns to a page of this portal', async () => {
     const { res } = await signIn('/clusters/demo', true);
     expect(((await res.json()) as { url: string }).url).toBe(`${portal.url}/clusters/demo`);
@@ -69,7 +110,10 @@ describe('sign-in with a crafted callbackUrl', () => {
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/callbackUrl/);
       const page = await fetch(`${portal.url}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`, { redirect: 'manual' });
       expect(page.status, callbackUrl).toBe(200);
+      expect(panelCallback(await page.text()), callbackUrl).toBe('/');
     }
+    const kept = await fetch(`${portal.url}/signin?callbackUrl=${encodeURIComponent('/clusters/demo?ns=team-a')}`, { redirect: 'manual' });
+    expect(panelCallback(await kept.text())).toBe('/clusters/demo?ns=team-a');
     const signedOut = await fetch(`${portal.url}/clusters/demo`, { redirect: 'manual' });
     expect(signedOut.status).toBe(302);
     expect(signedOut.headers.get('location')).toBe('/signin?callbackUrl=%2Fclusters%2Fdemo');
