@@ -118,6 +118,7 @@ export async function runAction(t: Target, action: Action, body: Record<string, 
 export async function replaceObject(t: Target, body: Record<string, unknown>): Promise<KubeObject> {
   const { kind, kc, path } = asUser(t);
   const edited = body as KubeObject;
+  if (edited.kind === undefined) throw new HttpError(400, `the edit has no kind: it must be a ${kind.kind}`);
   if (edited.kind !== kind.kind) throw new HttpError(400, `the edit is a ${String(edited.kind)}, not a ${kind.kind}`);
   if (edited.metadata?.name !== t.name) throw new HttpError(400, `the edit renames the object to "${String(edited.metadata?.name)}": create a new one instead`);
   if (kind.namespaced && edited.metadata?.namespace !== undefined && edited.metadata.namespace !== t.namespace) {
@@ -128,6 +129,38 @@ export async function replaceObject(t: Target, body: Record<string, unknown>): P
   const saved = await kubeJson<KubeObject>(kc, { method: 'PUT', path, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(edited), timeoutMs: 15_000 }).catch(fromKube);
   audit(t, 'object replaced');
   return saved;
+}
+
+/**
+ * Refuses, before the body is even read, an edit Kubernetes would refuse
+ * anyway: parsing a large YAML body costs CPU, and only people who may
+ * update the object should be able to make the portal spend it. Kubernetes'
+ * own answer still decides the edit itself.
+ */
+export async function checkMayReplace(t: Target): Promise<void> {
+  const kind = resolveKind(t.live, t.cluster, t.token, t.namespace);
+  const check = { verb: 'update', group: kind.group, resource: kind.plural, namespace: kind.namespaced ? t.namespace : undefined, name: t.name };
+  if (await t.live.cluster(t.cluster).cluster.access.can(t.actor, check)) return;
+  const where = kind.namespaced ? ` in the namespace "${t.namespace}"` : '';
+  const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
+  throw new HttpError(403, `${resource} "${t.name}" is forbidden: User "${t.actor.name}" cannot update resource "${kind.plural}" in API group "${kind.group}"${where}`);
+}
+
+const editsInFlight = new Set<string>();
+
+/**
+ * One edit at a time per person on this replica: a body is parsed on the
+ * event loop, so a person sending many large edits at once would otherwise
+ * queue up seconds of parsing that every other user waits behind.
+ */
+export async function oneEditAtATime<T>(actor: Actor, work: () => Promise<T>): Promise<T> {
+  if (editsInFlight.has(actor.name)) throw new HttpError(429, 'another edit of yours is still being processed; send the next one when it is done', { 'Retry-After': '1' });
+  editsInFlight.add(actor.name);
+  try {
+    return await work();
+  } finally {
+    editsInFlight.delete(actor.name);
+  }
 }
 
 /** The object's Events, read as the person. */

@@ -194,4 +194,38 @@ describe('hostile request bodies', () => {
     expect(jsonRes.status).toBe(200);
     expect((await read()).metadata.annotations).toEqual({ edited: 'as JSON' });
   });
+
+  it('refuses an edit by someone who may not update the object before reading its body', async () => {
+    const carol = await signInAs(portal.url, 'carol');
+    const res = await fetch(`${portal.url}${base}/deployments/team-a/web`, {
+      method: 'PUT',
+      headers: { Cookie: carol.header(), 'X-Crowsnest-CSRF': '1', Origin: portal.url, 'Content-Type': 'application/yaml' },
+      body: '{' + ','.repeat(1024 * 1024 - 2) + '}',
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('deployments.apps "web" is forbidden: User "carol" cannot update resource "deployments" in API group "apps" in the namespace "team-a"');
+  });
+
+  it('takes one edit at a time from a person: a second sent meanwhile is 429 with Retry-After', async () => {
+    const current = await deployment();
+    const edit = (value: string) => send({ method: 'PUT', path: `${base}/deployments/team-a/web`, contentType: 'application/json' }, JSON.stringify({ ...current, metadata: { ...current.metadata, labels: { edit: value } } }));
+    // A slow apiserver keeps the first edit in flight while the second arrives.
+    harness.sim.faults.latency(1500);
+    try {
+      const answers = await Promise.all([edit('one'), edit('two')]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 429]);
+      const refused = answers.find((r) => r.status === 429)!;
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/another edit of yours/);
+    } finally {
+      harness.sim.faults.latency(0);
+    }
+  });
+
+  it('says an edit without a kind has none', async () => {
+    const current = await deployment();
+    const res = await send({ method: 'PUT', path: `${base}/deployments/team-a/web`, contentType: 'application/json' }, JSON.stringify({ ...current, kind: undefined }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('the edit has no kind: it must be a Deployment');
+  });
 });

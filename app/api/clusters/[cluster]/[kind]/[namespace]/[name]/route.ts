@@ -1,4 +1,4 @@
-import { deleteObject, replaceObject } from '@/server/api/actions';
+import { checkMayReplace, deleteObject, oneEditAtATime, replaceObject } from '@/server/api/actions';
 import { readObject } from '@/server/api/objects';
 import { parseManifest, readBodyText } from '@/server/http/requestBody';
 import { route } from '@/server/http/route';
@@ -20,7 +20,9 @@ export const DELETE = route<{ cluster: string; kind: string; namespace: string; 
 
 /** Replaces the object with the edited YAML or JSON in the body, as the person; Kubernetes' refusal verbatim. */
 export const PUT = route<{ cluster: string; kind: string; namespace: string; name: string }>(async ({ request, actor, params, requestId }) => {
-  const edited = parseManifest(await readBodyText(request), request.headers.get('content-type'));
-  const saved = await replaceObject({ live: getRuntime().live, ...params, token: params.kind, actor, requestId }, edited);
+  const target = { live: getRuntime().live, ...params, token: params.kind, actor, requestId };
+  // Who may not update the object gets Kubernetes' refusal before the body is read or parsed.
+  await checkMayReplace(target);
+  const saved = await oneEditAtATime(actor, async () => replaceObject(target, parseManifest(await readBodyText(request), request.headers.get('content-type'))));
   return Response.json(saved, { headers: { 'Cache-Control': 'no-store' } });
 });
