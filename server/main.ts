@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     publicOrigin: config.publicOrigin,
     metrics: metricsText,
     streamConnections: live.hub.connections,
-    serveWatch: (req, res, actor, requestId) => serveWatch(req, res, { actor, requestId, live, connections: live.hub.connections, maxNamespaces: config.live.maxNamespacesPerStream }),
+    serveWatch: (req, res, actor) => serveWatch(req, res, { actor, live, maxNamespaces: config.live.maxNamespacesPerStream }),
   });
 
   // WebSocket only: a browser's long-polling handshake (a plain GET) carries no Origin to check.

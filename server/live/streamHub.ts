@@ -12,7 +12,7 @@ import { deltaFrame } from './deltaFrame';
 import { FanoutGroup, viewKey } from './fanoutGroup';
 import { LoopMonitor } from './loopMonitor';
 import { sseBody, sseEvent, SSE_HEADERS } from './sse';
-import { SseStream, type StreamFeed } from './sseStream';
+import { SseStream, type StreamFeed, type StreamHooks } from './sseStream';
 import { resolveView, type ViewRequest } from './view';
 
 export interface HubOptions {
@@ -35,10 +35,6 @@ export interface HubOptions {
 
 export interface StreamRequest extends ViewRequest {
   actor: Actor;
-  /** The request id the HTTP server registered the connection under. */
-  requestId: string;
-  /** Aborted when the client goes away; the stream never outlives it. */
-  signal: AbortSignal;
   live: ClusterLive;
   kinds: string[];
   /** Kinds to send only counts of (throttled `counts` events), for navigation. */
@@ -102,6 +98,19 @@ export class StreamHub {
   /** How long the last complete flush pass took (its slices included). */
   private lastPassMs = 0;
   private lastPassEndedAt = 0;
+  /** What every stream tells the hub: one object for all of them. */
+  private readonly hooks: StreamHooks = {
+    dirty: (s) => this.markDirty(s),
+    overflow: (s) => {
+      this.counters.droppedSlow++;
+      this.cut(s, `more than ${this.options.maxBufferedBytes} bytes behind`);
+    },
+    closed: (s, reason) => {
+      this.streams.delete(s.id);
+      this.dirty.delete(s);
+      log.debug({ stream: s.id, actor: s.actor.name, reason }, 'stream closed');
+    },
+  };
 
   constructor(
     private readonly options: HubOptions,
@@ -180,7 +189,7 @@ export class StreamHub {
         throw new HttpError(refusal ? 403 : 404, refusal?.message ?? errors[0]?.message ?? 'nothing to stream');
       }
       // The client may have left while access was being checked: then there is nobody to stream to.
-      if (req.signal.aborted) throw new HttpError(499, 'the client went away before the stream started');
+      if (res.closed || res.destroyed) throw new HttpError(499, 'the client went away before the stream started');
     } catch (err) {
       for (const feed of [...feeds, ...countFeeds]) feed.release();
       throw err;
@@ -212,28 +221,15 @@ export class StreamHub {
     const id = randomUUID();
     res.writeHead(200, SSE_HEADERS);
     res.socket?.setNoDelay(true);
-    const stream = new SseStream(id, req.actor, req.live.cluster.name, feeds, req.single, res, this.options.maxBufferedBytes, {
-      dirty: (s) => this.markDirty(s),
-      overflow: (s) => {
-        this.counters.droppedSlow++;
-        this.cut(s, `more than ${this.options.maxBufferedBytes} bytes behind`);
-      },
-      closed: (s, reason) => {
-        this.streams.delete(s.id);
-        this.dirty.delete(s);
-        log.debug({ stream: s.id, actor: s.actor.name, reason }, 'stream closed');
-      },
-    });
+    const stream = new SseStream(id, req.actor, req.live.cluster.name, feeds, req.single, res, this.options.maxBufferedBytes, this.hooks);
     this.streams.set(id, {
       stream,
       info: { id, actor: req.actor.name, cluster: req.live.cluster.name, kinds: feeds.map((f) => f.token), namespaces: req.namespaces ?? 'all', since: new Date().toISOString() },
     });
     this.ensureHousekeeping();
 
-    // The stream lives exactly as long as the client's connection, and the person's session.
-    const gone = () => stream.gone();
-    req.signal.addEventListener('abort', gone, { once: true });
-    stream.onEnd(() => req.signal.removeEventListener('abort', gone));
+    // The stream lives exactly as long as the client's connection (it was open a moment ago: checked after the last await), and the person's session.
+    res.once('close', () => stream.gone());
     stream.onEnd(
       this.sessions.watch(req.actor.sessionId, (why: SessionEnd) => {
         // Signed out: `done` says so. A session that cannot be checked just now: the client reconnects and is checked again.
@@ -252,21 +248,30 @@ export class StreamHub {
       for (const feed of stream.countFeeds) feed.release();
     });
 
+    this.sendOpening(stream, errors, req.since);
+    stream.onEnd(req.live.cluster.access.onInvalidate(() => void this.recheck(req, stream)));
+  }
+
+  /**
+   * What a stream opens with: `retry`, refusals, then per kind its replay or
+   * snapshot, and counts. Kept out of `start` so its working state (the ids
+   * so far) is not held for the stream's whole life by the closures there.
+   */
+  private sendOpening(stream: SseStream, errors: StreamError[], since: Map<string, Position> | null): void {
     stream.push(RETRY);
     for (const error of errors) stream.pushText(sseEvent('error', error));
     // While the feeds are attached one by one, each id names only what has been queued so far.
     const delivered = new Map<string, Position>();
-    for (const feed of feeds) {
-      const from = req.since?.get(feed.token);
+    for (const feed of stream.feeds) {
+      const from = since?.get(feed.token);
       if (from) delivered.set(feed.token, from);
     }
     const idFor = (token: string, position: Position) => {
       delivered.set(token, position);
       return stream.single ? formatPosition(position) : formatPositions(delivered);
     };
-    for (const feed of feeds) this.attach(stream, feed, req.since?.get(feed.token), idFor);
+    for (const feed of stream.feeds) this.attach(stream, feed, since?.get(feed.token), idFor);
     this.sendCounts(stream);
-    stream.onEnd(req.live.cluster.access.onInvalidate(() => void this.recheck(req, stream)));
   }
 
   /**

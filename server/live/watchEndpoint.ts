@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
 import { HttpError } from '../http/errors';
-import type { StreamConnections } from '../http/streamConnections';
 import type { LiveData } from './liveData';
 import { parseKinds, parseNamespaces, parseSelector, parseSince } from './requestParams';
 
@@ -26,7 +25,7 @@ function segment(raw: string): string {
 export async function serveWatch(
   req: IncomingMessage,
   res: ServerResponse,
-  { actor, requestId, live, connections, maxNamespaces }: { actor: Actor; requestId: string; live: LiveData; connections: StreamConnections; maxNamespaces: number },
+  { actor, live, maxNamespaces }: { actor: Actor; live: LiveData; maxNamespaces: number },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://portal');
   const match = WATCH_PATH.exec(url.pathname);
@@ -39,7 +38,5 @@ export async function serveWatch(
   const selector = parseSelector(url.searchParams.get('labelSelector'));
   const lastEventId = req.headers['last-event-id'];
   const since = parseSince(typeof lastEventId === 'string' ? lastEventId : url.searchParams.get('since'), kinds, single);
-  // The connection as the HTTP server registered it: the stream ends when it closes, even before the answer starts.
-  const signal = connections.closedSignal(requestId);
-  await live.hub.open({ actor, requestId, signal, live: live.cluster(cluster), kinds, counts, single, namespaces, selector, since }, res);
+  await live.hub.open({ actor, live: live.cluster(cluster), kinds, counts, single, namespaces, selector, since }, res);
 }
