@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
-import { formatPosition, formatPositions, type DoneReason, type Position, type StreamError } from '../../lib/live/protocol';
+import { formatPosition, formatPositions, type Position, type StreamError } from '../../lib/live/protocol';
 import type { SessionEnd, SessionWatch } from '../auth/sessionWatch';
 import { HttpError } from '../http/errors';
 import { StreamConnections } from '../http/streamConnections';
@@ -492,4 +492,3 @@ export class StreamHub {
   }
 }
 
-export type { DoneReason };
