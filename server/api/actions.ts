@@ -5,6 +5,7 @@ import { kubeConfigActingAs } from '../kube/actingAs';
 import { KubeError, kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
 import type { LiveData } from '../live/liveData';
+import { forbiddenMessage } from '../live/view';
 import { refuseRedactedSecret } from './secretRedaction';
 
 export type Action = 'scale' | 'restart' | 'cordon' | 'suspend';
@@ -141,9 +142,7 @@ export async function checkMayReplace(t: Target): Promise<void> {
   const kind = resolveKind(t.live, t.cluster, t.token, t.namespace);
   const check = { verb: 'update', group: kind.group, resource: kind.plural, namespace: kind.namespaced ? t.namespace : undefined, name: t.name };
   if (await t.live.cluster(t.cluster).cluster.access.can(t.actor, check)) return;
-  const where = kind.namespaced ? ` in the namespace "${t.namespace}"` : '';
-  const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
-  throw new HttpError(403, `${resource} "${t.name}" is forbidden: User "${t.actor.name}" cannot update resource "${kind.plural}" in API group "${kind.group}"${where}`);
+  throw new HttpError(403, forbiddenMessage(t.actor, kind, check.namespace, { verb: 'update', name: t.name }));
 }
 
 const editsInFlight = new Set<string>();

@@ -21,10 +21,12 @@ export interface ViewRequest {
   selector: LabelSelector;
 }
 
-export function forbiddenMessage(actor: Actor, kind: KindDefinition, namespace?: string): string {
+/** Kubernetes' own wording of a refusal: `pods is forbidden: User "bob" cannot list resource "pods" …`, or with an object's name. */
+export function forbiddenMessage(actor: Actor, kind: KindDefinition, namespace?: string, { verb = 'list', name }: { verb?: string; name?: string } = {}): string {
   const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
   const where = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  return `${resource} is forbidden: User "${actor.name}" cannot list resource "${kind.plural}" in API group "${kind.group}" ${where}`;
+  const subject = name === undefined ? resource : `${resource} "${name}"`;
+  return `${subject} is forbidden: User "${actor.name}" cannot ${verb} resource "${kind.plural}" in API group "${kind.group}" ${where}`;
 }
 
 /**

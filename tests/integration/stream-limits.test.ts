@@ -126,6 +126,23 @@ describe('a client that leaves before the answer starts', () => {
     await harness?.close();
   });
 
+  /** Once the server has noticed bob's clients are gone, he still has his whole allowance of five streams. */
+  const expectWholeAllowance = async (admin: CookieJar, waitingFor: string) => {
+    const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: admin.header() } })).json()) as any).streams;
+    await until(async () => (await streams()).every((s: any) => s.actor !== 'bob'), { message: waitingFor });
+    const clients: SseClient[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const client = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: bob.header() });
+        clients.push(client);
+        expect(client.status, `stream ${i + 1} of 5`).toBe(200);
+      }
+      expect((await streams()).filter((s: any) => s.actor === 'bob')).toHaveLength(5);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  };
+
   it('leaks neither a stream nor a place under the cap', async () => {
     const alice = await signInAs(portal.url, 'alice');
     const portalPort = Number(new URL(portal.url).port);
@@ -141,20 +158,7 @@ describe('a client that leaves before the answer starts', () => {
     } finally {
       harness.sim.faults.latency(0);
     }
-    const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any).streams;
-    await until(async () => (await streams()).every((s: any) => s.actor !== 'bob'), { message: "bob's abandoned streams to be gone" });
-    // Bob still has his whole allowance of five.
-    const clients: SseClient[] = [];
-    try {
-      for (let i = 0; i < 5; i++) {
-        const client = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: bob.header() });
-        clients.push(client);
-        expect(client.status, `stream ${i + 1} of 5`).toBe(200);
-      }
-      expect((await streams()).filter((s: any) => s.actor === 'bob')).toHaveLength(5);
-    } finally {
-      await Promise.all(clients.map((c) => c.close()));
-    }
+    await expectWholeAllowance(alice, "bob's abandoned streams to be gone");
   });
   it('leaks no place under the cap when clients vanish while their session is checked (reset, close, half-close)', async () => {
     const { hostname, port } = new URL(portal.url);
@@ -170,19 +174,7 @@ describe('a client that leaves before the answer starts', () => {
         socket.on('error', () => undefined);
       });
     for (let i = 0; i < 20; i++) for (const how of ['reset', 'destroy', 'end'] as const) await once(how);
-    const alice = await signInAs(portal.url, 'alice');
-    const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any).streams;
-    await until(async () => (await streams()).every((s: any) => s.actor !== 'bob'), { message: "bob's vanished streams to be gone" });
-    const clients: SseClient[] = [];
-    try {
-      for (let i = 0; i < 5; i++) {
-        const client = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: bob.header() });
-        clients.push(client);
-        expect(client.status, `stream ${i + 1} of 5`).toBe(200);
-      }
-    } finally {
-      await Promise.all(clients.map((c) => c.close()));
-    }
+    await expectWholeAllowance(await signInAs(portal.url, 'alice'), "bob's vanished streams to be gone");
   });
 });
 
