@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelSelector } from '@/lib/labelSelector';
 import type { Column, Row } from '@/lib/kinds/types';
 import { FreshnessBadge } from '../live/FreshnessBadge';
+import { useKindStatus } from '../live/useLive';
 import { useRows } from '../live/useRows';
 import { useKinds } from '../useKinds';
 import { detailPath } from '../urls';
@@ -35,6 +36,8 @@ export function KindList({ kind }: { kind: string }) {
   const { data: kinds } = useKinds(cluster);
   const info = kinds?.find((k) => k.token === kind);
   const { data: set, error } = useRows(cluster, kind, namespaces);
+  // While the portal still loads the kind from the cluster, an empty list means "not yet", not "none".
+  const syncing = useKindStatus(kind).mode === 'syncing';
   const [filter, setFilter] = useState('');
   const [selectorText, setSelectorText] = useState('');
   const [wide, setWide] = useState(false);
@@ -110,8 +113,10 @@ export function KindList({ kind }: { kind: string }) {
         <div className="empty" role="alert">
           <strong>Could not load {title}.</strong> {(error as Error).message}
         </div>
-      ) : !set ? (
-        <div className="empty muted" aria-busy="true">Loading {title}…</div>
+      ) : !set || (syncing && set.size === 0) ? (
+        <div className="empty muted" aria-busy="true">
+          {syncing ? `Loading ${title.toLowerCase()} from the cluster…` : `Loading ${title}…`}
+        </div>
       ) : set.size === 0 ? (
         <div className="empty muted">No {title.toLowerCase()} {namespaces.length ? `in ${namespaces.join(', ')}` : 'here'}.</div>
       ) : (
