@@ -6,8 +6,8 @@ import type { Cluster } from '../clusters/cluster';
 import { HttpError } from '../http/errors';
 import { KubeError, kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
-import type { DeltaBus, InformerLease } from './deltaBus';
-import { apiPath, Informer, type InformerMode, type InformerStatus } from './informer';
+import type { DeltaBus, InformerLease, Ownership } from './deltaBus';
+import { apiPath, backoffMs, Informer, sleep, type InformerMode, type InformerStatus } from './informer';
 import { KindMirror } from './kindMirror';
 
 /** Whether pod and node metrics can be shown. */
@@ -252,28 +252,56 @@ export class ClusterLive {
     controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
     const mirror = new KindMirror(kind.token, 'none', this.options.ringSize, this.options.ringBytes);
     const unsubscribe = this.options.bus.subscribe(topic, (message) => {
-      if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows);
+      if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows, message.recent);
       else if (message.epoch === mirror.epoch) mirror.apply(message.delta, message.at);
     });
     const entry: Running = { kind, mode, mirror, controller, users: 0, unsubscribe };
     this.running.set(kind.token, entry);
-    void this.options.lease.acquire(topic, controller.signal).then((owner) => {
-      if (!owner || controller.signal.aborted) return;
-      const informer = new Informer({
-        kubeConfig: this.cluster.kubeConfig,
-        kind,
-        mode,
-        bus: this.options.bus,
-        topic,
-        cluster: this.cluster.name,
-        pollIntervalMs: this.options.pollIntervalMs,
-        livenessMs: this.options.livenessMs,
-      });
-      entry.informer = informer;
-      log.info({ cluster: this.cluster.name, kind: kind.token, mode }, 'informer started');
-      void informer.run(controller.signal);
-    });
+    void this.own(entry, topic);
     return entry;
+  }
+
+  /**
+   * While this replica wants the kind: wait for the topic's lease, then run
+   * its informer from the topic's history (its epoch and rows continue) until
+   * the lease is lost or a write is refused, and try again.
+   */
+  private async own(entry: Running, topic: string): Promise<void> {
+    const signal = entry.controller.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      let ownership: Ownership | null = null;
+      try {
+        ownership = await this.options.lease.acquire(topic, signal);
+        if (!ownership) break;
+        const initial = await this.options.bus.current(topic);
+        const informer = new Informer({
+          kubeConfig: this.cluster.kubeConfig,
+          kind: entry.kind,
+          mode: entry.mode,
+          bus: this.options.bus,
+          topic,
+          fence: ownership.fence,
+          initial,
+          cluster: this.cluster.name,
+          pollIntervalMs: this.options.pollIntervalMs,
+          livenessMs: this.options.livenessMs,
+        });
+        entry.informer = informer;
+        log.info({ cluster: this.cluster.name, kind: entry.kind.token, mode: entry.mode, fence: ownership.fence, continues: initial ? `${initial.epoch}-${initial.seq}` : null }, 'informer started');
+        await informer.run(AbortSignal.any([signal, ownership.lost]));
+        failures = 0;
+        if (!signal.aborted) log.warn({ cluster: this.cluster.name, kind: entry.kind.token }, 'lost the informer lease; another replica serves the kind');
+      } catch (err) {
+        if (signal.aborted) break;
+        failures++;
+        log.warn({ cluster: this.cluster.name, kind: entry.kind.token, err: (err as Error).message }, 'informer ownership ended; trying again');
+        await sleep(backoffMs(failures, 500, 10_000), signal);
+      } finally {
+        entry.informer = undefined;
+        await ownership?.release().catch(() => undefined);
+      }
+    }
   }
 
   private stop(token: string): void {

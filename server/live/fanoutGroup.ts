@@ -42,7 +42,26 @@ export class FanoutGroup {
       this.visible = new Set();
       for (const row of mirror.all()) if (isVisible(view, row)) this.visible.add(row.uid);
     }
-    this.unsubscribe = mirror.subscribe((delta, at) => this.deliver(delta, at));
+    const offDelta = mirror.subscribe((delta, at) => this.deliver(delta, at));
+    const offReset = mirror.onReset(() => this.resnapshot());
+    this.unsubscribe = () => {
+      offDelta();
+      offReset();
+    };
+  }
+
+  /** The mirror began anew (a new history, or this replica reloaded it): every member gets a fresh snapshot. */
+  private resnapshot(): void {
+    if (this.visible) {
+      this.visible.clear();
+      for (const row of this.mirror.all()) if (isVisible(this.view, row)) this.visible.add(row.uid);
+    }
+    if (this.members.size === 0) return;
+    const { body } = this.snapshot();
+    for (const { stream } of this.members) {
+      stream.pushText(`id: ${stream.currentId()}\n`);
+      stream.push(body, { snapshot: true });
+    }
   }
 
   get size(): number {

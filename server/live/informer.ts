@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KindDefinition, KubeObject, Row } from '../../lib/kinds/types';
 import type { Delta } from '../../lib/live/protocol';
 import { errorFrom, kubeJson, kubeRequest, KubeError, lines } from '../kube/kubeRequest';
 import { log } from '../log';
 import { deltasTotal } from '../metrics';
-import type { DeltaBus } from './deltaBus';
+import { LeaseLost, type DeltaBus, type TopicState } from './deltaBus';
 import { keyOf } from './kindMirror';
 
 export type InformerMode = 'watch' | 'poll';
@@ -16,6 +15,10 @@ export interface InformerOptions {
   mode: InformerMode;
   bus: DeltaBus;
   topic: string;
+  /** This replica's fencing token for the topic: every write carries it. */
+  fence: number;
+  /** The topic's history when this owner takes over (its rows, epoch and sequence continue), or null to begin one. */
+  initial: TopicState | null;
   /** Cluster name, for metrics. */
   cluster: string;
   pageSize?: number;
@@ -57,7 +60,7 @@ export function apiPath(kind: KindDefinition): string {
 /** The longest an informer handles watch events before it lets the event loop serve other work. */
 const SLICE_MS = 10;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
@@ -86,21 +89,40 @@ export function backoffMs(failures: number, base: number, max: number): number {
  */
 export class Informer {
   private readonly rows = new Map<string, Row>();
-  private readonly epoch = randomBytes(6).toString('hex');
+  private epoch = '';
   private seq = 0;
   private published = false;
   private readonly status: InformerStatus;
+  /** Aborted when a write to the bus failed: this owner's view of the history is no longer the bus's. */
+  private readonly broken = new AbortController();
 
   constructor(private readonly options: InformerOptions) {
-    this.status = { phase: 'listing', mode: options.mode, epoch: this.epoch, seq: 0, rows: 0, relists: 0, watchRestarts: 0 };
+    const initial = options.initial;
+    if (initial) {
+      this.epoch = initial.epoch;
+      this.seq = initial.seq;
+      for (const row of initial.rows) this.rows.set(row.uid, row);
+      this.published = true;
+    }
+    this.status = { phase: 'listing', mode: options.mode, epoch: this.epoch, seq: this.seq, rows: this.rows.size, relists: 0, watchRestarts: 0 };
   }
 
   snapshotStatus(): InformerStatus {
-    return { ...this.status, seq: this.seq, rows: this.rows.size };
+    return { ...this.status, epoch: this.epoch, seq: this.seq, rows: this.rows.size };
   }
 
-  /** Runs until `signal` aborts. */
-  async run(signal: AbortSignal): Promise<void> {
+  /** Runs until `outer` aborts, or until a write to the bus fails (then the caller takes the topic over afresh). */
+  async run(outer: AbortSignal): Promise<void> {
+    const signal = AbortSignal.any([outer, this.broken.signal]);
+    try {
+      await this.loop(signal);
+    } finally {
+      this.status.phase = 'stopped';
+    }
+    if (this.broken.signal.aborted && !outer.aborted) throw this.broken.signal.reason as Error;
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
     const { backoffBaseMs = 500, backoffMaxMs = 30_000, pollIntervalMs = 10_000 } = this.options;
     let failures = 0;
     let resourceVersion: string | undefined;
@@ -129,6 +151,10 @@ export class Informer {
         }
       } catch (err) {
         if (signal.aborted) break;
+        if (err instanceof LeaseLost) {
+          this.broken.abort(err);
+          break;
+        }
         failures++;
         this.status.phase = 'backoff';
         this.status.lastError = err instanceof Error ? err.message : String(err);
@@ -138,7 +164,6 @@ export class Informer {
         await sleep(wait, signal);
       }
     }
-    this.status.phase = 'stopped';
   }
 
   /** Paged LIST; the first list publishes a reset, later ones only the differences. */
@@ -160,9 +185,11 @@ export class Informer {
     this.status.lastListAt = Date.now();
 
     if (!this.published) {
+      const { epoch, seq } = await this.options.bus.reset(this.options.topic, this.options.fence, [...fresh.values()]);
       for (const [uid, row] of fresh) this.rows.set(uid, row);
+      this.epoch = epoch;
+      this.seq = seq;
       this.published = true;
-      this.options.bus.publish(this.options.topic, { type: 'reset', epoch: this.epoch, seq: this.seq, rows: [...fresh.values()] });
       return resourceVersion;
     }
     for (const [uid, old] of this.rows) if (!fresh.has(uid)) this.remove(old);
@@ -276,7 +303,10 @@ export class Informer {
   }
 
   private emit(delta: Delta): void {
-    this.options.bus.publish(this.options.topic, { type: 'delta', epoch: this.epoch, delta, at: Date.now() });
+    if (this.broken.signal.aborted) return;
+    this.options.bus.append(this.options.topic, this.options.fence, this.epoch, delta, Date.now()).catch((err: unknown) => {
+      if (!this.broken.signal.aborted) this.broken.abort(err instanceof Error ? err : new Error(String(err)));
+    });
     deltasTotal.inc({ cluster: this.options.cluster, kind: this.options.kind.token });
   }
 }

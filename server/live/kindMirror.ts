@@ -34,6 +34,7 @@ export class KindMirror {
   private oldestHeld = 1;
   private seq = 0;
   private readonly listeners = new Set<MirrorListener>();
+  private readonly resetListeners = new Set<() => void>();
   /** Resolves the first time the mirror holds a full list. */
   synced = false;
   private syncWaiters: Array<() => void> = [];
@@ -61,18 +62,38 @@ export class KindMirror {
     return this.rows.size;
   }
 
-  /** A new history (e.g. the owner started afresh): everything is replaced, old positions are void. */
-  reset(epoch: string, seq: number, rows: Row[]): void {
+  /**
+   * The whole state anew: a new history (the owner started afresh), or this
+   * replica reloaded the topic. `recent`: deltas that led to `seq`, kept for
+   * resume. Listeners of resets learn of it after a first sync (their streams
+   * need a fresh snapshot).
+   */
+  reset(epoch: string, seq: number, rows: Row[], recent: Delta[] = []): void {
     this.epoch = epoch;
     this.seq = seq;
     this.ring.fill(undefined);
     this.weights.fill(0);
     this.ringBytes = 0;
     this.oldestHeld = seq + 1;
+    // Only an unbroken run of deltas ending at `seq` can serve a resume.
+    let first = recent.length;
+    while (first > 0 && recent[first - 1].seq === seq - (recent.length - first)) first--;
+    for (let i = first; i < recent.length; i++) {
+      if (i === first) this.oldestHeld = recent[i].seq;
+      this.hold(recent[i]);
+    }
     this.rows = new Map(rows.map((row) => [row.uid, row]));
     this.perNamespace = new Map();
     for (const row of rows) this.tally(row.namespace, 1);
+    const wasSynced = this.synced;
     this.markSynced();
+    if (wasSynced) for (const listener of this.resetListeners) listener();
+  }
+
+  /** Called after every reset of a synced mirror. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   apply(delta: Delta, at = Date.now()): void {
