@@ -20,6 +20,13 @@ export interface ServerConfig {
   /** The portal's public origin (from NEXTAUTH_URL), when configured. */
   publicOrigin?: string;
   redisUrl?: string;
+  /** How replicas share informers through Redis (with REDIS_URL). */
+  fleet: {
+    leaseTtlSeconds: number;
+    leaseRenewSeconds: number;
+    /** Deltas kept per kind in Redis for followers and resume. */
+    historyLength: number;
+  };
   rateLimit: { perSecond: number; burst: number };
   /** How long an access-review answer is reused (RBAC changes drop them at once). */
   accessReviewTtlSeconds: number;
@@ -110,6 +117,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     trustProxy: flag(env, 'CROWSNEST_TRUST_PROXY') ?? false,
     publicOrigin: publicOrigin(env),
     redisUrl: env.REDIS_URL || undefined,
+    fleet: fleetSettings(env),
     accessReviewTtlSeconds: integer(env, 'CROWSNEST_ACCESS_REVIEW_TTL_SECONDS', 10, { min: 0, max: 86_400 }),
     sessionCheckSeconds: integer(env, 'CROWSNEST_SESSION_CHECK_SECONDS', 5, { min: 1, max: 3600 }),
     live: {
@@ -132,4 +140,13 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
       burst: integer(env, 'CROWSNEST_RATE_LIMIT_BURST', 200, { min: 1, max: 1_000_000 }),
     },
   };
+}
+
+function fleetSettings(env: Env): ServerConfig['fleet'] {
+  const leaseTtlSeconds = integer(env, 'CROWSNEST_LEASE_TTL_SECONDS', 6, { min: 2, max: 600 });
+  const leaseRenewSeconds = integer(env, 'CROWSNEST_LEASE_RENEW_SECONDS', 2, { min: 1, max: 300 });
+  if (leaseRenewSeconds * 2 > leaseTtlSeconds) {
+    throw new ConfigError(`CROWSNEST_LEASE_RENEW_SECONDS (${leaseRenewSeconds}) must be at most half of CROWSNEST_LEASE_TTL_SECONDS (${leaseTtlSeconds}), so one late renewal does not lose the lease`);
+  }
+  return { leaseTtlSeconds, leaseRenewSeconds, historyLength: integer(env, 'CROWSNEST_FLEET_HISTORY', 10_000, { min: 100, max: 10_000_000 }) };
 }

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, parse } from 'node:url';
 import next from 'next';
-import { createClient } from 'redis';
 import { Server as SocketServer } from 'socket.io';
 import { actorFromCookieHeader } from './auth/actor';
 import { buildAuthOptions } from './auth/authOptions';
 import { readAuthSettings } from './auth/authSettings';
-import { MemoryRevocations, RedisRevocations, type Revocations } from './auth/revocations';
+import { MemoryRevocations } from './auth/revocations';
+import { connectFleet } from './fleet/connectFleet';
 import { SessionWatch } from './auth/sessionWatch';
 import { buildIsStale } from './buildFreshness';
 import { ClusterRegistry, type ClusterSource } from './clusters/clusterRegistry';
@@ -47,16 +47,6 @@ function ensureDevSecret(): void {
   log.warn('NEXTAUTH_SECRET is not set: using a random one, so sessions end when this process stops and no other replica accepts them');
 }
 
-async function connectRevocations(redisUrl: string | undefined, signal: AbortSignal): Promise<Revocations> {
-  if (!redisUrl) return new MemoryRevocations();
-  // No offline queue: while Redis is unreachable a check fails at once (and the caller fails closed) instead of waiting.
-  const redis = createClient({ url: redisUrl, disableOfflineQueue: true });
-  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  await redis.connect();
-  signal.addEventListener('abort', () => void redis.quit().catch(() => undefined), { once: true });
-  return new RedisRevocations(redis);
-}
-
 async function main(): Promise<void> {
   const config = readConfig();
   // "Production" is the operator's NODE_ENV, read before Next's own default is applied below.
@@ -84,11 +74,12 @@ async function main(): Promise<void> {
   }
   const clusters = new ClusterRegistry(source, { accessReviewTtlMs: config.accessReviewTtlSeconds * 1000, rbacLivenessMs: config.live.livenessSeconds * 1000 });
   clusters.start(root.signal);
-  const revocations = await connectRevocations(config.redisUrl, root.signal);
+  const fleet = config.redisUrl ? await connectFleet(config, root.signal) : undefined;
+  const revocations = fleet?.revocations ?? new MemoryRevocations();
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations, sessionMaxAgeSeconds: authSettings.sessionMaxAgeSeconds });
   // One watch over every long-lived channel's session: SSE streams and sockets end when their person signs out.
   const sessions = new SessionWatch(revocations, config.sessionCheckSeconds * 1000, root.signal);
-  const live = new LiveData(clusters, config.live, root.signal, sessions);
+  const live = new LiveData(clusters, config.live, root.signal, sessions, fleet ? { bus: fleet.bus, lease: fleet.lease } : {});
   live.start();
   registerLiveMetrics(live);
   log.info(describeWatchStreams(config.live.watchStreams));
@@ -139,7 +130,14 @@ async function main(): Promise<void> {
     root,
     drainSeconds: config.drainSeconds,
     // Disconnects every socket; the HTTP server itself is closed by the drain.
-    beforeClose: [() => void io.close()],
+    beforeClose: [
+      () => void io.close(),
+      // The informers give their leases back first, so other replicas take the kinds over at once.
+      async () => {
+        await live.settled();
+        await fleet?.close();
+      },
+    ],
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ import type { Cluster } from '../clusters/cluster';
 import { HttpError } from '../http/errors';
 import { KubeError, kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
-import type { DeltaBus, InformerLease, Ownership } from './deltaBus';
+import { CorruptTopic, type DeltaBus, type InformerLease, type Ownership } from './deltaBus';
 import { apiPath, backoffMs, Informer, sleep, type InformerMode, type InformerStatus } from './informer';
 import { KindMirror } from './kindMirror';
 
@@ -61,6 +61,8 @@ export class ClusterLive {
   private readonly states = new Map<string, Promise<KindState>>();
   private customRefresh?: NodeJS.Timeout;
   private started = false;
+  /** The ownership loops of running kinds: each ends (its lease released) after its kind stops. */
+  private readonly owning = new Set<Promise<void>>();
 
   constructor(
     readonly cluster: Cluster,
@@ -239,6 +241,11 @@ export class ClusterLive {
     return { mirror: running.mirror, kind, release };
   }
 
+  /** Resolves when every informer has stopped and given its lease back (after the signal aborted). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.owning]);
+  }
+
   /** The informer states, for diagnostics. */
   informers(): Array<{ kind: string; users: number; status?: InformerStatus }> {
     return [...this.running.values()].map((r) => ({ kind: r.kind.token, users: r.users, status: r.informer?.snapshotStatus() }));
@@ -257,7 +264,9 @@ export class ClusterLive {
     });
     const entry: Running = { kind, mode, mirror, controller, users: 0, unsubscribe };
     this.running.set(kind.token, entry);
-    void this.own(entry, topic);
+    const owning = this.own(entry, topic);
+    this.owning.add(owning);
+    void owning.finally(() => this.owning.delete(owning));
     return entry;
   }
 
@@ -269,12 +278,24 @@ export class ClusterLive {
   private async own(entry: Running, topic: string): Promise<void> {
     const signal = entry.controller.signal;
     let failures = 0;
+    // Set when the stored history is unreadable: the next owner begins a new epoch instead of continuing it.
+    let beginAnew = false;
     while (!signal.aborted) {
       let ownership: Ownership | null = null;
+      const corrupted = new AbortController();
+      const offCorrupt = this.options.bus.onCorrupt?.(topic, (why) => {
+        beginAnew = true;
+        corrupted.abort(new Error(why));
+      });
       try {
         ownership = await this.options.lease.acquire(topic, signal);
         if (!ownership) break;
-        const initial = await this.options.bus.current(topic);
+        const initial = beginAnew ? null : await this.options.bus.current(topic).catch((err: unknown) => {
+          if (!(err instanceof CorruptTopic)) throw err;
+          log.error({ cluster: this.cluster.name, kind: entry.kind.token, err: err.message }, 'the stored history is unreadable; beginning a new epoch');
+          return null;
+        });
+        beginAnew = false;
         const informer = new Informer({
           kubeConfig: this.cluster.kubeConfig,
           kind: entry.kind,
@@ -289,7 +310,7 @@ export class ClusterLive {
         });
         entry.informer = informer;
         log.info({ cluster: this.cluster.name, kind: entry.kind.token, mode: entry.mode, fence: ownership.fence, continues: initial ? `${initial.epoch}-${initial.seq}` : null }, 'informer started');
-        await informer.run(AbortSignal.any([signal, ownership.lost]));
+        await informer.run(AbortSignal.any([signal, ownership.lost, corrupted.signal]));
         failures = 0;
         if (!signal.aborted) log.warn({ cluster: this.cluster.name, kind: entry.kind.token }, 'lost the informer lease; another replica serves the kind');
       } catch (err) {
@@ -298,6 +319,7 @@ export class ClusterLive {
         log.warn({ cluster: this.cluster.name, kind: entry.kind.token, err: (err as Error).message }, 'informer ownership ended; trying again');
         await sleep(backoffMs(failures, 500, 10_000), signal);
       } finally {
+        offCorrupt?.();
         entry.informer = undefined;
         await ownership?.release().catch(() => undefined);
       }

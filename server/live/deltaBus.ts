@@ -21,6 +21,9 @@ export class LeaseLost extends Error {
   }
 }
 
+/** The topic's stored history holds something unreadable (a key of the wrong type, a garbled entry). */
+export class CorruptTopic extends Error {}
+
 /**
  * Carries informer output to every replica's mirror, and keeps each topic's
  * history: its epoch, sequence, current rows and recent deltas. Only the
@@ -30,11 +33,13 @@ export interface DeltaBus {
   /** The topic's current state, or null when it has no history (never published, or lost). */
   current(topic: string): Promise<TopicState | null>;
   /** Begins a new history (a new epoch) with `rows` at sequence 0. */
-  reset(topic: string, fence: number, rows: Row[]): Promise<Position>;
+  reset(topic: string, fence: string, rows: Row[]): Promise<Position>;
   /** Appends one delta; its `seq` must follow the topic's. Call in order without awaiting; rejects with LeaseLost when fenced off. */
-  append(topic: string, fence: number, epoch: string, delta: Delta, at: number): Promise<void>;
+  append(topic: string, fence: string, epoch: string, delta: Delta, at: number): Promise<void>;
   /** Receives the current state first (when there is one), then every later message in order. */
   subscribe(topic: string, handler: (message: BusMessage) => void): () => void;
+  /** Called when this replica finds the topic's stored history unreadable: its owner should begin a new one. */
+  onCorrupt?(topic: string, listener: (why: string) => void): () => void;
 }
 
 export function newEpoch(): string {
@@ -63,11 +68,11 @@ export class MemoryDeltaBus implements DeltaBus {
     return topic;
   }
 
-  /** Refuses a writer older than the newest one seen (the memory lease only ever grows the token). */
-  private fenced(name: string, fence: number): MemoryTopic {
+  /** Refuses a writer older than the newest one seen (the memory lease's tokens are counts). */
+  private fenced(name: string, fence: string): MemoryTopic {
     const topic = this.topic(name);
-    if (fence < topic.fence) throw new LeaseLost(name);
-    topic.fence = fence;
+    if (parseInt(fence, 10) < topic.fence) throw new LeaseLost(name);
+    topic.fence = parseInt(fence, 10);
     return topic;
   }
 
@@ -77,7 +82,7 @@ export class MemoryDeltaBus implements DeltaBus {
     return { epoch: topic.epoch, seq: topic.seq, rows: [...topic.rows.values()], recent: [] };
   }
 
-  async reset(name: string, fence: number, rows: Row[]): Promise<Position> {
+  async reset(name: string, fence: string, rows: Row[]): Promise<Position> {
     const topic = this.fenced(name, fence);
     topic.epoch = newEpoch();
     topic.seq = 0;
@@ -88,7 +93,7 @@ export class MemoryDeltaBus implements DeltaBus {
     return { epoch: topic.epoch, seq: 0 };
   }
 
-  append(name: string, fence: number, epoch: string, delta: Delta, at: number): Promise<void> {
+  append(name: string, fence: string, epoch: string, delta: Delta, at: number): Promise<void> {
     try {
       const topic = this.fenced(name, fence);
       if (epoch !== topic.epoch || delta.seq !== topic.seq + 1) throw new Error(`${name}: delta ${epoch}-${delta.seq} does not follow ${topic.epoch}-${topic.seq}`);
@@ -123,9 +128,13 @@ export class MemoryDeltaBus implements DeltaBus {
   }
 }
 
-/** This replica's hold on a topic: `fence` grows with every new owner; `lost` aborts when the hold ends. */
+/**
+ * This replica's hold on a topic. `fence`: the fencing token every write
+ * carries, unique to this hold and starting with a count that grows with
+ * every new owner (`<count>.<nonce>`); `lost` aborts when the hold ends.
+ */
 export interface Ownership {
-  fence: number;
+  fence: string;
   lost: AbortSignal;
   /** Gives the topic up at once (another replica may take it without waiting for expiry). */
   release(): Promise<void>;
@@ -147,6 +156,6 @@ export class LocalLease implements InformerLease {
   async acquire(_topic: string, signal: AbortSignal): Promise<Ownership | null> {
     if (signal.aborted) return null;
     const lost = new AbortController();
-    return { fence: ++this.fence, lost: lost.signal, release: async () => lost.abort() };
+    return { fence: String(++this.fence), lost: lost.signal, release: async () => lost.abort() };
   }
 }

@@ -16,7 +16,7 @@ export interface InformerOptions {
   bus: DeltaBus;
   topic: string;
   /** This replica's fencing token for the topic: every write carries it. */
-  fence: number;
+  fence: string;
   /** The topic's history when this owner takes over (its rows, epoch and sequence continue), or null to begin one. */
   initial: TopicState | null;
   /** Cluster name, for metrics. */

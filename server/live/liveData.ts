@@ -101,6 +101,11 @@ export class LiveData {
     for (const { live } of this.clusters.values()) live.start();
   }
 
+  /** After the signal aborted: resolves when every informer stopped and its lease was given back (so another replica takes over at once). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map(({ live }) => live.settled()));
+  }
+
   cluster(name: string): ClusterLive {
     const entry = this.clusters.get(name);
     if (!entry) throw new HttpError(404, `unknown cluster "${name}"`);

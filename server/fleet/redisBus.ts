@@ -1,0 +1,419 @@
+import type { Row } from '../../lib/kinds/types';
+import type { Delta, Position } from '../../lib/live/protocol';
+import { sleep } from '../live/informer';
+import { CorruptTopic, LeaseLost, newEpoch, type BusMessage, type DeltaBus, type TopicState } from '../live/deltaBus';
+import { log } from '../log';
+import { RedisScript, scriptError, type RedisCommander } from './redisScripts';
+
+/**
+ * The Redis keys of one topic. The braces make every key of a topic hash to
+ * the same slot, so the scripts that touch several stay valid on a cluster.
+ */
+export function topicKeys(topic: string) {
+  const base = `crowsnest:topic:{${topic}}`;
+  return {
+    /** Hash: epoch, seq, gen (the stream id's first part for this epoch). */
+    meta: `${base}:meta`,
+    /** The current owner's fencing token (`<count>.<nonce>`): a write carrying another is refused. */
+    fence: `${base}:fence`,
+    /** How many owners the topic has had. */
+    owners: `${base}:owners`,
+    lease: `${base}:lease`,
+    gen: `${base}:gen`,
+    /** Stream of deltas, ids `<gen>-<seq>`; a new history opens with `<gen>-0`. */
+    deltas: `${base}:deltas`,
+    /** Hash uid → row JSON, of one epoch. */
+    rows: (epoch: string) => `${base}:rows:${epoch}`,
+  };
+}
+
+
+const APPEND = new RedisScript(`
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED') end
+local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'gen')
+if meta[1] ~= ARGV[2] then return redis.error_reply('EPOCH the topic is at another epoch') end
+if tonumber(meta[2]) + 1 ~= tonumber(ARGV[3]) then return redis.error_reply('SEQ the topic is at ' .. meta[2]) end
+if ARGV[4] == 'deleted' then redis.call('HDEL', KEYS[3], ARGV[5]) else redis.call('HSET', KEYS[3], ARGV[5], ARGV[6]) end
+redis.call('HSET', KEYS[1], 'seq', ARGV[3])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], meta[3] .. '-' .. ARGV[3], 'd', ARGV[9], 't', ARGV[7])
+return 1
+`);
+
+/** Makes a fully written rows hash the topic's state: a new epoch at seq 0, its history opened by a `<gen>-0` entry. */
+const COMMIT_RESET = new RedisScript(`
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED') end
+local old = nil
+if redis.call('TYPE', KEYS[1])['ok'] == 'hash' then old = redis.call('HGET', KEYS[1], 'epoch') end
+redis.call('DEL', KEYS[1], KEYS[4])
+if old and old ~= ARGV[2] then redis.call('UNLINK', ARGV[4] .. old) end
+redis.call('PERSIST', KEYS[3])
+redis.call('HSET', KEYS[1], 'epoch', ARGV[2], 'seq', 0, 'gen', ARGV[3])
+redis.call('XADD', KEYS[4], ARGV[3] .. '-0', 'r', '1')
+return 1
+`);
+
+interface Entry {
+  gen: number;
+  seq: number;
+  fields: Map<string, string>;
+}
+
+type RawEntry = [string, string[]];
+
+function parseEntry([id, flat]: RawEntry): Entry {
+  const dash = id.indexOf('-');
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i], flat[i + 1]);
+  return { gen: Number(id.slice(0, dash)), seq: Number(id.slice(dash + 1)), fields };
+}
+
+function parseDelta(entry: Entry): { delta: Delta; at: number } {
+  const text = entry.fields.get('d');
+  if (text === undefined) throw new CorruptTopic(`stream entry ${entry.gen}-${entry.seq} has no delta`);
+  let delta: Delta;
+  try {
+    delta = JSON.parse(text) as Delta;
+  } catch {
+    throw new CorruptTopic(`stream entry ${entry.gen}-${entry.seq} is not JSON`);
+  }
+  const ok = delta && delta.seq === entry.seq && (delta.type === 'deleted' ? typeof delta.key?.uid === 'string' : (delta.type === 'added' || delta.type === 'modified') && typeof delta.row?.uid === 'string');
+  if (!ok) throw new CorruptTopic(`stream entry ${entry.gen}-${entry.seq} is not a delta`);
+  return { delta, at: Number(entry.fields.get('t')) || 0 };
+}
+
+/** A topic's state as loaded, with the stream generation it belongs to. */
+interface Loaded extends TopicState {
+  gen: number;
+}
+
+interface Follow {
+  topic: string;
+  handlers: Set<(message: BusMessage) => void>;
+  /** Where the stream is followed from; null while (re)loading. */
+  gen: number;
+  epoch: string;
+  seq: number;
+  loading: boolean;
+  /** Loaded and following the stream. */
+  live: boolean;
+}
+
+export interface RedisBusOptions {
+  /** Deltas kept per topic's stream (approximately; XADD MAXLEN ~). */
+  historyLength: number;
+  /** Deltas handed to a mirror on load, for resume. */
+  recentLength: number;
+  /** How often a follower checks its topics' epochs (catches a flushed Redis). */
+  checkMs: number;
+}
+
+/**
+ * The delta bus of a fleet. The owner of a topic writes each delta to the
+ * topic's Redis Stream and its rows hash in one script, fenced by its token;
+ * every replica follows the streams it serves with one blocking XREAD, after
+ * loading the rows and position. Positions are the owner's: identical on
+ * every replica.
+ */
+export class RedisDeltaBus implements DeltaBus {
+  private readonly follows = new Map<string, Follow>();
+  private readonly corruptionListeners = new Map<string, Set<(why: string) => void>>();
+  private wakeId = '0-0';
+  private readonly wakeKey: string;
+
+  constructor(
+    /** For writes and reads. */
+    private readonly redis: RedisCommander,
+    /** A connection of its own for the blocking XREAD. */
+    private readonly tail: RedisCommander,
+    replicaId: string,
+    private readonly options: RedisBusOptions,
+    private readonly signal: AbortSignal,
+  ) {
+    this.wakeKey = `crowsnest:replica:${replicaId}:wake`;
+  }
+
+  /** Starts following; runs until the signal aborts. */
+  start(): void {
+    void this.tailLoop();
+    void this.checkLoop();
+  }
+
+  async current(topic: string): Promise<TopicState | null> {
+    const loaded = await this.load(topic);
+    if (!loaded) return null;
+    const { gen: _gen, ...state } = loaded;
+    return state;
+  }
+
+  /**
+   * Loads rows and position without stopping writers: reads the position,
+   * scans the rows, then applies the stream entries after that position
+   * (rows changed during the scan are overwritten by their later deltas).
+   */
+  private async load(topic: string): Promise<Loaded | null> {
+    const keys = topicKeys(topic);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const meta = await this.meta(topic);
+      if (!meta) return null;
+      const rows = new Map<string, Row>();
+      let cursor = '0';
+      do {
+        let reply: [string, string[]];
+        try {
+          reply = await this.redis.sendCommand<[string, string[]]>(['HSCAN', keys.rows(meta.epoch), cursor, 'COUNT', '2000']);
+        } catch (err) {
+          throw new CorruptTopic(`${topic}: rows unreadable: ${scriptError(err)}`);
+        }
+        cursor = reply[0];
+        const flat = reply[1];
+        for (let i = 0; i + 1 < flat.length; i += 2) {
+          try {
+            const row = JSON.parse(flat[i + 1]) as Row;
+            if (typeof row?.uid !== 'string') throw new Error('no uid');
+            rows.set(flat[i], row);
+          } catch {
+            throw new CorruptTopic(`${topic}: row ${flat[i]} is unreadable`);
+          }
+        }
+      } while (cursor !== '0' && !this.signal.aborted);
+      // Everything this epoch's stream still holds, newest last: the deltas after the scan's position are applied, all are kept for resume.
+      let raw: RawEntry[];
+      try {
+        raw = await this.redis.sendCommand<RawEntry[]>(['XREVRANGE', keys.deltas, '+', `${meta.gen}-1`, 'COUNT', String(this.options.recentLength)]);
+      } catch (err) {
+        throw new CorruptTopic(`${topic}: deltas unreadable: ${scriptError(err)}`);
+      }
+      const entries = raw.map(parseEntry).reverse();
+      const recent: Delta[] = [];
+      let seq = meta.seq;
+      let broken = false;
+      for (const entry of entries) {
+        if (entry.gen !== meta.gen) continue;
+        const { delta } = parseDelta(entry);
+        if (entry.seq > seq) {
+          if (entry.seq !== seq + 1) {
+            broken = true;
+            break;
+          }
+          seq = entry.seq;
+          if (delta.type === 'deleted') rows.delete(delta.key.uid);
+          else rows.set(delta.row.uid, delta.row);
+        }
+        recent.push(delta);
+      }
+      const after = await this.meta(topic);
+      if (broken || !after || after.epoch !== meta.epoch) continue;
+      return { epoch: meta.epoch, seq, gen: meta.gen, rows: [...rows.values()], recent };
+    }
+    throw new Error(`${topic}: the history changed during every attempt to load it`);
+  }
+
+  private async meta(topic: string): Promise<{ epoch: string; seq: number; gen: number } | null> {
+    let flat: string[];
+    try {
+      flat = await this.redis.sendCommand<string[]>(['HGETALL', topicKeys(topic).meta]);
+    } catch (err) {
+      if (/WRONGTYPE/.test(scriptError(err))) throw new CorruptTopic(`${topic}: its position is not a hash`);
+      throw err;
+    }
+    if (flat.length === 0) return null;
+    const fields = new Map<string, string>();
+    for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i], flat[i + 1]);
+    const epoch = fields.get('epoch') ?? '';
+    const seq = Number(fields.get('seq'));
+    const gen = Number(fields.get('gen'));
+    if (!/^[a-z0-9]{1,32}$/.test(epoch) || !Number.isSafeInteger(seq) || seq < 0 || !Number.isSafeInteger(gen) || gen < 1) {
+      throw new CorruptTopic(`${topic}: its position is unreadable`);
+    }
+    return { epoch, seq, gen };
+  }
+
+  async reset(topic: string, fence: string, rows: Row[]): Promise<Position> {
+    const keys = topicKeys(topic);
+    const epoch = newEpoch();
+    const gen = Number(await this.redis.sendCommand<number>(['INCR', keys.gen]));
+    const rowsKey = keys.rows(epoch);
+    // Written before it is made current; a writer that dies half-way leaves a key that expires.
+    for (let i = 0; i < rows.length; i += 1000) {
+      const args: string[] = ['HSET', rowsKey];
+      for (const row of rows.slice(i, i + 1000)) args.push(row.uid, JSON.stringify(row));
+      await this.redis.sendCommand(args);
+      if (i === 0) await this.redis.sendCommand(['PEXPIRE', rowsKey, String(10 * 60_000)]);
+    }
+    try {
+      await COMMIT_RESET.run(this.redis, [keys.meta, keys.fence, rowsKey, keys.deltas], [fence, epoch, gen, keys.rows('')]);
+    } catch (err) {
+      await this.redis.sendCommand(['UNLINK', rowsKey]).catch(() => undefined);
+      if (/\bFENCED\b/.test(scriptError(err))) throw new LeaseLost(topic);
+      throw err;
+    }
+    return { epoch, seq: 0 };
+  }
+
+  async append(topic: string, fence: string, epoch: string, delta: Delta, at: number): Promise<void> {
+    const keys = topicKeys(topic);
+    const uid = delta.type === 'deleted' ? delta.key.uid : delta.row.uid;
+    const row = delta.type === 'deleted' ? '' : JSON.stringify(delta.row);
+    try {
+      await APPEND.run(this.redis, [keys.meta, keys.fence, keys.rows(epoch), keys.deltas], [fence, epoch, delta.seq, delta.type, uid, row, at, this.options.historyLength, JSON.stringify(delta)]);
+    } catch (err) {
+      if (/\bFENCED\b/.test(scriptError(err))) throw new LeaseLost(topic);
+      throw err;
+    }
+  }
+
+  onCorrupt(topic: string, listener: (why: string) => void): () => void {
+    let set = this.corruptionListeners.get(topic);
+    if (!set) this.corruptionListeners.set(topic, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.corruptionListeners.get(topic) === set) this.corruptionListeners.delete(topic);
+    };
+  }
+
+  private corrupt(topic: string, why: string): void {
+    log.error({ topic, err: why }, 'a topic in Redis holds something unreadable; its owner begins it anew');
+    for (const listener of this.corruptionListeners.get(topic) ?? []) listener(why);
+  }
+
+  subscribe(topic: string, handler: (message: BusMessage) => void): () => void {
+    let follow = this.follows.get(topic);
+    if (!follow) {
+      follow = { topic, handlers: new Set(), gen: 0, epoch: '', seq: 0, loading: false, live: false };
+      this.follows.set(topic, follow);
+      void this.reload(follow);
+    } else {
+      // A later subscriber needs the whole state too: everyone reloads (rare: a replica has one mirror per topic).
+      void this.reload(follow);
+    }
+    follow.handlers.add(handler);
+    return () => {
+      follow!.handlers.delete(handler);
+      if (follow!.handlers.size === 0 && this.follows.get(topic) === follow) {
+        this.follows.delete(topic);
+        void this.wake();
+      }
+    };
+  }
+
+  /** (Re)loads a followed topic and delivers it as a reset; then the tail follows it from there. */
+  private async reload(follow: Follow): Promise<void> {
+    if (follow.loading) return;
+    follow.loading = true;
+    follow.live = false;
+    let failures = 0;
+    try {
+      while (!this.signal.aborted && this.follows.get(follow.topic) === follow) {
+        try {
+          const loaded = await this.load(follow.topic);
+          if (loaded) {
+            follow.gen = loaded.gen;
+            follow.epoch = loaded.epoch;
+            follow.seq = loaded.seq;
+            const { gen: _gen, ...state } = loaded;
+            for (const handler of follow.handlers) handler({ type: 'reset', ...state });
+          } else {
+            // No history yet: the owner's first entry (`<gen>-0`) will bring it.
+            follow.gen = 0;
+            follow.epoch = '';
+            follow.seq = 0;
+          }
+          follow.live = true;
+          await this.wake();
+          return;
+        } catch (err) {
+          failures++;
+          if (err instanceof CorruptTopic) this.corrupt(follow.topic, err.message);
+          else log.warn({ topic: follow.topic, err: scriptError(err) }, 'could not load a topic from Redis; trying again');
+          await sleep(Math.min(5000, 200 * 2 ** failures), this.signal);
+        }
+      }
+    } finally {
+      follow.loading = false;
+    }
+  }
+
+  private async wake(): Promise<void> {
+    await this.redis.sendCommand(['XADD', this.wakeKey, 'MAXLEN', '10', '*', 'w', '1']).catch(() => undefined);
+  }
+
+  /** One blocking XREAD over every followed topic (and this replica's wake stream, to change the set). */
+  private async tailLoop(): Promise<void> {
+    await this.redis.sendCommand(['DEL', this.wakeKey]).catch(() => undefined);
+    let failures = 0;
+    while (!this.signal.aborted) {
+      const live = [...this.follows.values()].filter((f) => f.live);
+      const keys = live.map((f) => topicKeys(f.topic).deltas);
+      const ids = live.map((f) => (f.gen === 0 ? '0-0' : `${f.gen}-${f.seq}`));
+      let reply: Array<[string, RawEntry[]]> | null;
+      try {
+        reply = await this.tail.sendCommand<Array<[string, RawEntry[]]> | null>(['XREAD', 'COUNT', '1000', 'BLOCK', '5000', 'STREAMS', ...keys, this.wakeKey, ...ids, this.wakeId]);
+        failures = 0;
+      } catch (err) {
+        if (this.signal.aborted) return;
+        failures++;
+        log.warn({ err: scriptError(err) }, 'following the delta streams failed; reloading every topic');
+        await sleep(Math.min(5000, 200 * 2 ** failures), this.signal);
+        // What was missed while away is unknown (Redis may have restarted empty): start over from the stored state.
+        for (const follow of this.follows.values()) void this.reload(follow);
+        continue;
+      }
+      for (const [key, entries] of reply ?? []) {
+        if (key === this.wakeKey) {
+          if (entries.length > 0) this.wakeId = entries[entries.length - 1][0];
+          continue;
+        }
+        const follow = live.find((f) => topicKeys(f.topic).deltas === key);
+        if (!follow || this.follows.get(follow.topic) !== follow || !follow.live) continue;
+        this.deliver(follow, entries);
+      }
+    }
+  }
+
+  private deliver(follow: Follow, raw: RawEntry[]): void {
+    for (const item of raw) {
+      let entry: Entry;
+      try {
+        entry = parseEntry(item);
+        if (entry.gen > follow.gen) {
+          // A new history began (or this follower had none yet).
+          void this.reload(follow);
+          return;
+        }
+        if (entry.gen < follow.gen || entry.seq <= follow.seq) continue;
+        if (entry.seq !== follow.seq + 1) {
+          // The stream was trimmed past this follower: the deltas in between are gone.
+          log.warn({ topic: follow.topic, at: follow.seq, next: entry.seq }, 'fell behind the trimmed history; reloading');
+          void this.reload(follow);
+          return;
+        }
+        const { delta, at } = parseDelta(entry);
+        follow.seq = entry.seq;
+        const message: BusMessage = { type: 'delta', epoch: follow.epoch, delta, at };
+        for (const handler of follow.handlers) handler(message);
+      } catch (err) {
+        this.corrupt(follow.topic, scriptError(err));
+        void this.reload(follow);
+        return;
+      }
+    }
+  }
+
+  /** Catches what the stream cannot show: Redis flushed or restarted empty, a new epoch begun under the same stream ids. */
+  private async checkLoop(): Promise<void> {
+    while (!this.signal.aborted) {
+      await sleep(this.options.checkMs, this.signal);
+      for (const follow of [...this.follows.values()]) {
+        if (!follow.live) continue;
+        try {
+          const meta = await this.meta(follow.topic);
+          const moved = meta ? meta.epoch !== follow.epoch || meta.gen !== follow.gen : follow.gen !== 0;
+          if (moved && follow.live) void this.reload(follow);
+        } catch (err) {
+          if (err instanceof CorruptTopic) this.corrupt(follow.topic, err.message);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,346 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import type { Row } from '../../lib/kinds/types';
+import type { Delta } from '../../lib/live/protocol';
+import { CorruptTopic, LeaseLost, LocalLease, MemoryDeltaBus, type BusMessage, type DeltaBus, type InformerLease } from '../../server/live/deltaBus';
+import { RedisDeltaBus, topicKeys } from '../../server/fleet/redisBus';
+import { RedisLease } from '../../server/fleet/redisLease';
+import { startRedis } from '../support/redis';
+import { until } from '../support/until';
+
+
+function row(uid: string, extra: Partial<Row> = {}): Row {
+  return { uid, name: `pod-${uid}`, namespace: 'team-a', resourceVersion: '1', ...extra } as Row;
+}
+
+/** Collects what a subscriber receives. */
+function recorder() {
+  const messages: BusMessage[] = [];
+  return {
+    messages,
+    handler: (m: BusMessage) => messages.push(m),
+    /** The rows a subscriber would hold after everything received. */
+    rows(): Map<string, Row> {
+      const rows = new Map<string, Row>();
+      for (const m of messages) {
+        if (m.type === 'reset') {
+          rows.clear();
+          for (const r of m.rows) rows.set(r.uid, r);
+        } else if (m.delta.type === 'deleted') rows.delete(m.delta.key.uid);
+        else rows.set(m.delta.row.uid, m.delta.row);
+      }
+      return rows;
+    },
+    seqs: () => messages.filter((m) => m.type === 'delta').map((m) => (m as { delta: Delta }).delta.seq),
+    /** The sequence the subscriber is at. */
+    position(): number {
+      const last = messages[messages.length - 1];
+      return !last ? -1 : last.type === 'reset' ? last.seq : last.delta.seq;
+    },
+    /** Every delta follows the message before it by one. */
+    gapless(): boolean {
+      let at = -1;
+      for (const m of messages) {
+        if (m.type === 'reset') at = m.seq;
+        else if (m.delta.seq !== at + 1) return false;
+        else at = m.delta.seq;
+      }
+      return true;
+    },
+  };
+}
+
+interface Harness {
+  bus: DeltaBus;
+  lease: InformerLease;
+  /** A second replica's view of the same bus (Redis), or the same bus (memory). */
+  other: () => DeltaBus;
+}
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+const clients: Array<{ destroy(): void }> = [];
+const root = new AbortController();
+
+async function client() {
+  const c = createClient({ url: redis.url, disableOfflineQueue: true, RESP: 2 });
+  c.on('error', () => undefined);
+  await c.connect();
+  clients.push(c);
+  return c;
+}
+
+let replicas = 0;
+async function redisBus(): Promise<RedisDeltaBus> {
+  const bus = new RedisDeltaBus(await client(), await client(), `r${++replicas}`, { historyLength: 1000, recentLength: 100, checkMs: 200 }, root.signal);
+  bus.start();
+  return bus;
+}
+
+async function redisLease(ttlMs = 1500, renewMs = 300): Promise<RedisLease> {
+  const sub = await client();
+  const lease = new RedisLease(await client(), `r${++replicas}`, { ttlMs, renewMs }, root.signal);
+  await lease.start((channel, listener) => sub.subscribe(channel, listener));
+  return lease;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  root.abort();
+  for (const c of clients) c.destroy();
+  await redis?.stop();
+});
+
+let topicCount = 0;
+const nextTopic = () => `test/kind${++topicCount}`;
+
+/** The same promises for every implementation of the bus and the lease. */
+function contract(name: string, make: () => Promise<Harness>) {
+  describe(`the delta bus and lease contract: ${name}`, () => {
+    it('has no state before a history begins, then the rows of the reset at sequence 0', async () => {
+      const h = await make();
+      const topic = nextTopic();
+      const sub = recorder();
+      h.bus.subscribe(topic, sub.handler);
+      expect(await h.bus.current(topic)).toBeNull();
+      const owner = (await h.lease.acquire(topic, root.signal))!;
+      const { epoch, seq } = await h.bus.reset(topic, owner.fence, [row('a'), row('b')]);
+      expect(seq).toBe(0);
+      expect(epoch).toMatch(/^[a-z0-9]{1,32}$/);
+      const state = await h.other().current(topic);
+      expect(state?.epoch).toBe(epoch);
+      expect(state?.seq).toBe(0);
+      expect(state?.rows.map((r) => r.uid).sort()).toEqual(['a', 'b']);
+      await until(() => sub.messages.some((m) => m.type === 'reset' && m.epoch === epoch), { message: 'the reset to reach the subscriber' });
+      await owner.release();
+    });
+
+    it('delivers appended deltas in order, and current() reflects them', async () => {
+      const h = await make();
+      const topic = nextTopic();
+      const sub = recorder();
+      h.bus.subscribe(topic, sub.handler);
+      const owner = (await h.lease.acquire(topic, root.signal))!;
+      const { epoch } = await h.bus.reset(topic, owner.fence, [row('a')]);
+      const writes: Array<Promise<void>> = [];
+      for (let seq = 1; seq <= 50; seq++) writes.push(h.bus.append(topic, owner.fence, epoch, { type: 'modified', seq, row: row('a', { resourceVersion: String(seq) }) }, Date.now()));
+      writes.push(h.bus.append(topic, owner.fence, epoch, { type: 'added', seq: 51, row: row('b') }, Date.now()));
+      writes.push(h.bus.append(topic, owner.fence, epoch, { type: 'deleted', seq: 52, key: { namespace: 'team-a', name: 'pod-a', uid: 'a' } }, Date.now()));
+      await Promise.all(writes);
+      // A subscriber may receive a state that already folds some deltas in; what follows it is gapless.
+      await until(() => sub.position() === 52, { message: 'every delta to arrive' });
+      expect(sub.gapless()).toBe(true);
+      expect([...sub.rows().keys()]).toEqual(['b']);
+      const state = await h.other().current(topic);
+      expect(state?.seq).toBe(52);
+      expect(state?.rows.map((r) => r.uid)).toEqual(['b']);
+      await owner.release();
+    });
+
+    it('gives a late subscriber the current state first, then what follows', async () => {
+      const h = await make();
+      const topic = nextTopic();
+      const first = recorder();
+      h.bus.subscribe(topic, first.handler);
+      const owner = (await h.lease.acquire(topic, root.signal))!;
+      const { epoch } = await h.bus.reset(topic, owner.fence, [row('a')]);
+      await h.bus.append(topic, owner.fence, epoch, { type: 'added', seq: 1, row: row('b') }, Date.now());
+      const late = recorder();
+      const other = h.other();
+      other.subscribe(topic, late.handler);
+      await until(() => late.messages.some((m) => m.type === 'reset'), { message: 'the late subscriber to get the state' });
+      await h.bus.append(topic, owner.fence, epoch, { type: 'added', seq: 2, row: row('c') }, Date.now());
+      await until(() => late.rows().has('c'), { message: 'the next delta' });
+      expect([...late.rows().keys()].sort()).toEqual(['a', 'b', 'c']);
+      await owner.release();
+    });
+
+    it('refuses an append out of sequence and leaves the state as it was', async () => {
+      const h = await make();
+      const topic = nextTopic();
+      h.bus.subscribe(topic, () => undefined);
+      const owner = (await h.lease.acquire(topic, root.signal))!;
+      const { epoch } = await h.bus.reset(topic, owner.fence, [row('a')]);
+      await expect(h.bus.append(topic, owner.fence, epoch, { type: 'added', seq: 5, row: row('x') }, Date.now())).rejects.toThrow();
+      await expect(h.bus.append(topic, owner.fence, 'otherepoch', { type: 'added', seq: 1, row: row('x') }, Date.now())).rejects.toThrow();
+      const state = await h.bus.current(topic);
+      expect(state?.seq).toBe(0);
+      expect(state?.rows.map((r) => r.uid)).toEqual(['a']);
+      await owner.release();
+    });
+
+    it('gives every new owner a higher fencing token, and refuses the writes of an older one', async () => {
+      const h = await make();
+      const topic = nextTopic();
+      h.bus.subscribe(topic, () => undefined);
+      const old = (await h.lease.acquire(topic, root.signal))!;
+      const { epoch } = await h.bus.reset(topic, old.fence, [row('a')]);
+      await old.release();
+      expect(old.lost.aborted).toBe(true);
+      const next = (await h.lease.acquire(topic, root.signal))!;
+      expect(parseInt(next.fence, 10)).toBeGreaterThan(parseInt(old.fence, 10));
+      await h.bus.append(topic, next.fence, epoch, { type: 'added', seq: 1, row: row('b') }, Date.now());
+      await expect(h.bus.append(topic, old.fence, epoch, { type: 'added', seq: 2, row: row('c') }, Date.now())).rejects.toBeInstanceOf(LeaseLost);
+      await expect(h.bus.reset(topic, old.fence, [])).rejects.toBeInstanceOf(LeaseLost);
+      expect((await h.bus.current(topic))?.rows.map((r) => r.uid).sort()).toEqual(['a', 'b']);
+      await next.release();
+    });
+
+    it('begins a new epoch on reset, and subscribers get the new rows', async () => {
+      const h = await make();
+      const topic = nextTopic();
+      const sub = recorder();
+      h.bus.subscribe(topic, sub.handler);
+      const owner = (await h.lease.acquire(topic, root.signal))!;
+      const first = await h.bus.reset(topic, owner.fence, [row('a')]);
+      await h.bus.append(topic, owner.fence, first.epoch, { type: 'added', seq: 1, row: row('b') }, Date.now());
+      const second = await h.bus.reset(topic, owner.fence, [row('z')]);
+      expect(second.epoch).not.toBe(first.epoch);
+      await until(() => sub.messages.some((m) => m.type === 'reset' && m.epoch === second.epoch), { message: 'the second reset' });
+      expect([...sub.rows().keys()]).toEqual(['z']);
+      await owner.release();
+    });
+  });
+}
+
+contract('memory (one replica)', async () => {
+  const bus = new MemoryDeltaBus();
+  return { bus, lease: new LocalLease(), other: () => bus };
+});
+
+contract('Redis (a fleet)', async () => {
+  const bus = await redisBus();
+  const others: RedisDeltaBus[] = [];
+  const other = await redisBus();
+  others.push(other);
+  return { bus, lease: await redisLease(), other: () => other };
+});
+
+describe('the Redis lease and bus of a fleet', () => {
+  it('lets one replica at a time hold a topic; another takes it at once when released, and after expiry when its holder vanished', async () => {
+    const a = await redisLease(1200, 300);
+    const b = await redisLease(1200, 300);
+    const topic = nextTopic();
+    const first = (await a.acquire(topic, root.signal))!;
+    let second: Awaited<ReturnType<RedisLease['acquire']>> = null;
+    void b.acquire(topic, root.signal).then((o) => (second = o));
+    await new Promise((r) => setTimeout(r, 700));
+    expect(second).toBeNull();
+    const releasedAt = Date.now();
+    await first.release();
+    await until(() => second !== null, { message: 'b to take the released lease' });
+    expect(Date.now() - releasedAt).toBeLessThan(1200);
+    expect(parseInt(second!.fence, 10)).toBe(parseInt(first.fence, 10) + 1);
+    // A holder that vanished without releasing (killed): its lease expires, and another replica takes the topic.
+    const orphaned = nextTopic();
+    const admin = await client();
+    await admin.sendCommand(['SET', topicKeys(orphaned).lease, 'gone:7.abc', 'PX', '1000']);
+    const vanishedAt = Date.now();
+    const taken = (await a.acquire(orphaned, root.signal))!;
+    expect(Date.now() - vanishedAt).toBeGreaterThanOrEqual(900);
+    expect(taken.lost.aborted).toBe(false);
+  });
+
+  it('tells a holder it lost the lease when another replica holds it', async () => {
+    const a = await redisLease(900, 300);
+    const topic = nextTopic();
+    const owner = (await a.acquire(topic, root.signal))!;
+    const admin = await client();
+    await admin.sendCommand(['SET', topicKeys(topic).lease, 'elsewhere:99', 'PX', '5000']);
+    await until(() => owner.lost.aborted, { message: 'the holder to notice' });
+  });
+
+  it('a follower that fell behind the trimmed history reloads and ends equal to the owner', async () => {
+    const bus = await redisBus();
+    const lease = await redisLease();
+    const topic = nextTopic();
+    const owner = (await lease.acquire(topic, root.signal))!;
+    const { epoch } = await bus.reset(topic, owner.fence, [row('a')]);
+    // The follower's stream reader is held back while the owner writes far more than the history keeps.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let held = false;
+    const reader = await client();
+    const slowTail = {
+      async sendCommand<T>(args: ReadonlyArray<string | Buffer>): Promise<T> {
+        if (args[0] === 'XREAD' && held) await gate;
+        return reader.sendCommand(args as string[]) as Promise<T>;
+      },
+    };
+    const follower = new RedisDeltaBus(await client(), slowTail, `r${++replicas}`, { historyLength: 1000, recentLength: 100, checkMs: 60_000 }, root.signal);
+    follower.start();
+    const sub = recorder();
+    follower.subscribe(topic, sub.handler);
+    await until(() => sub.messages.length > 0, { message: 'the follower to load' });
+    held = true;
+    const writes: Array<Promise<void>> = [];
+    for (let seq = 1; seq <= 3000; seq++) writes.push(bus.append(topic, owner.fence, epoch, { type: 'added', seq, row: row(`r${seq}`) }, Date.now()));
+    await Promise.all(writes);
+    const admin = await client();
+    const [first] = (await admin.sendCommand(['XRANGE', topicKeys(topic).deltas, '-', '+', 'COUNT', '1'])) as Array<[string, string[]]>;
+    expect(Number(first[0].split('-')[1])).toBeGreaterThan(1);
+    held = false;
+    open();
+    await until(() => sub.position() === 3000 && sub.rows().size === 3001, { message: 'the follower to hold every row' });
+    expect(sub.messages.filter((m) => m.type === 'reset').length).toBeGreaterThanOrEqual(2);
+    expect(sub.gapless()).toBe(true);
+    await owner.release();
+  });
+
+  it('tells the owner when the stream holds garbage or a key has the wrong type; a new epoch over it is followed', async () => {
+    const bus = await redisBus();
+    const lease = await redisLease();
+    const topic = nextTopic();
+    const owner = (await lease.acquire(topic, root.signal))!;
+    const { epoch } = await bus.reset(topic, owner.fence, [row('a')]);
+    const follower = await redisBus();
+    const sub = recorder();
+    follower.subscribe(topic, sub.handler);
+    const reports: string[] = [];
+    follower.onCorrupt(topic, (why) => reports.push(why));
+    await until(() => sub.messages.length === 1, { message: 'the follower to load' });
+    const admin = await client();
+    const keys = topicKeys(topic);
+    const gen = (await admin.sendCommand(['HGET', keys.meta, 'gen'])) as string;
+    await admin.sendCommand(['XADD', keys.deltas, `${gen}-1`, 'd', '{not json']);
+    await until(() => reports.length > 0, { message: 'the follower to report the garbage' });
+    expect(reports[0]).toMatch(/not JSON/);
+    // Nothing unreadable reached the subscriber.
+    expect(sub.seqs()).toEqual([]);
+    // The owner begins anew over it; the follower follows.
+    const fresh = await bus.reset(topic, owner.fence, [row('n')]);
+    expect(fresh.epoch).not.toBe(epoch);
+    await until(() => sub.rows().has('n') && sub.rows().size === 1, { message: 'the follower to follow the new epoch' });
+    // A position key of the wrong type: loading refuses, a reset repairs it.
+    await admin.sendCommand(['DEL', keys.meta]);
+    await admin.sendCommand(['SET', keys.meta, 'garbage']);
+    await expect(bus.current(topic)).rejects.toBeInstanceOf(CorruptTopic);
+    await bus.reset(topic, owner.fence, [row('m')]);
+    expect((await bus.current(topic))?.rows.map((r) => r.uid)).toEqual(['m']);
+    await until(() => sub.rows().has('m'), { message: 'the follower to follow the repaired topic' });
+    await owner.release();
+  });
+
+  it('a follower notices a flushed Redis and follows the history that begins after it', async () => {
+    const bus = await redisBus();
+    const lease = await redisLease();
+    const topic = nextTopic();
+    let owner = (await lease.acquire(topic, root.signal))!;
+    const { epoch } = await bus.reset(topic, owner.fence, [row('a')]);
+    for (let seq = 1; seq <= 5; seq++) await bus.append(topic, owner.fence, epoch, { type: 'added', seq, row: row(`r${seq}`) }, Date.now());
+    const follower = await redisBus();
+    const sub = recorder();
+    follower.subscribe(topic, sub.handler);
+    await until(() => sub.rows().size === 6, { message: 'the follower to load' });
+    const admin = await client();
+    await admin.sendCommand(['FLUSHALL']);
+    await expect(bus.append(topic, owner.fence, epoch, { type: 'added', seq: 6, row: row('x') }, Date.now())).rejects.toBeInstanceOf(LeaseLost);
+    owner = (await lease.acquire(topic, root.signal))!;
+    const next = await bus.reset(topic, owner.fence, [row('after')]);
+    await until(() => sub.messages.some((m) => m.type === 'reset' && m.epoch === next.epoch), { message: 'the follower to see the new epoch' });
+    expect([...sub.rows().keys()]).toEqual(['after']);
+    await owner.release();
+  });
+});
