@@ -86,7 +86,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     authz: new RbacAuthorizer(rbac),
     options,
     signal: abort.signal,
-    watches: new Set(),
+    watches: new Map(),
     later(ms, fn) {
       if (abort.signal.aborted) return;
       const t = setTimeout(() => {
@@ -123,7 +123,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     faults,
     setChurnRate: (rate) => faults.setChurnRate(rate),
     closeWatches() {
-      for (const close of [...ctx.watches]) close();
+      for (const close of [...ctx.watches.keys()]) close();
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -40,6 +40,15 @@ export function parseSince(raw: string | null, kinds: string[], single: boolean)
   return positions;
 }
 
+/** A `Last-Event-ID` as `parseSince` reads it, except that a malformed one means "no position" (a snapshot follows). */
+export function parseLastEventId(raw: string, kinds: string[], single: boolean): Map<string, Position> | null {
+  try {
+    return parseSince(raw, kinds, single);
+  } catch {
+    return null;
+  }
+}
+
 /** `kinds=pods,deployments` → tokens (at most `max`, no duplicates; at least one when `required`). */
 export function parseKinds(raw: string | null, { required = true, name = 'kinds', max = 40 } = {}): string[] {
   const kinds = [...new Set((raw ?? '').split(',').map((k) => k.trim()).filter(Boolean))];

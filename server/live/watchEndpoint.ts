@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
 import { HttpError } from '../http/errors';
 import type { LiveData } from './liveData';
-import { parseKinds, parseNamespaces, parseSelector, parseSince } from './requestParams';
+import { parseKinds, parseLastEventId, parseNamespaces, parseSelector, parseSince } from './requestParams';
 
 /** `/api/clusters/{cluster}/watch` (several kinds) and `/api/clusters/{cluster}/{kind}/watch` (one). */
 const WATCH_PATH = /^\/api\/clusters\/([^/]+)\/(?:([^/]+)\/)?watch$/;
@@ -37,6 +37,9 @@ export async function serveWatch(
   const namespaces = parseNamespaces(url.searchParams.get('namespaces'), maxNamespaces);
   const selector = parseSelector(url.searchParams.get('labelSelector'));
   const lastEventId = req.headers['last-event-id'];
-  const since = parseSince(typeof lastEventId === 'string' ? lastEventId : url.searchParams.get('since'), kinds, single);
+  // `since` is asked for on purpose: a malformed one is the caller's error. A malformed Last-Event-ID is
+  // whatever a browser last saw (another version, another epoch format): it gets a snapshot, since an
+  // EventSource refused with an error status gives up for good.
+  const since = typeof lastEventId === 'string' ? parseLastEventId(lastEventId, kinds, single) : parseSince(url.searchParams.get('since'), kinds, single);
   await live.hub.open({ actor, live: live.cluster(cluster), kinds, counts, single, namespaces, selector, since }, res);
 }

@@ -32,7 +32,8 @@ export interface SimContext {
   /** Aborted when the simulator closes: every timer and watch stops. */
   signal: AbortSignal;
   /** Close functions of every open watch. */
-  watches: Set<() => void>;
+  /** Every open watch: how to end it, and its resource (`pods`, `deployments.apps`). */
+  watches: Map<() => void, string>;
   /** Timers that must not outlive the simulator. */
   later(ms: number, fn: () => void): void;
 }

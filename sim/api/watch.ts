@@ -132,7 +132,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   const lifetime = Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : defaultLifetimeMs();
   const timer = setTimeout(close, lifetime);
   cleanups.push(() => clearTimeout(timer));
-  ctx.watches.add(close);
+  ctx.watches.set(close, r.type.group ? `${r.type.resource}.${r.type.group}` : r.type.resource);
   cleanups.push(() => ctx.watches.delete(close));
   const onAbort = () => close();
   ctx.signal.addEventListener('abort', onAbort);

@@ -58,9 +58,16 @@ export class Faults {
     return this.ctx.watches.size;
   }
 
+  /** Open watches per resource (`pods`, `deployments.apps`). */
+  watchesByResource(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const resource of this.ctx.watches.values()) counts[resource] = (counts[resource] ?? 0) + 1;
+    return counts;
+  }
+
   /** Ends every open watch, as an apiserver going away would; clients re-watch. */
   dropWatches(): number {
-    const all = [...this.ctx.watches];
+    const all = [...this.ctx.watches.keys()];
     for (const close of all) close();
     return all.length;
   }

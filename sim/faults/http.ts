@@ -47,7 +47,7 @@ async function endpoint(faults: Faults, tokens: Map<string, UserInfo>, req: Inco
   }
   if (action === 'watches') {
     if (req.method !== 'GET') throw methodNotAllowed();
-    return sendJson(res, 200, { open: faults.openWatches() });
+    return sendJson(res, 200, { open: faults.openWatches(), byResource: faults.watchesByResource() });
   }
   if (req.method !== 'POST') throw methodNotAllowed();
   const body = await jsonBody(req);

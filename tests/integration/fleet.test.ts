@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPortal, type Portal } from '../support/portal';
+import { aPod, portalKubeconfig } from '../support/portalOnSim';
+import { startRedis } from '../support/redis';
+import { signInAs, type CookieJar } from '../support/session';
+import { startSim, type SimHarness } from '../support/sim';
+import { SseClient } from '../support/sse';
+import { until } from '../support/until';
+
+/** The kinds the browsers watch, with the simulator's name for their resource. */
+const KINDS: Array<[string, string]> = [
+  ['pods', 'pods'],
+  ['deployments', 'deployments.apps'],
+  ['services', 'services'],
+  ['configmaps', 'configmaps'],
+  ['jobs', 'jobs.batch'],
+];
+
+describe('a fleet of replicas sharing informers through Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let harness: SimHarness;
+  let kubeconfig: string;
+  let alice: CookieJar;
+  const portals: Portal[] = [];
+  const open: SseClient[] = [];
+  const secret = randomBytes(32).toString('base64url');
+
+  const startReplica = () =>
+    startPortal({
+      KUBECONFIG: kubeconfig,
+      CROWSNEST_DEMO: '0',
+      REDIS_URL: redis.url,
+      NEXTAUTH_SECRET: secret,
+      CROWSNEST_LEASE_TTL_SECONDS: '3',
+      CROWSNEST_LEASE_RENEW_SECONDS: '1',
+      CROWSNEST_HEARTBEAT_SECONDS: '1',
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+      CROWSNEST_WATCH_PER_USER_LIMIT: '0',
+      CROWSNEST_DRAIN_SECONDS: '5',
+    });
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    harness = await startSim({ scenario: 'empty', controllers: false, bookmarkIntervalMs: 500 });
+    for (const name of ['web-1', 'web-2', 'api-1']) await createPod('team-a', name);
+    ({ path: kubeconfig } = await portalKubeconfig(harness));
+    portals.push(...(await Promise.all([startReplica(), startReplica(), startReplica()])));
+    // One sign-in: the session is valid on every replica (one secret, one sign-out list).
+    alice = await signInAs(portals[0].url, 'alice');
+  }, 240_000);
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await Promise.all(portals.map((p) => p.stop('SIGKILL')));
+    await harness?.close();
+    await redis?.stop();
+  });
+
+  async function createPod(ns: string, name: string): Promise<void> {
+    const res = await harness.api(`/api/v1/namespaces/${ns}/pods`, { method: 'POST', body: JSON.stringify(aPod(ns, name)), headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(201);
+  }
+  async function deletePod(ns: string, name: string): Promise<void> {
+    const res = await harness.api(`/api/v1/namespaces/${ns}/pods/${name}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+  }
+  /** The truth: a fresh LIST from the simulator. */
+  async function listed(): Promise<string[]> {
+    const list = (await (await harness.api('/api/v1/pods')).json()) as { items: Array<{ metadata: { namespace: string; name: string } }> };
+    return list.items.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
+  }
+  async function watch(portal: Portal, kind: string, headers: Record<string, string> = {}): Promise<SseClient> {
+    const client = await SseClient.open(`${portal.url}/api/clusters/sim/${kind}/watch`, { Cookie: alice.header(), ...headers });
+    open.push(client);
+    expect(client.status).toBe(200);
+    return client;
+  }
+  const alive = () => portals.filter((p) => p.process.exitCode === null && p.process.signalCode === null);
+  /** The replica whose latest word on the kind's informer is that it started it. */
+  function ownerOf(kind: string): Portal | undefined {
+    return alive().find((p) => {
+      const last = p.logs.filter((l) => l.kind === kind && (l.msg === 'informer started' || /lost the informer lease|informer stopped/.test(String(l.msg)))).at(-1);
+      return last?.msg === 'informer started';
+    });
+  }
+  const startedAt = (p: Portal, kind: string, after: number) => p.logs.find((l) => l.kind === kind && l.msg === 'informer started' && Date.parse(String(l.time)) >= after);
+  const epochOf = (id: string | undefined) => id?.slice(0, id.lastIndexOf('-'));
+
+  it('watches each kind once for the whole fleet, with owners spread over the replicas', async () => {
+    const clients: Array<[string, SseClient]> = [];
+    for (let i = 0; i < 50; i++) {
+      const [kind] = KINDS[i % KINDS.length];
+      clients.push([kind, await watch(portals[i % portals.length], kind)]);
+    }
+    await until(() => clients.every(([, c]) => c.of('snapshot').length === 1), { message: 'every snapshot', timeoutMs: 30_000 });
+    const watches = harness.sim.faults.watchesByResource();
+    for (const [, resource] of KINDS) expect(watches[resource], resource).toBe(1);
+    expect(watches.namespaces).toBe(1);
+    expect(watches['customresourcedefinitions.apiextensions.k8s.io']).toBe(1);
+    const owners = new Set(KINDS.map(([kind]) => ownerOf(kind)));
+    expect(owners.has(undefined)).toBe(false);
+    expect(owners.size).toBeGreaterThan(1);
+
+    // A change reaches every browser, whichever replica serves it.
+    await createPod('team-a', 'everywhere');
+    const podClients = clients.filter(([kind]) => kind === 'pods').map(([, c]) => c);
+    await until(() => podClients.every((c) => c.names('pods').includes('team-a/everywhere')), { message: 'the pod on every stream' });
+    // Positions are the owner's: the same id for the same change on every replica.
+    const ids = new Set(podClients.map((c) => c.of('added').find((e) => e.data.row.name === 'everywhere')?.id));
+    expect(ids.size).toBe(1);
+    await deletePod('team-a', 'everywhere');
+  });
+
+  it('resumes on another replica from Last-Event-ID with exactly the missed deltas; an unknown or malformed position gets a snapshot', async () => {
+    const first = await watch(portals[0], 'pods');
+    await first.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const lastId = first.lastId!;
+    await first.close();
+    await createPod('team-b', 'missed-1');
+    await deletePod('team-b', 'missed-1');
+    await createPod('team-b', 'missed-2');
+
+    const resumed = await watch(portals[1], 'pods', { 'Last-Event-ID': lastId });
+    await resumed.waitFor((c) => c.of('added').some((e) => e.data.row.name === 'missed-2'), 'the replayed deltas');
+    expect(resumed.of('snapshot')).toHaveLength(0);
+    const replayed = resumed.events.filter((e) => ['added', 'modified', 'deleted'].includes(e.event));
+    expect(replayed.map((e) => `${e.event}:${e.data.row?.name ?? e.data.key.name}`)).toEqual(['added:missed-1', 'deleted:missed-1', 'added:missed-2']);
+    const seqs = replayed.map((e) => Number(e.id!.split('-').at(-1)));
+    const from = Number(lastId.split('-').at(-1));
+    expect(seqs).toEqual([from + 1, from + 2, from + 3]);
+
+    for (const bad of ['0123456789ab-3', 'not a position', `${epochOf(lastId)}-999999999`]) {
+      const client = await watch(portals[2], 'pods', { 'Last-Event-ID': bad });
+      await client.waitFor((c) => c.of('snapshot').length === 1, `a snapshot for ${bad}`);
+      expect(client.names('pods')).toEqual(await listed());
+    }
+    await deletePod('team-b', 'missed-2');
+  });
+
+  it("takes a killed owner's kind over within 10 s, continuing its epoch: clients elsewhere miss nothing and see no duplicate", async () => {
+    const owner = ownerOf('pods')!;
+    expect(owner).toBeDefined();
+    const others = alive().filter((p) => p !== owner);
+    const clients = await Promise.all(others.map((p) => watch(p, 'pods')));
+    await until(() => clients.every((c) => c.of('snapshot').length === 1), { message: 'the snapshots' });
+    const epoch = epochOf(clients[0].lastId);
+
+    const killedAt = Date.now();
+    await owner.stop('SIGKILL');
+    for (let i = 0; i < 5; i++) await createPod('team-b', `after-kill-${i}`);
+    await deletePod('team-b', 'after-kill-0');
+
+    const next = await until(() => others.find((p) => startedAt(p, 'pods', killedAt)), { message: 'another replica to take the pods over', timeoutMs: 20_000 });
+    const tookMs = Date.parse(String(startedAt(next, 'pods', killedAt)!.time)) - killedAt;
+    expect(tookMs).toBeLessThanOrEqual(10_000);
+    const truth = await listed();
+    await until(async () => clients.every((c) => JSON.stringify(c.names('pods')) === JSON.stringify(truth)), { message: 'every client to match the cluster', timeoutMs: 20_000 });
+    for (const client of clients) {
+      // Continuity held: the same epoch, no second snapshot, and every sequence number exactly once.
+      expect(client.of('snapshot')).toHaveLength(1);
+      const ids = client.events.filter((e) => ['added', 'modified', 'deleted'].includes(e.event)).map((e) => e.id!);
+      expect(new Set(ids.map(epochOf))).toEqual(new Set([epoch]));
+      const seqs = ids.map((id) => Number(id.split('-').at(-1)));
+      const first = Number(client.of('snapshot')[0].id!.split('-').at(-1));
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => first + 1 + i));
+    }
+  });
+
+  it('hands a stopping replica’s kinds over at once (SIGTERM), and tells its clients to reconnect', async () => {
+    const replacement = await startReplica();
+    portals.push(replacement);
+    const owner = ownerOf('pods')!;
+    const client = await watch(owner, 'pods');
+    await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const stoppingAt = Date.now();
+    const exit = owner.stop('SIGTERM');
+    await client.waitFor((c) => c.of('done').length === 1, 'the done event');
+    expect(client.of('done')[0].data.reason).toBe('draining');
+    expect(await exit).toBe(0);
+    const next = await until(() => alive().find((p) => startedAt(p, 'pods', stoppingAt)), { message: 'another replica to take the pods over', timeoutMs: 10_000 });
+    // Released, not expired: well inside the 3 s lease TTL.
+    expect(Date.parse(String(startedAt(next, 'pods', stoppingAt)!.time)) - stoppingAt).toBeLessThan(3000);
+    const resumed = await watch(next, 'pods', { 'Last-Event-ID': client.lastId! });
+    await createPod('team-b', 'after-handover');
+    await resumed.waitFor((c) => c.names('pods').includes('team-b/after-handover'), 'the change after the handover');
+    expect(resumed.of('snapshot')).toHaveLength(0);
+  });
+});
