@@ -100,7 +100,8 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
       if (verb !== 'list' && verb !== 'watch' && !(verb === 'create' && reviewResources[type.resource])) throw methodNotAllowed();
     }
     const podStream = type.group === '' && type.resource === 'pods' && (target.subresource === 'log' || target.subresource === 'exec');
-    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream)) throw pathNotFound();
+    const eviction = type.group === '' && type.resource === 'pods' && target.subresource === 'eviction';
+    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream || eviction)) throw pathNotFound();
     if (!type.verbs.includes(verb) && !(target.subresource && ['get', 'update', 'patch'].includes(verb))) throw methodNotAllowed();
     const attrs = {
       type: 'resource' as const,

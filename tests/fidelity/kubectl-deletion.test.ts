@@ -216,3 +216,95 @@ describe('propagation policies', () => {
     }
   });
 });
+
+describe('disruption budgets and kubectl drain', () => {
+  function aBudget(name: string, app: string, spec: Record<string, unknown>) {
+    return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'team-a' }, spec: { selector: { matchLabels: { app } }, ...spec } };
+  }
+
+  async function budgetStatus(name: string, check: (s: any) => boolean): Promise<any> {
+    return until(async () => {
+      const s = (await json(['get', 'pdb', name, '-n', 'team-a'])).status;
+      return s && check(s) && s;
+    }, { message: `status of pdb ${name}` });
+  }
+
+  it('fills budget status for minAvailable and maxUnavailable, as numbers and percentages', async () => {
+    await apply('ratio', aDeployment('ratio', 4));
+    await runningPods('app=ratio', 4);
+    await apply('ratio-min', aBudget('ratio-min', 'ratio', { minAvailable: 3 }));
+    await apply('ratio-min-pct', aBudget('ratio-min-pct', 'ratio', { minAvailable: '30%' }));
+    await apply('ratio-max', aBudget('ratio-max', 'ratio', { maxUnavailable: 1 }));
+    await apply('ratio-max-pct', aBudget('ratio-max-pct', 'ratio', { maxUnavailable: '30%' }));
+    const healthy = (s: any) => s.currentHealthy === 4;
+    expect(await budgetStatus('ratio-min', healthy)).toMatchObject({ observedGeneration: 1, expectedPods: 4, currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1 });
+    expect(await budgetStatus('ratio-min-pct', healthy)).toMatchObject({ expectedPods: 4, desiredHealthy: 2, disruptionsAllowed: 2 });
+    expect(await budgetStatus('ratio-max', healthy)).toMatchObject({ expectedPods: 4, desiredHealthy: 3, disruptionsAllowed: 1 });
+    const maxPct = await budgetStatus('ratio-max-pct', healthy);
+    expect(maxPct).toMatchObject({ expectedPods: 4, desiredHealthy: 2, disruptionsAllowed: 2 });
+    expect(maxPct.conditions).toEqual([expect.objectContaining({ type: 'DisruptionAllowed', status: 'True', reason: 'SufficientPods', observedGeneration: 1 })]);
+    const rows = tableRows((await h.kubectl(['get', 'pdb', 'ratio-min', 'ratio-max-pct', '-n', 'team-a'])).stdout);
+    expect(rows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
+      ['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS'],
+      ['ratio-min', '3', 'N/A', '1'],
+      ['ratio-max-pct', 'N/A', '30%', '2'],
+    ]);
+    // Raising the bar takes the allowance away, with the condition saying why.
+    expect((await h.kubectl(['patch', 'pdb', 'ratio-min', '-n', 'team-a', '--type=merge', '-p', '{"spec":{"minAvailable":4}}'])).code).toBe(0);
+    const raised = await budgetStatus('ratio-min', (s) => s.observedGeneration === 2);
+    expect(raised).toMatchObject({ desiredHealthy: 4, disruptionsAllowed: 0 });
+    expect(raised.conditions[0]).toMatchObject({ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods' });
+    expect((await h.kubectl(['delete', 'deployment', 'ratio', '-n', 'team-a'])).code).toBe(0);
+    expect((await h.kubectl(['delete', 'pdb', 'ratio-min', 'ratio-min-pct', 'ratio-max', 'ratio-max-pct', '-n', 'team-a'])).code).toBe(0);
+  });
+
+  it('refuses an eviction the budget does not allow with 429, in the apiserver wording', async () => {
+    await apply('guarded', aDeployment('guarded', 1));
+    const [pod] = await runningPods('app=guarded', 1);
+    await apply('guarded-pdb', aBudget('guarded', 'guarded', { minAvailable: 1 }));
+    await budgetStatus('guarded', (s) => s.currentHealthy === 1);
+    const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: 'team-a' } };
+    const res = await h.api(`/api/v1/namespaces/team-a/pods/${pod.metadata.name}/eviction`, { method: 'POST', body: JSON.stringify(eviction) });
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'TooManyRequests',
+      code: 429,
+      message: "Cannot evict pod as it would violate the pod's disruption budget.",
+      details: { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget guarded needs 1 healthy pods and has 1 currently' }] },
+    });
+    expect((await json(['get', 'pod', pod.metadata.name, '-n', 'team-a'])).metadata.deletionTimestamp).toBeUndefined();
+    expect((await h.kubectl(['delete', 'deployment', 'guarded', '-n', 'team-a'])).code).toBe(0);
+    expect((await h.kubectl(['delete', 'pdb', 'guarded', '-n', 'team-a'])).code).toBe(0);
+  });
+
+  it('drains a node: refused while the budget allows no disruption, done once it does', async () => {
+    await apply('web', aDeployment('web', 2));
+    const pods = await runningPods('app=web', 2);
+    const target: string = pods[0].spec.nodeName;
+    await apply('web-pdb', aBudget('web', 'web', { minAvailable: 2 }));
+    await budgetStatus('web', (s) => s.currentHealthy === 2 && s.disruptionsAllowed === 0);
+
+    const refused = await h.kubectl(['drain', target, '--ignore-daemonsets', '--timeout=2s'], { timeoutMs: 30_000 });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toContain(`node/${target} cordoned`);
+    expect(refused.stderr).toContain("Cannot evict pod as it would violate the pod's disruption budget.");
+    expect((await json(['get', 'node', target])).spec.unschedulable).toBe(true);
+    const still = (await json(['get', 'pods', '-n', 'team-a', '-l', 'app=web'])).items;
+    expect(still.filter((p: any) => p.spec.nodeName === target && !p.metadata.deletionTimestamp).length).toBeGreaterThan(0);
+
+    expect((await h.kubectl(['patch', 'pdb', 'web', '-n', 'team-a', '--type=merge', '-p', '{"spec":{"minAvailable":1}}'])).code).toBe(0);
+    await budgetStatus('web', (s) => s.observedGeneration === 2 && s.disruptionsAllowed === 1);
+    const drained = await h.kubectl(['drain', target, '--ignore-daemonsets', '--timeout=60s'], { timeoutMs: 90_000 });
+    expect(drained.code, drained.stderr).toBe(0);
+    expect(drained.stdout).toContain(`node/${target} drained`);
+    expect(drained.stdout).toMatch(/pod\/web-\S+ evicted/);
+    const left = (await json(['get', 'pods', '-A', '--field-selector', `spec.nodeName=${target}`])).items;
+    expect(left).toEqual([]);
+    // The replicas came back on the other node, and the budget counts them.
+    await runningPods('app=web', 2);
+    await budgetStatus('web', (s) => s.currentHealthy === 2 && s.disruptionsAllowed === 1);
+    expect((await h.kubectl(['uncordon', target])).code).toBe(0);
+  }, 120_000);
+});
