@@ -29,8 +29,10 @@ export interface StartOptions extends Partial<SimOptions> {
   scenario?: string;
   /** Where to write the kubeconfig, if anywhere. */
   kubeconfigPath?: string;
-  /** Watch events kept for resume. */
+  /** Most watch events kept for resume, whatever their age. */
   historyWindow?: number;
+  /** Simulated seconds of watch events kept for resume (default 300, divided by clockSpeed in real time); older resourceVersions get 410 Expired. */
+  historySeconds?: number;
   /** Run the controllers (pod lifecycle, workloads, endpoints, events). Default true. */
   controllers?: boolean;
   /** How much faster than real time simulated durations pass (run times, back-offs). Default 1. */
@@ -66,7 +68,7 @@ export interface Simulator {
 }
 
 export async function startSimulator(opts: StartOptions = {}): Promise<Simulator> {
-  const store = new Store(opts.historyWindow ?? 5000);
+  const store = new Store(opts.historyWindow ?? 5000, { windowMs: opts.historySeconds === undefined ? undefined : opts.historySeconds * 1000, now: simulatedClock(opts.clockSpeed) });
   const registry = new Registry(Object.entries(reviewResources).map(([name, r]) => reviewType(name, r)));
   const abort = new AbortController();
   const stops: (() => void)[] = [];
@@ -136,4 +138,11 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
       return closing;
     },
   };
+}
+
+/** Wall time sped up by clockSpeed from now on: the clock simulated durations are measured by. */
+function simulatedClock(clockSpeed = 1): () => number {
+  const origin = Date.now();
+  const speed = clockSpeed > 0 ? clockSpeed : 1;
+  return () => origin + (Date.now() - origin) * speed;
 }

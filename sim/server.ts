@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, forbiddenError, handleReview, impersonate, reviewResources } from './auth/index';
 import type { ResourceRequest, SimContext } from './api/context';
 import { handleList } from './api/list';
+import { queryFlag } from './api/query';
 import { sendError, sendJson, sendStatus, sendText } from './api/respond';
 import { handleSubresource } from './api/subresources';
 import { handleMetrics, METRICS_GROUP } from './metrics';
@@ -44,11 +45,6 @@ function verbFor(method: string, hasName: boolean, watch: boolean): string | und
     default:
       return undefined;
   }
-}
-
-function isWatch(q: URLSearchParams): boolean {
-  const w = q.get('watch');
-  return w === 'true' || w === '1';
 }
 
 export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, openapi: OpenApi): Handler {
@@ -95,7 +91,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     const type = ctx.registry.find(target.group, target.version, target.resource);
     if (!type) throw pathNotFound();
     const query = url.searchParams;
-    const watch = target.legacyWatch || isWatch(query);
+    const watch = target.legacyWatch || queryFlag(query, 'watch');
     const verb = verbFor(req.method ?? 'GET', target.name !== undefined, watch && !target.subresource);
     if (!verb) throw methodNotAllowed();
     if (!type.namespaced && target.namespace !== undefined) throw pathNotFound();
@@ -104,7 +100,8 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
       if (verb !== 'list' && verb !== 'watch' && !(verb === 'create' && reviewResources[type.resource])) throw methodNotAllowed();
     }
     const podStream = type.group === '' && type.resource === 'pods' && (target.subresource === 'log' || target.subresource === 'exec');
-    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream)) throw pathNotFound();
+    const eviction = type.group === '' && type.resource === 'pods' && target.subresource === 'eviction';
+    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream || eviction)) throw pathNotFound();
     if (!type.verbs.includes(verb) && !(target.subresource && ['get', 'update', 'patch'].includes(verb))) throw methodNotAllowed();
     const attrs = {
       type: 'resource' as const,

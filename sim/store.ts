@@ -1,7 +1,8 @@
 /**
  * The object store: every object by resource, namespace and name; one global
- * resourceVersion counter bumped on every write; a bounded history of events for
- * watch resume; and synchronous listeners for open watches.
+ * resourceVersion counter bumped on every write; a history of events for watch
+ * resume, bounded like the apiserver's watch cache by age (a few minutes of simulated
+ * time) and by count; and synchronous listeners for open watches.
  *
  * Stored objects are treated as immutable: every write stores a new object, and
  * callers that want to change one copy it first. That lets lists and watches hand
@@ -14,6 +15,8 @@ export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface StoreEvent {
   rv: number;
+  /** When it happened, on the store's clock (ms). */
+  at: number;
   type: EventType;
   /** Storage key of the resource, `group/plural`. */
   key: string;
@@ -36,14 +39,32 @@ function sortKey(ns: string, name: string): string {
   return `${ns}/${name}`;
 }
 
+export interface HistoryOptions {
+  /** How long events are kept for resume, in ms of the store's clock. Default 5 minutes. */
+  windowMs?: number;
+  /** The store's clock (ms); the simulator passes one sped up by clockSpeed. Default Date.now. */
+  now?: () => number;
+}
+
+export const DEFAULT_HISTORY_WINDOW_MS = 5 * 60_000;
+
 export class Store {
   private buckets = new Map<string, Bucket>();
   private rv = 0;
   private history: StoreEvent[] = [];
   private oldestResumable = 0;
   private listeners = new Set<Listener>();
+  private readonly windowMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly historyWindow = 5000) {}
+  /** `historyWindow` caps how many events are kept, whatever their age. */
+  constructor(
+    private readonly historyWindow = 5000,
+    history: HistoryOptions = {},
+  ) {
+    this.windowMs = history.windowMs ?? DEFAULT_HISTORY_WINDOW_MS;
+    this.now = history.now ?? Date.now;
+  }
 
   /** The latest resourceVersion handed out. */
   currentRv(): number {
@@ -133,37 +154,47 @@ export class Store {
     m.set(meta.name!, obj);
     b.size++;
     b.sorted = null;
-    this.record({ rv, type: 'ADDED', key, object: obj });
+    this.record({ rv, at: this.now(), type: 'ADDED', key, object: obj });
     return obj;
   }
 
-  /** Replaces an existing object with a new one; stamps resourceVersion. */
+  /**
+   * Replaces an existing object with a new one; stamps resourceVersion. An update that
+   * leaves an object being deleted with no finalizers and no grace period left removes
+   * it instead, as the apiserver does when the last finalizer goes: one DELETED event
+   * carrying the object as updated.
+   */
   update(key: string, obj: KubeObject): KubeObject {
     const ns = obj.metadata.namespace ?? '';
     const m = this.buckets.get(key)?.byNamespace.get(ns);
     const previous = m?.get(obj.metadata.name!);
     if (!m || !previous) throw new Error(`store: update of missing ${key} ${ns}/${obj.metadata.name}`);
+    if (readyToGo(obj)) return this.remove(key, ns, obj.metadata.name!, obj, previous);
     const rv = ++this.rv;
     obj.metadata.resourceVersion = String(rv);
     m.set(obj.metadata.name!, obj);
-    this.record({ rv, type: 'MODIFIED', key, object: obj, previous });
+    this.record({ rv, at: this.now(), type: 'MODIFIED', key, object: obj, previous });
     return obj;
   }
 
   /** Removes an object; the DELETED event carries it with a fresh resourceVersion. */
   delete(key: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const b = this.buckets.get(key);
     const ns = namespace ?? '';
-    const m = b?.byNamespace.get(ns);
-    const previous = m?.get(name);
-    if (!b || !m || !previous) return undefined;
+    const previous = this.buckets.get(key)?.byNamespace.get(ns)?.get(name);
+    if (!previous) return undefined;
+    return this.remove(key, ns, name, previous, previous);
+  }
+
+  private remove(key: string, ns: string, name: string, last: KubeObject, previous: KubeObject): KubeObject {
+    const b = this.buckets.get(key)!;
+    const m = b.byNamespace.get(ns)!;
     m.delete(name);
     if (m.size === 0) b.byNamespace.delete(ns);
     b.size--;
     b.sorted = null;
     const rv = ++this.rv;
-    const gone: KubeObject = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(rv) } };
-    this.record({ rv, type: 'DELETED', key, object: gone, previous });
+    const gone: KubeObject = { ...last, metadata: { ...last.metadata, resourceVersion: String(rv) } };
+    this.record({ rv, at: this.now(), type: 'DELETED', key, object: gone, previous });
     return gone;
   }
 
@@ -195,6 +226,7 @@ export class Store {
    */
   eventsSince(rv: number): StoreEvent[] | 'expired' {
     if (rv >= this.rv) return [];
+    this.forgetOld();
     if (rv < this.oldestResumable) return 'expired';
     let lo = 0;
     let hi = this.history.length;
@@ -208,6 +240,7 @@ export class Store {
 
   /** The oldest resourceVersion a watch may resume from. */
   oldestResourceVersion(): number {
+    this.forgetOld();
     return this.oldestResumable;
   }
 
@@ -217,7 +250,23 @@ export class Store {
     this.oldestResumable = this.rv;
   }
 
+  /** Drops events older than the time window; a watch from before them gets 410. */
+  private forgetOld(): void {
+    const cutoff = this.now() - this.windowMs;
+    if (this.history.length === 0 || this.history[0].at >= cutoff) return;
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.history[mid].at < cutoff) lo = mid + 1;
+      else hi = mid;
+    }
+    this.oldestResumable = this.history[lo - 1].rv;
+    this.history.splice(0, lo);
+  }
+
   private record(event: StoreEvent): void {
+    this.forgetOld();
     this.history.push(event);
     if (this.history.length > this.historyWindow + Math.max(1, this.historyWindow >> 2)) {
       this.history.splice(0, this.history.length - this.historyWindow);
@@ -231,4 +280,10 @@ export class Store {
       }
     }
   }
+}
+
+/** Being deleted, no finalizer holding it and no grace period left: the object goes. */
+function readyToGo(o: KubeObject): boolean {
+  const m = o.metadata;
+  return Boolean(m.deletionTimestamp) && m.deletionGracePeriodSeconds === 0 && !m.finalizers?.length;
 }

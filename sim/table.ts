@@ -71,7 +71,10 @@ function podStatus(pod: Obj): string {
       reason = ready ? 'Running' : 'NotReady';
     }
   }
-  if (pod.metadata.deletionTimestamp) reason = pod.status?.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  // As the server-side printer: a deleted pod whose phase is not yet final is Terminating.
+  const phase = pod.status?.phase;
+  if (pod.metadata.deletionTimestamp && pod.status?.reason === 'NodeLost') reason = 'Unknown';
+  else if (pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
   return reason;
 }
 

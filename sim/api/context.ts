@@ -15,6 +15,8 @@ export interface SimOptions {
   namespaceTerminationMs: number;
   /** Bytes a slow watch reader may fall behind before its watch is closed. */
   watchBufferLimit: number;
+  /** How long a gracefully deleted pod that no simulated kubelet runs takes to stop (at most its grace period). */
+  podStopMs: number;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -22,6 +24,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   tooLargeWaitMs: 3_000,
   namespaceTerminationMs: 300,
   watchBufferLimit: 8 * 1024 * 1024,
+  podStopMs: 1_000,
 };
 
 export interface SimContext {

@@ -1,5 +1,5 @@
 /** LIST: selectors, resourceVersion rules, limit/continue paging, and Table or metadata-only output. */
-import { gone } from '../status';
+import { badRequest, gone } from '../status';
 import { parseFieldSelector, parseLabelSelector, matches, type Filter } from '../selectors';
 import { partialMetadata, toTable, type IncludeObject } from '../table';
 import { apiVersionOf, storageKey } from '../resources';
@@ -16,18 +16,29 @@ interface ContinueToken {
 const EXPIRED_CONTINUE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
+/** Continue tokens have the apiserver's shape: unpadded base64url of `{"v":"meta.k8s.io/v1","rv":N,"start":"ns/name"}`. */
+const TOKEN_VERSION = 'meta.k8s.io/v1';
+
 function encodeContinue(t: ContinueToken): string {
-  return Buffer.from(JSON.stringify({ v: 'crowsnest.sim/1', rv: t.rv, start: t.start })).toString('base64url');
+  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, rv: t.rv, start: t.start })).toString('base64url');
 }
 
+/** A token that cannot be read is a 400, worded as the apiserver's storage layer words it. */
 function decodeContinue(raw: string): ContinueToken {
+  const refuse = (why: string) => badRequest(`invalid continue token: continue key is not valid${why}`);
+  const bad = raw.search(/[^A-Za-z0-9_-]/);
+  if (bad >= 0 || raw.length % 4 === 1) throw refuse(`: illegal base64 data at input byte ${bad >= 0 ? bad : raw.length - 1}`);
+  let t: unknown;
   try {
-    const t = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (t.v !== 'crowsnest.sim/1' || typeof t.rv !== 'number' || typeof t.start !== 'string') throw new Error('bad token');
-    return { rv: t.rv, start: t.start };
+    t = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw invalidParam('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)', 'metadata.continue');
+    throw refuse(': invalid character looking for beginning of value');
   }
+  const token = (t && typeof t === 'object' ? t : {}) as { v?: unknown; rv?: unknown; start?: unknown };
+  if (token.v !== TOKEN_VERSION) throw refuse(`: server does not recognize this encoded version ${typeof token.v === 'string' ? token.v : ''}`.trimEnd());
+  if (typeof token.rv !== 'number' || !Number.isInteger(token.rv) || token.rv <= 0) throw refuse(': incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof token.start !== 'string' || token.start === '') throw refuse(': encoded start key empty (version meta.k8s.io/v1)');
+  return { rv: token.rv, start: token.start };
 }
 
 export function filterFor(r: ResourceRequest): Filter {

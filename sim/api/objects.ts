@@ -145,6 +145,8 @@ export function prepareUpdate(type: ResourceType, old: KubeObject, obj: KubeObje
   if (old.metadata.namespace) meta.namespace = old.metadata.namespace;
   if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
   else delete meta.deletionTimestamp;
+  if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+  else delete meta.deletionGracePeriodSeconds;
   if (old.metadata.generateName) meta.generateName = old.metadata.generateName;
   if (old.metadata.generation !== undefined) {
     meta.generation = old.metadata.generation + (specOf(old, type) !== specOf(next, type) ? 1 : 0);

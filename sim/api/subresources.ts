@@ -1,4 +1,4 @@
-/** The `status` and `scale` subresources. */
+/** The `status` and `scale` subresources, and pods' `eviction`. */
 import { jsonPath } from '../jsonpath';
 import { storageKey } from '../resources';
 import { labelSelectorString } from '../selectors';
@@ -9,6 +9,7 @@ import { served } from './list';
 import { checkBody, prepareUpdate } from './objects';
 import { sendJson } from './respond';
 import { commitUpdate, decodeBody, patchValue } from './write';
+import { handleEviction } from './eviction';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -61,6 +62,7 @@ async function writeScale(r: ResourceRequest, patch: boolean): Promise<void> {
 
 export async function handleSubresource(r: ResourceRequest): Promise<void> {
   const method = r.req.method;
+  if (r.subresource === 'eviction' && r.type.group === '' && r.type.resource === 'pods') return handleEviction(r);
   if (r.subresource === 'scale' && r.type.scale) {
     if (method === 'GET') return sendJson(r.res, 200, toScale(r, existing(r)));
     if (method === 'PUT') return writeScale(r, false);

@@ -13,6 +13,7 @@ import { toTable } from '../table';
 import type { KubeObject } from '../types';
 import type { ResourceRequest } from './context';
 import { filterFor, includeObject, served } from './list';
+import { optionalQueryFlag, queryFlag } from './query';
 import { wanted } from './respond';
 import { invalidParam, parseResourceVersion, waitForResourceVersion } from './versions';
 
@@ -40,10 +41,10 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   const filter = filterFor(r);
   const key = storageKey(r.type);
   const rv = parseResourceVersion(q.get('resourceVersion'));
-  const bookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1';
-  const sendInitial = q.get('sendInitialEvents');
-  const initialEvents = sendInitial === 'true' || sendInitial === '1';
-  if (sendInitial !== null) {
+  const bookmarks = queryFlag(q, 'allowWatchBookmarks');
+  const sendInitial = optionalQueryFlag(q, 'sendInitialEvents');
+  const initialEvents = sendInitial === true;
+  if (sendInitial !== undefined) {
     if (q.get('resourceVersionMatch') !== 'NotOlderThan') {
       throw invalidParam('resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan', 'resourceVersionMatch');
     }

@@ -11,6 +11,9 @@ import { checkBody, prepareCreate, prepareUpdate } from './objects';
 import { sendJson } from './respond';
 import { matches } from '../selectors';
 import { validateSpecial } from './special';
+import { readDeleteOptions } from './deleteOptions';
+import { deleteStored, inGracePeriod, type DeleteOptions } from '../deletion';
+import { hasKubelet } from '../controllers/podRuntime';
 
 /** Reads and decodes a JSON, YAML or protobuf body. */
 export async function decodeBody(r: ResourceRequest): Promise<unknown> {
@@ -126,54 +129,7 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
   sendJson(r.res, 200, served(r, commitUpdate(r, old, next, isDryRun)));
 }
 
-interface DeleteOptions {
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: string[];
-  propagationPolicy?: string;
-}
-
-async function deleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
-  const buf = await readBody(r.req);
-  if (buf.length === 0) return {};
-  const v = parseText(buf.toString('utf8'), mediaType(r.req).includes('yaml'));
-  return v && typeof v === 'object' ? (v as DeleteOptions) : {};
-}
-
-/** Kinds that own other objects through ownerReferences; deleting them cascades. */
-const OWNER_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Service']);
-const OWNED = ['apps/replicasets', '/pods', 'batch/jobs', 'discovery.k8s.io/endpointslices', 'apps/controllerrevisions'];
-
-/** Background garbage collection of dependents in the same namespace. */
-function collectDependents(r: ResourceRequest, owner: KubeObject): void {
-  if (!OWNER_KINDS.has(owner.kind) || !owner.metadata.namespace) return;
-  const uid = owner.metadata.uid;
-  for (const key of OWNED) {
-    for (const dep of r.ctx.store.list(key, owner.metadata.namespace)) {
-      if (!dep.metadata.ownerReferences?.some((o) => o.uid === uid)) continue;
-      const gone = r.ctx.store.delete(key, dep.metadata.namespace, dep.metadata.name!);
-      if (gone && key === 'apps/replicasets') collectDependents(r, gone);
-      if (gone && key === 'batch/jobs') collectDependents(r, gone);
-    }
-  }
-}
-
-/** Orphan propagation: dependents lose their reference to the owner, so the garbage collector leaves them. */
-function orphanDependents(r: ResourceRequest, owner: KubeObject): void {
-  if (!owner.metadata.namespace) return;
-  const uid = owner.metadata.uid;
-  for (const key of OWNED) {
-    for (const dep of r.ctx.store.list(key, owner.metadata.namespace)) {
-      const refs = dep.metadata.ownerReferences;
-      if (!refs?.some((o) => o.uid === uid)) continue;
-      const rest = refs.filter((o) => o.uid !== uid);
-      const { ownerReferences: _gone, ...kept } = dep.metadata;
-      const metadata = rest.length ? { ...kept, ownerReferences: rest } : kept;
-      r.ctx.store.update(key, { ...dep, metadata });
-    }
-  }
-}
-
-/** Deletes one object (namespaces go through a short Terminating phase). */
+/** Deletes one object, or starts deleting it (graceful pods, finalizers); namespaces go through a short Terminating phase. */
 export function deleteObject(r: ResourceRequest, obj: KubeObject, opts: DeleteOptions, isDryRun: boolean): KubeObject {
   const p = opts.preconditions ?? {};
   if (p.uid && p.uid !== obj.metadata.uid) {
@@ -182,13 +138,26 @@ export function deleteObject(r: ResourceRequest, obj: KubeObject, opts: DeleteOp
   if (p.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
     throw conflict(r.type.resource, r.type.group, obj.metadata.name!, `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
   }
-  if (isDryRun) return obj;
+  if (r.type.kind === 'Namespace' && r.type.group === '') return isDryRun ? obj : terminateNamespace(r, obj);
   const key = storageKey(r.type);
-  if (r.type.kind === 'Namespace' && r.type.group === '') return terminateNamespace(r, obj);
-  const gone = r.ctx.store.delete(key, obj.metadata.namespace, obj.metadata.name!)!;
-  if (opts.propagationPolicy !== 'Orphan') collectDependents(r, gone);
-  else orphanDependents(r, gone);
-  return gone;
+  const done = deleteStored(r.ctx.store, key, obj, opts, isDryRun);
+  if (!done.removed && !isDryRun && inGracePeriod(done.object)) standInKubelet(r, key, done.object);
+  return done.object;
+}
+
+/**
+ * With the controllers off no simulated kubelet stops deleted pods: a stand-in
+ * confirms the deletion after a short stop (at most the grace period), as a kubelet
+ * whose containers exit at once on SIGTERM would.
+ */
+function standInKubelet(r: ResourceRequest, key: string, pod: KubeObject): void {
+  const { store } = r.ctx;
+  if (hasKubelet(store)) return;
+  const ms = Math.min((pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000, r.ctx.options.podStopMs);
+  r.ctx.later(ms, () => {
+    const now = store.get(key, pod.metadata.namespace, pod.metadata.name!);
+    if (now && now.metadata.uid === pod.metadata.uid && now.metadata.deletionTimestamp) deleteStored(store, key, now, { gracePeriodSeconds: 0 });
+  });
 }
 
 function terminateNamespace(r: ResourceRequest, ns: KubeObject): KubeObject {
@@ -208,18 +177,17 @@ function terminateNamespace(r: ResourceRequest, ns: KubeObject): KubeObject {
 }
 
 export async function handleDelete(r: ResourceRequest): Promise<void> {
-  const opts = await deleteOptions(r);
-  const isDryRun = dryRun(r) || (opts.dryRun ?? []).includes('All');
+  const opts = await readDeleteOptions(r);
+  const isDryRun = (opts.dryRun ?? []).includes('All');
   const obj = existing(r);
   sendJson(r.res, 200, served(r, deleteObject(r, obj, opts, isDryRun)));
 }
 
 export async function handleDeleteCollection(r: ResourceRequest): Promise<void> {
-  const opts = await deleteOptions(r);
-  const isDryRun = dryRun(r) || (opts.dryRun ?? []).includes('All');
+  const opts = await readDeleteOptions(r);
+  const isDryRun = (opts.dryRun ?? []).includes('All');
   const filter = filterFor(r);
   const victims = r.ctx.store.list(storageKey(r.type), r.namespace).filter((o) => matches(filter, o));
   const items = victims.map((o) => served(r, deleteObject(r, o, opts, isDryRun)));
   sendJson(r.res, 200, { kind: `${r.type.kind}List`, apiVersion: apiVersionOf(r.type.group, r.version), metadata: { resourceVersion: String(r.ctx.store.currentRv()) }, items });
 }
-

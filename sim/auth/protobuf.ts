@@ -45,7 +45,7 @@ function unsupported(message: string): StatusError {
 // ---- wire format -------------------------------------------------------------------
 
 /** Field number → the raw values seen, in order: varints as bigint, length-delimited as bytes. */
-type Fields = Map<number, (bigint | Uint8Array)[]>;
+export type Fields = Map<number, (bigint | Uint8Array)[]>;
 
 function readVarint(buf: Uint8Array, pos: { at: number }): bigint {
   let result = 0n;
@@ -60,7 +60,7 @@ function readVarint(buf: Uint8Array, pos: { at: number }): bigint {
   }
 }
 
-function readFields(buf: Uint8Array): Fields {
+export function readFields(buf: Uint8Array): Fields {
   const fields: Fields = new Map();
   const pos = { at: 0 };
   while (pos.at < buf.length) {

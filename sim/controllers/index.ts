@@ -7,6 +7,7 @@ import type { Store, StoreEvent } from '../store';
 import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
+import { DisruptionController } from './disruption';
 import { EndpointSliceController } from './endpointslices';
 import { EventRecorder } from './events';
 import { GarbageCollector } from './gc';
@@ -42,6 +43,7 @@ export function startControllers(store: Store, signal: AbortSignal, opts: Partia
     new CronJobController(store, owners, events, clock, scheduler, signal),
     new EndpointSliceController(store, signal),
     new NodeController(store, clock, scheduler),
+    new DisruptionController(store, signal),
   ];
   const unsubscribe = store.subscribe((e) => {
     if (signal.aborted) return;

@@ -7,17 +7,26 @@
  *
  * Only pods created without a status are driven; pods stored with a ready-made status
  * (scenario fixtures, benchmark pods) are left as they are.
+ *
+ * A deleted pod on a node (deletionTimestamp set, grace period > 0) is stopped: its
+ * preStop hooks run, its containers get SIGTERM and exit (or are killed when the grace
+ * period runs out first), the terminated status is written, and the kubelet then
+ * deletes the pod with grace period 0. Pods it does not drive are confirmed deleted
+ * after the same stop time.
  */
+import { deleteStored, inGracePeriod } from '../deletion';
 import type { Store, StoreEvent } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder, Involved } from './events';
-import { backoffMs, behaviourOf, endRun, newRuntime, podStatus, restarts, runtimeRegistry, startRun, TIMING, type ContainerRuntime, type PodRuntime } from './podRuntime';
+import { backoffMs, behaviourOf, endRun, markKubelet, newRuntime, podStatus, restarts, runtimeRegistry, startRun, stopDurationMs, TIMING, type ContainerRuntime, type PodRuntime } from './podRuntime';
 import { controllerOf, NODES, nowIso, PODS, type Clock, type Obj, type Scheduler } from './runtime';
 
 interface Driven {
   rt: PodRuntime;
   cancels: Set<() => void>;
   node?: string;
+  /** The grace period its current termination was started with. */
+  terminating?: number;
 }
 
 function cpuMillis(v: unknown): number {
@@ -48,6 +57,8 @@ export class Kubelet {
   private driven = new Map<string, Driven>();
   private unschedulable = new Map<string, { namespace: string; name: string }>();
   private podsPerNode = new Map<string, number>();
+  /** Pods not driven here whose deletion is being confirmed: uid → cancel. */
+  private confirming = new Map<string, () => void>();
   private nextIp = 0;
 
   constructor(
@@ -56,9 +67,11 @@ export class Kubelet {
     private readonly scheduler: Scheduler,
     private readonly events: EventRecorder,
   ) {
+    markKubelet(store);
     for (const p of store.iterate(PODS)) {
       this.count((p.spec as Obj)?.nodeName, 1);
       if (this.isFresh(p)) this.take(p);
+      if (inGracePeriod(p)) this.terminate(p);
     }
   }
 
@@ -86,6 +99,51 @@ export class Kubelet {
     const uid = e.object.metadata.uid!;
     if (e.type === 'ADDED' && this.isFresh(e.object)) this.take(e.object);
     if (e.type === 'DELETED') this.stop(uid, e.object);
+    else if (inGracePeriod(e.object)) this.terminate(e.object);
+  }
+
+  /** Starts (or, with a shorter grace period, hurries) the stop of a deleted pod. */
+  private terminate(p: KubeObject): void {
+    const uid = p.metadata.uid!;
+    const grace = p.metadata.deletionGracePeriodSeconds!;
+    const stopMs = stopDurationMs(p);
+    const killed = stopMs > grace * 1000;
+    const d = this.driven.get(uid);
+    if (!d) {
+      if (this.confirming.has(uid)) return;
+      this.confirming.set(uid, this.scheduler.after(this.clock.real(Math.min(stopMs, grace * 1000)), () => this.confirmDeletion(p)));
+      return;
+    }
+    if (d.terminating !== undefined && d.terminating <= grace) return;
+    const first = d.terminating === undefined;
+    d.terminating = grace;
+    for (const c of d.cancels) c();
+    d.cancels.clear();
+    if (first) {
+      for (const c of [...d.rt.initContainers, ...d.rt.containers]) {
+        if (c.state === 'running') this.record(p, c, 'Normal', 'Killing', `Stopping container ${c.name}`, d.node);
+      }
+    }
+    this.later(d, Math.min(stopMs, grace * 1000), () => this.stopped(d, killed));
+  }
+
+  /** The containers have exited (or were killed): write their last status, then delete the pod for good. */
+  private stopped(d: Driven, killed: boolean): void {
+    for (const c of [...d.rt.initContainers, ...d.rt.containers]) {
+      if (c.state === 'running') endRun(c, killed ? 137 : 0, killed ? 'Error' : 'Completed');
+    }
+    const mains = d.rt.containers;
+    if (mains.every((c) => c.state === 'terminated')) d.rt.phase = mains.every((c) => c.current?.exitCode === 0) ? 'Succeeded' : 'Failed';
+    this.write(d);
+    const p = this.pod(d);
+    if (p) this.confirmDeletion(p);
+  }
+
+  /** What the kubelet does last: delete the pod with grace period 0 (it stays if finalizers hold it). */
+  private confirmDeletion(p: KubeObject): void {
+    this.confirming.delete(p.metadata.uid!);
+    const now = this.store.get(PODS, p.metadata.namespace, p.metadata.name!);
+    if (now && now.metadata.uid === p.metadata.uid && now.metadata.deletionTimestamp) deleteStored(this.store, PODS, now, { gracePeriodSeconds: 0 });
   }
 
   private take(p: KubeObject): void {
@@ -101,6 +159,8 @@ export class Kubelet {
 
   private stop(uid: string, gone: KubeObject): void {
     this.unschedulable.delete(uid);
+    this.confirming.get(uid)?.();
+    this.confirming.delete(uid);
     const d = this.driven.get(uid);
     if (!d) return;
     for (const c of d.cancels) c();

@@ -41,6 +41,8 @@ export const TIMING = {
   backoffBase: 10_000,
   backoffMax: 300_000,
   pullBackoffBase: 5_000,
+  /** From SIGTERM to a container's exit, after its preStop hook. */
+  stop: 1_000,
 };
 
 export interface BehaviourSpec {
@@ -214,8 +216,35 @@ export function podStatus(rt: PodRuntime, previous: Obj = {}, now = nowIso()): O
   return status;
 }
 
+/**
+ * Roughly how long a pod takes to stop once deleted (simulated ms): its longest preStop
+ * hook (`sleep N` in an exec hook, or a sleep action), then the stop itself. Past the
+ * grace period the kubelet kills it instead.
+ */
+export function stopDurationMs(pod: KubeObject): number {
+  let hook = 0;
+  for (const c of ((pod.spec as Obj)?.containers ?? []) as Obj[]) {
+    const preStop = c.lifecycle?.preStop;
+    if (!preStop) continue;
+    const sleep = preStop.sleep?.seconds ?? String((preStop.exec?.command ?? []).join(' ')).match(/\bsleep\s+(\d+(?:\.\d+)?)/)?.[1];
+    hook = Math.max(hook, sleep !== undefined ? Number(sleep) * 1000 : 200);
+  }
+  return hook + TIMING.stop;
+}
+
 /** Per-store registry of the pods the kubelet drives, read by logs and exec. */
 const registries = new WeakMap<Store, Map<string, PodRuntime>>();
+/** Stores whose pods a simulated kubelet stops when they are deleted. */
+const kubelets = new WeakSet<Store>();
+
+export function markKubelet(store: Store): void {
+  kubelets.add(store);
+}
+
+/** Whether a simulated kubelet runs for this store (controllers on). */
+export function hasKubelet(store: Store): boolean {
+  return kubelets.has(store);
+}
 
 export function runtimeRegistry(store: Store): Map<string, PodRuntime> {
   let m = registries.get(store);

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ResourceRequest, SimContext } from '../api/context';
+import { queryFlag } from '../api/query';
 import { authenticate, forbiddenError, impersonate } from '../auth/index';
 import { containerSpec, isRunning, pickContainer } from '../logs/containers';
 import { route } from '../router';
@@ -27,17 +28,12 @@ export interface ExecPlan {
   streams: ExecStreams;
 }
 
-function flag(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
-}
-
 /** The apiserver's and kubelet's checks, in their order, with their words. */
 export function planExec(ctx: SimContext, namespace: string, name: string, q: URLSearchParams): ExecPlan {
   const pod = ctx.store.get('/pods', namespace, name);
   if (!pod) throw notFound('pods', '', name);
   const container = pickContainer(pod, q.get('container'));
-  const streams = { stdin: flag(q, 'stdin'), stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr'), tty: flag(q, 'tty') };
+  const streams = { stdin: queryFlag(q, 'stdin'), stdout: queryFlag(q, 'stdout'), stderr: queryFlag(q, 'stderr'), tty: queryFlag(q, 'tty') };
   if (!streams.stdin && !streams.stdout && !streams.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   const command = q.getAll('command');
   if (command.length === 0) throw badRequest('you must specify at least one command for the container');

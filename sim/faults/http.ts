@@ -3,6 +3,7 @@
  * faults to every other request. See sim/faults/README.md.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { queryFlag } from '../api/query';
 import { sendError, sendJson, sendStatus } from '../api/respond';
 import { readBody } from '../body';
 import { authenticate } from '../auth/index';
@@ -14,8 +15,7 @@ export const FAULTS_PATH = '/sim/faults';
 const ADMIN = 'admin';
 
 function isWatchRequest(url: URL): boolean {
-  const w = url.searchParams.get('watch');
-  return w === 'true' || w === '1' || /^\/apis?\/(?:[^/]+\/){1,2}watch\//.test(url.pathname);
+  return queryFlag(url.searchParams, 'watch') || /^\/apis?\/(?:[^/]+\/){1,2}watch\//.test(url.pathname);
 }
 
 function number(body: Record<string, unknown>, key: string, fallback?: number): number {

@@ -5,6 +5,7 @@
  * client leaves or the simulator closes.
  */
 import type { ResourceRequest } from '../api/context';
+import { queryFlag } from '../api/query';
 import { badRequest, invalid, methodNotAllowed, notFound } from '../status';
 import type { KubeObject } from '../types';
 import { containerStatus, currentRun, pickContainer, previousRun } from './containers';
@@ -20,11 +21,6 @@ export interface LogQuery {
   tailLines?: number;
   sinceMs?: number;
   limitBytes?: number;
-}
-
-function flag(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
 }
 
 function integer(q: URLSearchParams, name: string): number | undefined {
@@ -58,9 +54,9 @@ export function parseLogQuery(q: URLSearchParams, now = Date.now()): LogQuery {
   }
   return {
     container: q.get('container') || undefined,
-    follow: flag(q, 'follow'),
-    previous: flag(q, 'previous'),
-    timestamps: flag(q, 'timestamps'),
+    follow: queryFlag(q, 'follow'),
+    previous: queryFlag(q, 'previous'),
+    timestamps: queryFlag(q, 'timestamps'),
     tailLines,
     sinceMs,
     limitBytes,

@@ -65,7 +65,8 @@ describe('list', () => {
 
   it('rejects a garbled continue token', async () => {
     const r = await json('/api/v1/configmaps?continue=garbage');
-    expect(r.status).toBe(422);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ reason: 'BadRequest', message: expect.stringMatching(/^invalid continue token: continue key is not valid/) });
   });
 
   it('filters by label and field selectors within a namespace', async () => {

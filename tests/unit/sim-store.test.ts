@@ -34,6 +34,34 @@ describe('store', () => {
     expect(s.eventsSince(10)).toEqual([]);
   });
 
+  it('forgets events older than its time window, keeping the newer ones resumable', () => {
+    let now = 0;
+    const s = new Store(5000, { windowMs: 1000, now: () => now });
+    s.create('/configmaps', cm('x', 'old'));
+    now = 600;
+    s.create('/configmaps', cm('x', 'newer'));
+    expect((s.eventsSince(0) as StoreEvent[]).map((e) => e.rv)).toEqual([1, 2]);
+    now = 1300;
+    expect(s.eventsSince(0)).toBe('expired');
+    expect((s.eventsSince(1) as StoreEvent[]).map((e) => e.rv)).toEqual([2]);
+    now = 5000;
+    expect(s.eventsSince(1)).toBe('expired');
+    expect(s.eventsSince(2)).toEqual([]);
+  });
+
+  it('removes an object whose last finalizer an update takes away while it is being deleted', () => {
+    const s = new Store();
+    const seen: string[] = [];
+    s.subscribe((e) => seen.push(`${e.type}:${e.object.metadata.finalizers?.join(',') ?? ''}`));
+    const held = s.create('/configmaps', { ...cm('x', 'held'), metadata: { name: 'held', namespace: 'x', finalizers: ['example.com/hold'] } });
+    const deleting = s.update('/configmaps', { ...held, metadata: { ...held.metadata, deletionTimestamp: '2025-01-01T00:00:00Z', deletionGracePeriodSeconds: 0 } });
+    expect(s.get('/configmaps', 'x', 'held')).toBe(deleting);
+    const gone = s.update('/configmaps', { ...deleting, metadata: { ...deleting.metadata, finalizers: [] } });
+    expect(s.get('/configmaps', 'x', 'held')).toBeUndefined();
+    expect(gone.metadata.resourceVersion).toBe(String(s.currentRv()));
+    expect(seen).toEqual(['ADDED:example.com/hold', 'MODIFIED:example.com/hold', 'DELETED:']);
+  });
+
   it('expires everything older than now on compact', () => {
     const s = new Store();
     s.create('/configmaps', cm('x', 'a'));

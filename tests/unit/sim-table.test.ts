@@ -32,6 +32,15 @@ describe('tables', () => {
     expect(cells[4][2]).toBe('Terminating');
   });
 
+  it('prints a deleted pod as Terminating until its phase is final, as the server-side printer does', () => {
+    const going = pod({ name: 'going', namespace: 'n', node: 'a', ip: '1.1.1.1' });
+    const ended = pod({ name: 'ended', namespace: 'n', node: 'a', state: 'Completed' });
+    for (const p of [going, ended]) p.metadata.deletionTimestamp = new Date().toISOString();
+    (ended.status as Record<string, unknown>).phase = 'Succeeded';
+    const table = toTable(t('pods'), [going, ended], {}) as KubeObject & { rows: { cells: unknown[] }[] };
+    expect(table.rows.map((r) => r.cells[2])).toEqual(['Terminating', 'Completed']);
+  });
+
   it('prints service ports and external addresses', () => {
     const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'LoadBalancer', clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }] }, status: {} };
     const table = toTable(t('services'), [svc], {}) as any;
