@@ -213,23 +213,27 @@ export function removeAt(obj: JsonObject, path: Path): void {
 // ---------------------------------------------------------------- merging an applied configuration
 
 /** Merges an applied configuration into the live object: maps by key, associative lists by item key, anything else replaced. */
-export function mergeApplied(live: Json | undefined, applied: Json, field = ''): Json {
+export function mergeApplied(live: unknown, applied: unknown): unknown {
+  return merge(live as Json | undefined, applied as Json);
+}
+
+function merge(live: Json | undefined, applied: Json, field = ''): Json {
   if (isObject(applied)) {
     const out: JsonObject = isObject(live) ? structuredClone(live) : {};
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) delete out[k];
-      else out[k] = mergeApplied(out[k], v, k);
+      else out[k] = merge(out[k], v, k);
     }
     return out;
   }
   if (Array.isArray(applied) && Array.isArray(live)) {
     const keys = keysFor(field, applied);
-    if (!keys || keysFor(field, live) !== keys && JSON.stringify(keysFor(field, live)) !== JSON.stringify(keys)) return structuredClone(applied);
+    if (!keys) return structuredClone(applied);
     const out = live.map((x) => structuredClone(x));
     for (const item of applied) {
       const token = itemToken(keys, item);
       const at = out.findIndex((x) => itemToken(keys, x) === token);
-      if (at >= 0) out[at] = keys === 'set' ? item : mergeApplied(out[at], item);
+      if (at >= 0) out[at] = keys === 'set' ? item : merge(out[at], item);
       else out.push(structuredClone(item));
     }
     return out;
@@ -350,12 +354,30 @@ function conflictError(conflicts: { entry: ManagedEntry; path: Path }[]): Status
   return new StatusError(status(409, 'Conflict', message, { causes }));
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The fields of kubectl's client-side apply annotation. The apiserver lets kubectl's
+ * server-side apply take these over without conflict, so switching from client-side
+ * apply to `--server-side` just works.
+ */
+function lastAppliedFields(live: KubeObject | undefined): FieldSet {
+  const text = live?.metadata.annotations?.[LAST_APPLIED];
+  if (!text) return new FieldSet();
+  try {
+    return fieldSetOf(JSON.parse(text));
+  } catch {
+    return new FieldSet();
+  }
+}
+
 /**
  * Server-side apply of `config` by `manager` onto `live` (undefined when the object is
  * new). Returns the merged object with its managedFields; throws 409 on conflicts
  * unless forced.
  */
 export function serverSideApply(live: KubeObject | undefined, config: KubeObject, manager: string, apiVersion: string, force: boolean, subresource?: string): KubeObject {
+  const forgiven = manager === 'kubectl' ? lastAppliedFields(live) : new FieldSet();
   const isStatus = subresource === 'status';
   const applied = fieldSetOf(config, { status: isStatus });
   const entries = readEntries(live);
@@ -364,15 +386,18 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
     if (sameEntry(e, manager, 'Apply', subresource)) continue;
     if ((e.subresource === 'status') !== isStatus) continue;
     for (const p of applied) {
+      if (p[p.length - 1] === '.') continue;
       if (e.fields.has(p) && JSON.stringify(valueAt(config, p)) !== JSON.stringify(valueAt(live, p))) conflicts.push({ entry: e, path: p });
     }
   }
-  if (conflicts.length && !force) throw conflictError(conflicts);
+  conflicts.sort((a, b) => (pathString(a.path) < pathString(b.path) ? -1 : pathString(a.path) > pathString(b.path) ? 1 : 0));
+  const remaining = conflicts.filter((c) => !forgiven.has(c.path));
+  if (remaining.length && !force) throw conflictError(remaining);
   for (const c of conflicts) c.entry.fields.delete(c.path);
 
   let mine = entries.find((e) => sameEntry(e, manager, 'Apply', subresource));
   const dropped = mine ? mine.fields.minus(applied) : new FieldSet();
-  const merged = mergeApplied((live ?? {}) as unknown as Json, config as unknown as Json) as unknown as KubeObject;
+  const merged = mergeApplied(live ?? {}, config) as KubeObject;
   const ownedByOthers = (p: Path) => entries.some((e) => e !== mine && e.fields.has(p));
   const gone = [...dropped].filter((p) => !ownedByOthers(p)).sort((a, b) => b.length - a.length);
   for (const p of gone) removeAt(merged as unknown as JsonObject, p);

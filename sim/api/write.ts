@@ -106,17 +106,27 @@ export function managerOf(r: ResourceRequest): string {
 }
 
 /**
+ * Field ownership after an update or patch: a request that sets managedFields to
+ * something new replaces them as sent (an empty list clears them, as kubectl's
+ * client-side to server-side apply migration relies on); otherwise the write is
+ * recorded as an Update by its manager.
+ */
+function recordWrite(r: ResourceRequest, old: KubeObject, next: KubeObject): void {
+  const sent = next.metadata.managedFields;
+  const changed = Array.isArray(sent) && JSON.stringify(sent) !== JSON.stringify(old.metadata.managedFields ?? []);
+  if (changed && sent.length > 0) return;
+  const base = changed ? { ...old, metadata: { ...old.metadata, managedFields: [] } } : old;
+  recordUpdate(base, next, managerOf(r), apiVersionOf(r.type.group, r.version), r.subresource);
+}
+
+/**
  * Stores an updated object unless nothing changed (no-op writes keep their resourceVersion, as in Kubernetes).
  * `applied` says the managedFields were already set by server-side apply; otherwise the write is recorded as an Update.
  */
 export function commitUpdate(r: ResourceRequest, old: KubeObject, next: KubeObject, isDryRun: boolean, applied = false): KubeObject {
   validateSpecial(r.ctx, r.type, next, old);
   validateObject(r.type, r.version, next, old, r.subresource, crdOf(r));
-  if (!applied) {
-    const reset = Array.isArray(next.metadata.managedFields) && next.metadata.managedFields.length === 0;
-    const base = reset ? { ...old, metadata: { ...old.metadata, managedFields: [] } } : old;
-    recordUpdate(base, next, managerOf(r), apiVersionOf(r.type.group, r.version), r.subresource);
-  }
+  if (!applied) recordWrite(r, old, next);
   if (sameExceptVersion(old, next)) return old;
   if (isDryRun) return next;
   return r.ctx.store.update(storageKey(r.type), next);
