@@ -1,5 +1,21 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim, type SimHarness } from '../support/sim';
+
+const HELM = new URL('../../.tools/bin/helm', import.meta.url).pathname;
+
+function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(HELM, args, { env: { ...process.env, HOME: h.dir, KUBECONFIG: h.kubeconfigPath } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
 
 let h: SimHarness;
 
@@ -130,5 +146,29 @@ describe('server-side apply', () => {
     const r = await apply(aDeployment('web', { replicas: 4 }), '--field-manager=autoscaler');
     expect(r.code, r.stderr).toBe(0);
     expect((await live('web')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  });
+});
+
+describe('helm 4 (which applies every object server-side)', () => {
+  it('installs with helm as the owner, and an upgrade that stops rendering a field removes it', async () => {
+    const chart = join(h.dir, 'chart');
+    await mkdir(join(chart, 'templates'), { recursive: true });
+    await writeFile(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+    await writeFile(join(chart, 'values.yaml'), 'tier: web\n');
+    await writeFile(
+      join(chart, 'templates', 'configmap.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  labels:\n    app: demo\n    {{- if .Values.tier }}\n    tier: {{ .Values.tier }}\n    {{- end }}\ndata:\n  a: "1"\n',
+    );
+    const install = await helm(['install', 'rel', chart, '-n', 'team-a']);
+    expect(install.code, install.stderr).toBe(0);
+    const cm = await (await h.api('/api/v1/namespaces/team-a/configmaps/demo')).json();
+    expect(cm.metadata.labels.tier).toBe('web');
+    expect(owners(cm)['helm/Apply'].fieldsV1['f:metadata']['f:labels']['f:tier']).toEqual({});
+
+    const upgrade = await helm(['upgrade', 'rel', chart, '-n', 'team-a', '--set', 'tier=']);
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    const after = await (await h.api('/api/v1/namespaces/team-a/configmaps/demo')).json();
+    expect(after.metadata.labels.tier).toBeUndefined();
+    expect(after.metadata.labels.app).toBe('demo');
   });
 });
