@@ -11,7 +11,7 @@ import { checkBody, prepareCreate, prepareUpdate } from './objects';
 import { sendJson } from './respond';
 import { matches } from '../selectors';
 import { validateSpecial } from './special';
-import { checkApplyConfiguration, decodeChecked, fieldValidation, validateObject, type Origin } from '../validation/index';
+import { checkApplyConfiguration, decodeChecked, fieldValidation, typedPatchError, validateObject, type Origin } from '../validation/index';
 import { crdVersionSchema, pruneUnknown } from '../validation/crdSchema';
 import { CRD_KEY } from '../crd';
 import { recordUpdate, serverSideApply } from '../managedFields';
@@ -198,7 +198,10 @@ function forced(r: ResourceRequest): boolean {
 async function handleApply(r: ResourceRequest, doc: unknown, isDryRun: boolean): Promise<void> {
   const manager = r.query.get('fieldManager')!;
   const config = checkBody(r, doc);
-  if (r.type.crd) pruneUnknown(crdVersionSchema(crdOf(r), r.version), config);
+  if (r.type.crd) {
+    const undeclared = pruneUnknown(crdVersionSchema(crdOf(r), r.version), config);
+    if (undeclared.length) throw typedPatchError(r, undeclared.map((p) => `.${p}: field not declared in schema`));
+  }
   checkApplyConfiguration(r.type, r.version, config, r.namespace, r.name!);
   if (config.metadata.managedFields !== undefined) {
     throw new StatusError(status(400, 'BadRequest', 'metadata.managedFields must be nil'));

@@ -106,9 +106,13 @@ export function checkApplyConfiguration(type: ResourceType, version: string, con
     const got = /unmarshal (\w+)/.exec(report.typeError)?.[1] ?? 'value';
     errors.unshift(`.${m?.[1] ?? ''}: expected ${expected}, got ${got === 'bool' ? 'boolean' : got}`);
   }
-  if (errors.length === 0) return;
-  const gv = type.group ? `${type.group}/${version}` : version;
-  const where = `${namespace ? `${namespace}/` : ''}${objectName}; ${gv}, Kind=${type.kind}`;
+  if (errors.length) throw typedPatchError({ type, version, namespace, name: objectName }, errors);
+}
+
+/** The apiserver's refusal of an apply configuration that does not fit the kind's schema. */
+export function typedPatchError(r: { type: ResourceType; version: string; namespace?: string; name?: string }, errors: string[]): StatusError {
+  const gv = r.type.group ? `${r.type.group}/${r.version}` : r.version;
+  const where = `${r.namespace ? `${r.namespace}/` : ''}${r.name ?? ''}; ${gv}, Kind=${r.type.kind}`;
   const detail = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
-  throw badRequest(`failed to create typed patch object (${where}): ${detail}`);
+  return badRequest(`failed to create typed patch object (${where}): ${detail}`);
 }

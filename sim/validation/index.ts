@@ -9,7 +9,7 @@ import type { KubeObject } from '../types';
 import { builtinCauses, type Cause } from './builtin';
 import { crdVersionSchema, validateAgainstSchema } from './crdSchema';
 
-export { decodeChecked, checkApplyConfiguration, fieldValidation, type FieldValidation, type Origin } from './decode';
+export { decodeChecked, checkApplyConfiguration, fieldValidation, typedPatchError, type FieldValidation, type Origin } from './decode';
 
 /**
  * Throws 422 Invalid with one cause per failed check. Writes through the status and

@@ -260,5 +260,8 @@ describe('custom resources against their CRD schema', () => {
     expect(r.code, r.stderr).toBe(0);
     const stored = await (await h.api('/apis/example.com/v1/namespaces/team-a/widgets/pruned')).json();
     expect(stored.spec).toEqual({ size: 2, extra: { anything: { goes: 1 } } });
+    const applied = await kubectlWith(['apply', '--server-side'], widget({ size: 2, shape: 'round' }, 'applied'));
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('failed to create typed patch object (team-a/applied; example.com/v1, Kind=Widget): .spec.shape: field not declared in schema');
   });
 });
