@@ -248,9 +248,9 @@ export function strategicMerge(original: unknown, patch: unknown): unknown {
 // ---------------------------------------------------------------- server-side apply
 
 /**
- * Server-side apply, approximated as a strategic merge of the applied configuration
- * into the live object. Field ownership is not tracked, so fields a manager stops
- * applying are kept rather than removed.
+ * An apply patch sent to the status subresource, approximated as a strategic merge of
+ * the applied configuration into the live object. Server-side apply of whole objects,
+ * with field ownership, is in managedFields.ts.
  */
 export function applyPatch(live: unknown, applied: unknown): unknown {
   return strategicMerge(live, applied);

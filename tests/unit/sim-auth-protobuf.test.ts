@@ -121,10 +121,10 @@ describe('decodeProtobufBody: constructed bytes', () => {
   });
 
   it('refuses a kind it cannot decode with 415 and a clear message', () => {
-    const err = thrown(() => decodeProtobufBody(envelope('apps/v1', 'Deployment', [[1, [[1, 'web']]]])));
+    const err = thrown(() => decodeProtobufBody(envelope('apps/v1', 'StatefulSet', [[1, [[1, 'web']]]])));
     expect(err.code).toBe(415);
     expect(err.status.reason).toBe('UnsupportedMediaType');
-    expect(err.message).toContain('cannot decode a protobuf Deployment (apps/v1)');
+    expect(err.message).toContain('cannot decode a protobuf StatefulSet (apps/v1)');
     expect(thrown(() => decodeProtobufBody(envelope('v1', 'ConfigMap', [], 'gzip'))).code).toBe(415);
   });
 
