@@ -101,7 +101,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   const tokens = new Map<string, UserInfo>(users.map((u) => [u.token, u.user]));
   const host = opts.host ?? '127.0.0.1';
   const faults = new Faults(ctx, setChurnRate);
-  const listener = await listenDual(withFaults(faults, tokens, createHandler(ctx, tokens, new OpenApi(registry))), opts.port ?? 0, host, createUpgradeHandler(ctx, tokens));
+  const listener = await listenDual(withFaults(faults, tokens, createHandler(ctx, tokens, new OpenApi(registry, store))), opts.port ?? 0, host, createUpgradeHandler(ctx, tokens));
   faults.attach(listener);
   const port = listener.port;
   const hostPart = host.includes(':') ? `[${host}]` : host;

@@ -18,7 +18,7 @@ import { checkBody } from './api/objects';
 import { includeObject, served } from './api/list';
 import { wanted } from './api/respond';
 import { partialMetadata, toTable } from './table';
-import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
+import { aggregatedContentType, aggregatedDiscovery, aggregatedVersionWanted, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import type { OpenApi } from './openapi';
 import { route } from './router';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, StatusError, status, unauthorized } from './status';
@@ -57,6 +57,10 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     const host = String(req.headers.host ?? '127.0.0.1');
     const send = (doc: object | undefined) => (doc ? sendJson(res, 200, doc) : sendStatus(res, pathNotFound().status));
     if (path === '/version') return send(SERVER_VERSION);
+    if (path === '/api' || path === '/apis') {
+      const aggregated = aggregatedVersionWanted(String(req.headers.accept ?? ''));
+      if (aggregated) return sendTyped(res, aggregatedContentType(aggregated), JSON.stringify(aggregatedDiscovery(ctx.registry, path, aggregated)));
+    }
     if (path === '/api') return send(apiVersions(host));
     if (path === '/apis') return send(apiGroupList(ctx.registry));
     let m = path.match(/^\/api\/([^/]+)$/);
@@ -65,6 +69,13 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     if (m) return send(apiGroupDoc(ctx.registry, m[1]));
     m = path.match(/^\/apis\/([^/]+)\/([^/]+)$/);
     if (m) return send(apiResourceList(ctx.registry, m[1], m[2]));
+    if (path === '/openapi/v2') {
+      const accept = String(req.headers.accept ?? '');
+      if (accept && !/(^|,)\s*(application\/json|\*\/\*|application\/\*)\s*(;|,|$)/.test(accept)) {
+        return sendStatus(res, status(406, 'NotAcceptable', `only the following media types are accepted: application/json`));
+      }
+      return sendTyped(res, 'application/json', openapi.v2());
+    }
     if (path === '/openapi/v3') return send(openapi.index());
     m = path.match(/^\/openapi\/v3\/(.+)$/);
     if (m) {
@@ -159,6 +170,12 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
   };
 }
 
+
+/** A JSON document with its own Content-Type (aggregated discovery, OpenAPI); the answer varies with Accept. */
+function sendTyped(res: ServerResponse, contentType: string, text: string): void {
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), Vary: 'Accept', 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
 
 function sendGet(r: ResourceRequest, o: KubeObject): void {
   const want = wanted(r.req);
