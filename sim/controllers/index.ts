@@ -3,19 +3,23 @@
  * (synchronously indexed, then synced on a later turn through its work queue) and
  * stops when `signal` aborts.
  */
+import { SIM_CERT } from '../listener';
 import type { Store, StoreEvent } from '../store';
 import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
 import { EndpointSliceController } from './endpointslices';
+import { EndpointsController } from './endpoints';
 import { EventRecorder } from './events';
 import { GarbageCollector } from './gc';
 import { JobController } from './job';
 import { Kubelet } from './kubelet';
 import { NodeController } from './nodes';
+import { NamespaceContentsController } from './namespaces';
 import { ReplicaSetController } from './replicaset';
 import { Clock, OwnerIndex, Scheduler, type ClockOptions } from './runtime';
 import { StatefulSetController } from './statefulset';
+import { VolumeController } from './volumes';
 
 export { containerRuns, type Run } from './podRuntime';
 export type { ClockOptions } from './runtime';
@@ -41,6 +45,9 @@ export function startControllers(store: Store, signal: AbortSignal, opts: Partia
     new JobController(store, owners, events, signal),
     new CronJobController(store, owners, events, clock, scheduler, signal),
     new EndpointSliceController(store, signal),
+    new EndpointsController(store, signal),
+    new NamespaceContentsController(store, SIM_CERT, signal),
+    new VolumeController(store, signal),
     new NodeController(store, clock, scheduler),
   ];
   const unsubscribe = store.subscribe((e) => {
