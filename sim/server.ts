@@ -4,7 +4,7 @@
  * OpenAPI need any authenticated user.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, forbiddenError, handleReview, impersonate, reviewResources } from './auth/index';
+import { authenticate, forbiddenError, handleReview, handleTokenRequest, impersonate, reviewResources } from './auth/index';
 import type { ResourceRequest, SimContext } from './api/context';
 import { handleList } from './api/list';
 import { sendError, sendJson, sendStatus, sendText } from './api/respond';
@@ -115,7 +115,8 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
       if (verb !== 'list' && verb !== 'watch' && !(verb === 'create' && reviewResources[type.resource])) throw methodNotAllowed();
     }
     const podStream = type.group === '' && type.resource === 'pods' && (target.subresource === 'log' || target.subresource === 'exec');
-    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream)) throw pathNotFound();
+    const tokenRequest = type.group === '' && type.resource === 'serviceaccounts' && target.subresource === 'token';
+    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream || tokenRequest)) throw pathNotFound();
     if (!type.verbs.includes(verb) && !(target.subresource && ['get', 'update', 'patch'].includes(verb))) throw methodNotAllowed();
     const attrs = {
       type: 'resource' as const,
@@ -132,6 +133,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     if (reviewResources[type.resource] && type.group === reviewResources[type.resource].group) return review(r);
     if (podStream && target.subresource === 'log') return handlePodLog(r);
     if (podStream && target.subresource === 'exec') return handleExecRequest(r);
+    if (tokenRequest) return handleTokenRequest(r);
     if (type.group === METRICS_GROUP) return handleMetrics(r);
     if (target.subresource) return handleSubresource(r);
     switch (verb) {
