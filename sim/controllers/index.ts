@@ -12,6 +12,7 @@ import { EndpointSliceController } from './endpointslices';
 import { EndpointsController } from './endpoints';
 import { EventRecorder } from './events';
 import { GarbageCollector } from './gc';
+import { HorizontalPodAutoscalerController } from './hpa';
 import { JobController } from './job';
 import { Kubelet } from './kubelet';
 import { NodeController } from './nodes';
@@ -48,6 +49,7 @@ export function startControllers(store: Store, signal: AbortSignal, opts: Partia
     new EndpointsController(store, signal),
     new NamespaceContentsController(store, SIM_CERT, signal),
     new VolumeController(store, signal),
+    new HorizontalPodAutoscalerController(store, events, clock, scheduler, signal),
     new NodeController(store, clock, scheduler),
   ];
   const unsubscribe = store.subscribe((e) => {
