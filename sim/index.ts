@@ -20,7 +20,6 @@ import { createUpgradeHandler } from './exec/handler';
 import { Faults } from './faults/faults';
 import { withFaults } from './faults/http';
 import { Store } from './store';
-import type { UserInfo } from './types';
 
 export interface StartOptions extends Partial<SimOptions> {
   /** 0 (default) picks a free port. */

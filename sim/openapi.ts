@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { CRD_KEY } from './crd';
 import { sortedGroups } from './discovery';
 import { builtinDefinitions, closure, definitionFor, type Schema } from './openapi/definitions';
-import { apiVersionOf, type Registry, type ResourceType } from './resources';
+import type { Registry, ResourceType } from './resources';
 import type { Store } from './store';
 
 const QUERY = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'string' }, style: 'form' });

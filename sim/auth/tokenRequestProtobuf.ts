@@ -35,9 +35,10 @@ function fields(buf: Uint8Array): Fields {
       if (at + len > buf.length) throw new Error('truncated field');
       value = buf.subarray(at, at + len);
       at += len;
-    } else if (wire === 1) at += 8, (value = 0);
-    else if (wire === 5) at += 4, (value = 0);
-    else throw new Error(`unsupported wire type ${wire}`);
+    } else if (wire === 1 || wire === 5) {
+      at += wire === 1 ? 8 : 4;
+      value = 0;
+    } else throw new Error(`unsupported wire type ${wire}`);
     out.set(number, [...(out.get(number) ?? []), value]);
   }
   return out;

@@ -33,13 +33,13 @@ const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
 /** The declaration file's path (without `.d.ts`) → the Go package its definitions are named after. */
-function packageOf(module: string): string {
-  if (module === 'meta/v1') return META;
-  if (module === 'api/resource') return 'io.k8s.apimachinery.pkg.api.resource';
-  if (module === 'runtime') return 'io.k8s.apimachinery.pkg.runtime';
-  if (module === 'version') return 'io.k8s.apimachinery.pkg.version';
-  if (module === 'apiextensions/v1') return 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
-  return `io.k8s.api.${module.replace('/', '.')}`;
+function packageOf(modulePath: string): string {
+  if (modulePath === 'meta/v1') return META;
+  if (modulePath === 'api/resource') return 'io.k8s.apimachinery.pkg.api.resource';
+  if (modulePath === 'runtime') return 'io.k8s.apimachinery.pkg.runtime';
+  if (modulePath === 'version') return 'io.k8s.apimachinery.pkg.version';
+  if (modulePath === 'apiextensions/v1') return 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
+  return `io.k8s.api.${modulePath.replace('/', '.')}`;
 }
 
 /** Strategic-merge metadata the declarations do not carry: `Definition.field` → merge key and strategy. */
@@ -107,12 +107,12 @@ function cleanDoc(raw: string): string {
 
 /** Reads one declaration file's names (its own exports and what it imports). */
 function parseNames(root: string, file: string): Parsed {
-  const module = relative(root, file).replace(/\.d\.ts$/, '');
-  const pkg = packageOf(module);
+  const modulePath = relative(root, file).replace(/\.d\.ts$/, '');
+  const pkg = packageOf(modulePath);
   const text = readFileSync(file, 'utf8');
   const names = new Map<string, string>();
   for (const m of text.matchAll(/^import \{([^}]+)\} from "([^"]+)";$/gm)) {
-    const from = join(dirname(module), m[2]).replace(/\\/g, '/');
+    const from = join(dirname(modulePath), m[2]).replace(/\\/g, '/');
     for (const n of m[1].split(',').map((s) => s.trim()).filter(Boolean)) names.set(n, `${packageOf(from)}.${n}`);
   }
   for (const m of text.matchAll(/^export (?:interface|type) ([A-Za-z0-9_]+)/gm)) names.set(m[1], `${pkg}.${m[1]}`);

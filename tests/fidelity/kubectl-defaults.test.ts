@@ -141,7 +141,10 @@ describe('what every namespace and cluster has', () => {
     const np = await get(['get', 'service', 'np', '-n', 'team-a']);
     const lb = await get(['get', 'service', 'lb', '-n', 'team-a']);
     const ports = [...np.spec.ports, ...lb.spec.ports].map((p: any) => p.nodePort);
-    for (const p of ports) expect(p).toBeGreaterThanOrEqual(30000), expect(p).toBeLessThanOrEqual(32767);
+    for (const p of ports) {
+      expect(p).toBeGreaterThanOrEqual(30000);
+      expect(p).toBeLessThanOrEqual(32767);
+    }
     expect(new Set(ports).size).toBe(3);
     expect(np.spec.externalTrafficPolicy).toBe('Cluster');
     expect(lb.spec.allocateLoadBalancerNodePorts).toBe(true);
