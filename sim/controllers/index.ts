@@ -18,6 +18,7 @@ import { Kubelet } from './kubelet';
 import { NodeController } from './nodes';
 import { NamespaceContentsController } from './namespaces';
 import { ReplicaSetController } from './replicaset';
+import { ResourceQuotaController } from './quota';
 import { Clock, OwnerIndex, Scheduler, type ClockOptions } from './runtime';
 import { StatefulSetController } from './statefulset';
 import { VolumeController } from './volumes';
@@ -50,6 +51,7 @@ export function startControllers(store: Store, signal: AbortSignal, opts: Partia
     new NamespaceContentsController(store, SIM_CERT, signal),
     new VolumeController(store, signal),
     new HorizontalPodAutoscalerController(store, events, clock, scheduler, signal),
+    new ResourceQuotaController(store, signal),
     new NodeController(store, clock, scheduler),
   ];
   const unsubscribe = store.subscribe((e) => {

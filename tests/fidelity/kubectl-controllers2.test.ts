@@ -175,3 +175,17 @@ describe('ControllerRevisions', () => {
     expect(status.updateRevision).toBe(both[1].metadata.name);
   });
 });
+
+describe('ResourceQuota', () => {
+  it('counts what the namespace uses against what the quota names', async () => {
+    expect((await h.kubectl(['create', 'namespace', 'quoted'])).code).toBe(0);
+    await create('quota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'quoted' }, spec: { hard: { pods: '10', configmaps: '5', 'requests.cpu': '2', 'count/deployments.apps': '3' } } });
+    await create('pod-q', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'quoted' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '250m' } } }] } });
+    const quota = await until(async () => {
+      const q = await get(['get', 'resourcequota', 'q', '-n', 'quoted']);
+      return q.status?.used?.pods === '1' && q.status.used.configmaps === '1' && q;
+    }, { message: 'quota usage counted' });
+    expect(quota.status.hard).toEqual({ pods: '10', configmaps: '5', 'requests.cpu': '2', 'count/deployments.apps': '3' });
+    expect(quota.status.used).toEqual({ pods: '1', configmaps: '1', 'requests.cpu': '250m', 'count/deployments.apps': '0' });
+  });
+});
