@@ -1,10 +1,12 @@
 /**
- * Legacy discovery documents: /api, /apis, /apis/{group}, /api/v1, /apis/{g}/{v}, and
- * /version. Always plain application/json, so clients that prefer aggregated
- * discovery fall back to these.
+ * Discovery documents: the legacy ones (/api, /apis, /apis/{group}, /api/v1,
+ * /apis/{g}/{v}) and /version as plain application/json, and aggregated discovery
+ * (apidiscovery.k8s.io v2 and v2beta1 APIGroupDiscoveryList for /api and /apis) for
+ * clients whose Accept header asks for it first, as kubectl does. Both list every
+ * subresource a resource serves, with its kind and verbs.
  */
 import { createHash } from 'node:crypto';
-import { apiVersionOf, type Registry, type ResourceType } from './resources';
+import { apiVersionOf, type Registry, type ResourceType, type Subresource } from './resources';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -80,6 +82,14 @@ function storageVersionHash(t: ResourceType): string {
   return createHash('sha256').update(`${t.group}/${t.versions[0]}/${t.kind}`).digest('base64').slice(0, 11);
 }
 
+/** Every subresource of a type, status and scale included, in name order. */
+export function subresourcesOf(t: ResourceType): Subresource[] {
+  const out: Subresource[] = [...(t.subresources ?? [])];
+  if (t.status) out.push({ name: 'status', kind: t.kind, verbs: ['get', 'patch', 'update'] });
+  if (t.scale) out.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function entries(t: ResourceType): object[] {
   const main: Record<string, unknown> = {
     name: t.resource,
@@ -92,9 +102,12 @@ function entries(t: ResourceType): object[] {
   if (t.categories.length) main.categories = t.categories;
   if (t.verbs.includes('list')) main.storageVersionHash = storageVersionHash(t);
   const out: object[] = [main];
-  if (t.status) out.push({ name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] });
-  if (t.scale) out.push({ name: `${t.resource}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
-  if (t.group === '' && t.resource === 'pods') out.push({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
+  for (const sub of subresourcesOf(t)) {
+    const entry: Record<string, unknown> = { name: `${t.resource}/${sub.name}`, singularName: '', namespaced: t.namespaced };
+    if (sub.group !== undefined) entry.group = sub.group;
+    if (sub.version !== undefined) entry.version = sub.version;
+    out.push({ ...entry, kind: sub.kind, verbs: sub.verbs });
+  }
   return out;
 }
 
@@ -103,4 +116,64 @@ export function apiResourceList(registry: Registry, group: string, version: stri
   if (types.length === 0) return undefined;
   types.sort((a, b) => a.resource.localeCompare(b.resource));
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(group, version), resources: types.flatMap(entries) };
+}
+
+/** The aggregated discovery versions served, newest first. */
+const AGGREGATED_VERSIONS = ['v2', 'v2beta1'];
+
+/**
+ * Which aggregated discovery version the Accept header asks for first, if any
+ * (`application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList`). A clause
+ * for plain JSON before it wins, as the apiserver's content negotiation does.
+ */
+export function aggregatedVersionWanted(accept: string): string | undefined {
+  for (const clause of accept.split(',')) {
+    const [type, ...params] = clause.split(';').map((p) => p.trim());
+    const o = Object.fromEntries(params.map((p) => p.split('=').map((x) => x.trim()) as [string, string]));
+    if (type !== 'application/json' && type !== '*/*' && type !== 'application/*') continue;
+    if (!o.g && !o.as) return undefined;
+    if (o.g === 'apidiscovery.k8s.io' && o.as === 'APIGroupDiscoveryList' && AGGREGATED_VERSIONS.includes(o.v)) return o.v;
+  }
+  return undefined;
+}
+
+export function aggregatedContentType(version: string): string {
+  return `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+}
+
+function aggregatedResource(t: ResourceType, version: string): object {
+  const out: Record<string, unknown> = {
+    resource: t.resource,
+    responseKind: { group: t.group, version, kind: t.kind },
+    scope: t.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: t.singular,
+    verbs: t.verbs,
+  };
+  if (t.shortNames.length) out.shortNames = t.shortNames;
+  if (t.categories.length) out.categories = t.categories;
+  const subs = subresourcesOf(t);
+  if (subs.length) {
+    out.subresources = subs.map((s) => ({ subresource: s.name, responseKind: { group: s.group ?? t.group, version: s.version ?? version, kind: s.kind }, verbs: s.verbs }));
+  }
+  return out;
+}
+
+function aggregatedGroup(registry: Registry, group: string, versions: string[]): object {
+  return {
+    metadata: group ? { name: group, creationTimestamp: null } : { creationTimestamp: null },
+    versions: versions.map((v) => ({
+      version: v,
+      resources: registry
+        .inGroupVersion(group, v)
+        .sort((a, b) => a.resource.localeCompare(b.resource))
+        .map((t) => aggregatedResource(t, v)),
+      freshness: 'Current',
+    })),
+  };
+}
+
+/** `/api` (core only) or `/apis` (every other group) as an APIGroupDiscoveryList. */
+export function aggregatedDiscovery(registry: Registry, path: '/api' | '/apis', version: string): object {
+  const groups = sortedGroups(registry).filter(([g]) => (path === '/api' ? g === '' : g !== ''));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items: groups.map(([g, vs]) => aggregatedGroup(registry, g, vs)) };
 }

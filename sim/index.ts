@@ -4,7 +4,7 @@
  * kubeconfig for the built-in users. `close()` stops everything it started.
  */
 import { writeFile } from 'node:fs/promises';
-import { builtinUsers, RbacAuthorizer, reviewResources, type BuiltinUser } from './auth/index';
+import { BearerTokens, builtinUsers, RbacAuthorizer, reviewResources, type BuiltinUser } from './auth/index';
 import { DEFAULT_OPTIONS, type SimContext, type SimOptions } from './api/context';
 import { syncCrds } from './crd';
 import { kubeconfigFor } from './kubeconfig';
@@ -20,7 +20,6 @@ import { createUpgradeHandler } from './exec/handler';
 import { Faults } from './faults/faults';
 import { withFaults } from './faults/http';
 import { Store } from './store';
-import type { UserInfo } from './types';
 
 export interface StartOptions extends Partial<SimOptions> {
   /** 0 (default) picks a free port. */
@@ -100,10 +99,10 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   };
 
   const users = builtinUsers();
-  const tokens = new Map<string, UserInfo>(users.map((u) => [u.token, u.user]));
+  const tokens = new BearerTokens(store, users.map((u) => [u.token, u.user] as const));
   const host = opts.host ?? '127.0.0.1';
   const faults = new Faults(ctx, setChurnRate);
-  const listener = await listenDual(withFaults(faults, tokens, createHandler(ctx, tokens, new OpenApi(registry))), opts.port ?? 0, host, createUpgradeHandler(ctx, tokens));
+  const listener = await listenDual(withFaults(faults, tokens, createHandler(ctx, tokens, new OpenApi(registry, store))), opts.port ?? 0, host, createUpgradeHandler(ctx, tokens));
   faults.attach(listener);
   const port = listener.port;
   const hostPart = host.includes(':') ? `[${host}]` : host;

@@ -3,6 +3,8 @@
  * Built-in kinds are declared once below; custom resources are added and removed
  * at run time when CustomResourceDefinitions come and go.
  */
+import { eventsV1 } from './eventsV1';
+import type { KubeObject } from './types';
 
 export interface PrinterColumn {
   name: string;
@@ -17,6 +19,16 @@ export interface ScaleSubresource {
   specReplicasPath: string;
   statusReplicasPath: string;
   labelSelectorPath?: string;
+}
+
+/** A subresource as discovery lists it: what it answers with and which verbs it takes. */
+export interface Subresource {
+  name: string;
+  /** The kind the subresource speaks; group and version default to the parent's. */
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: string[];
 }
 
 export interface ResourceType {
@@ -37,13 +49,25 @@ export interface ResourceType {
   printerColumns?: PrinterColumn[];
   /** Field selectors beyond metadata.name / metadata.namespace. */
   fields?: Record<string, (obj: Record<string, unknown>) => string>;
+  /** Subresources other than status and scale (pods/log, serviceaccounts/token, …), for discovery. */
+  subresources?: Subresource[];
+  /**
+   * A second face of another resource's objects (events.k8s.io Events are core Events):
+   * where they are stored, and how a stored object reads in this resource's shape.
+   */
+  view?: { storage: string; read(o: KubeObject): KubeObject };
 }
 
 export const CRUD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const CLUSTER_NAMESPACE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
-/** Where a resource lives in the store: the group and plural, version-independent. */
-export function storageKey(t: Pick<ResourceType, 'group' | 'resource'>): string {
+/** Where a resource lives in the store: the group and plural, version-independent (or the resource it is a view of). */
+export function storageKey(t: Pick<ResourceType, 'group' | 'resource' | 'view'>): string {
+  return t.view?.storage ?? `${t.group}/${t.resource}`;
+}
+
+/** How the registry knows a resource: its own group and plural. */
+function registryKey(t: Pick<ResourceType, 'group' | 'resource'>): string {
   return `${t.group}/${t.resource}`;
 }
 
@@ -79,6 +103,8 @@ interface Decl {
   scale?: boolean;
   verbs?: string[];
   fields?: ResourceType['fields'];
+  sub?: Subresource[];
+  view?: ResourceType['view'];
 }
 
 const podFields: ResourceType['fields'] = {
@@ -91,6 +117,15 @@ const podFields: ResourceType['fields'] = {
   'status.podIP': fieldText('status.podIP'),
   'status.nominatedNodeName': fieldText('status.nominatedNodeName'),
 };
+
+/** What a pod serves besides status: streams, eviction. */
+const podSubresources: Subresource[] = [
+  { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+  { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+  { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  { name: 'log', kind: 'Pod', verbs: ['get'] },
+  { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+];
 
 const eventFields: ResourceType['fields'] = {
   'involvedObject.kind': fieldText('involvedObject.kind'),
@@ -109,13 +144,16 @@ const eventFields: ResourceType['fields'] = {
 const BUILTIN: Decl[] = [
   { g: '', v: 'v1', r: 'namespaces', k: 'Namespace', ns: false, short: ['ns'], status: true, verbs: CLUSTER_NAMESPACE_VERBS, fields: { 'status.phase': fieldText('status.phase') } },
   { g: '', v: 'v1', r: 'nodes', k: 'Node', ns: false, short: ['no'], status: true, fields: { 'spec.unschedulable': fieldText('spec.unschedulable', 'false') } },
-  { g: '', v: 'v1', r: 'pods', k: 'Pod', ns: true, short: ['po'], all: true, status: true, fields: podFields },
+  { g: '', v: 'v1', r: 'pods', k: 'Pod', ns: true, short: ['po'], all: true, status: true, fields: podFields, sub: podSubresources },
   { g: '', v: 'v1', r: 'events', k: 'Event', ns: true, short: ['ev'], fields: eventFields },
+  { g: 'events.k8s.io', v: 'v1', r: 'events', k: 'Event', ns: true, short: ['ev'], verbs: ['get', 'list', 'watch'], view: { storage: '/events', read: eventsV1 } },
+  { g: '', v: 'v1', r: 'resourcequotas', k: 'ResourceQuota', ns: true, short: ['quota'], status: true },
+  { g: '', v: 'v1', r: 'limitranges', k: 'LimitRange', ns: true, short: ['limits'] },
   { g: '', v: 'v1', r: 'services', k: 'Service', ns: true, short: ['svc'], all: true, status: true },
   { g: '', v: 'v1', r: 'endpoints', k: 'Endpoints', ns: true, short: ['ep'] },
   { g: '', v: 'v1', r: 'configmaps', k: 'ConfigMap', ns: true, short: ['cm'] },
   { g: '', v: 'v1', r: 'secrets', k: 'Secret', ns: true, fields: { type: fieldText('type') } },
-  { g: '', v: 'v1', r: 'serviceaccounts', k: 'ServiceAccount', ns: true, short: ['sa'] },
+  { g: '', v: 'v1', r: 'serviceaccounts', k: 'ServiceAccount', ns: true, short: ['sa'], sub: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }] },
   { g: '', v: 'v1', r: 'persistentvolumes', k: 'PersistentVolume', ns: false, short: ['pv'], status: true },
   { g: '', v: 'v1', r: 'persistentvolumeclaims', k: 'PersistentVolumeClaim', ns: true, short: ['pvc'], status: true },
   { g: 'discovery.k8s.io', v: 'v1', r: 'endpointslices', k: 'EndpointSlice', ns: true },
@@ -123,6 +161,8 @@ const BUILTIN: Decl[] = [
   { g: 'apps', v: 'v1', r: 'replicasets', k: 'ReplicaSet', ns: true, short: ['rs'], all: true, status: true, scale: true },
   { g: 'apps', v: 'v1', r: 'statefulsets', k: 'StatefulSet', ns: true, short: ['sts'], all: true, status: true, scale: true },
   { g: 'apps', v: 'v1', r: 'daemonsets', k: 'DaemonSet', ns: true, short: ['ds'], all: true, status: true },
+  { g: 'apps', v: 'v1', r: 'controllerrevisions', k: 'ControllerRevision', ns: true },
+  { g: 'coordination.k8s.io', v: 'v1', r: 'leases', k: 'Lease', ns: true },
   { g: 'batch', v: 'v1', r: 'jobs', k: 'Job', ns: true, all: true, status: true },
   { g: 'batch', v: 'v1', r: 'cronjobs', k: 'CronJob', ns: true, short: ['cj'], all: true, status: true },
   { g: 'autoscaling', v: 'v2', r: 'horizontalpodautoscalers', k: 'HorizontalPodAutoscaler', ns: true, short: ['hpa'], all: true, status: true },
@@ -158,6 +198,8 @@ function fromDecl(d: Decl): ResourceType {
     status: d.status ?? false,
     scale: d.scale ? SCALE : undefined,
     fields: d.fields,
+    subresources: d.sub,
+    view: d.view,
   };
 }
 
@@ -189,7 +231,7 @@ export class Registry {
   }
 
   add(t: ResourceType): void {
-    this.types.set(storageKey(t), t);
+    this.types.set(registryKey(t), t);
     this.generation++;
   }
 
@@ -197,6 +239,7 @@ export class Registry {
     if (this.types.delete(key)) this.generation++;
   }
 
+  /** By `group/plural`. */
   byKey(key: string): ResourceType | undefined {
     return this.types.get(key);
   }

@@ -4,7 +4,7 @@
  * OpenAPI need any authenticated user.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, forbiddenError, handleReview, impersonate, reviewResources } from './auth/index';
+import { authenticate, forbiddenError, handleReview, handleTokenRequest, impersonate, reviewResources } from './auth/index';
 import type { ResourceRequest, SimContext } from './api/context';
 import { handleList } from './api/list';
 import { queryFlag } from './api/query';
@@ -19,7 +19,7 @@ import { checkBody } from './api/objects';
 import { includeObject, served } from './api/list';
 import { wanted } from './api/respond';
 import { partialMetadata, toTable } from './table';
-import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
+import { aggregatedContentType, aggregatedDiscovery, aggregatedVersionWanted, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import type { OpenApi } from './openapi';
 import { route } from './router';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, StatusError, status, unauthorized } from './status';
@@ -53,6 +53,10 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     const host = String(req.headers.host ?? '127.0.0.1');
     const send = (doc: object | undefined) => (doc ? sendJson(res, 200, doc) : sendStatus(res, pathNotFound().status));
     if (path === '/version') return send(SERVER_VERSION);
+    if (path === '/api' || path === '/apis') {
+      const aggregated = aggregatedVersionWanted(String(req.headers.accept ?? ''));
+      if (aggregated) return sendTyped(res, aggregatedContentType(aggregated), JSON.stringify(aggregatedDiscovery(ctx.registry, path, aggregated)));
+    }
     if (path === '/api') return send(apiVersions(host));
     if (path === '/apis') return send(apiGroupList(ctx.registry));
     let m = path.match(/^\/api\/([^/]+)$/);
@@ -61,6 +65,13 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     if (m) return send(apiGroupDoc(ctx.registry, m[1]));
     m = path.match(/^\/apis\/([^/]+)\/([^/]+)$/);
     if (m) return send(apiResourceList(ctx.registry, m[1], m[2]));
+    if (path === '/openapi/v2') {
+      const accept = String(req.headers.accept ?? '');
+      if (accept && !/(^|,)\s*(application\/json|\*\/\*|application\/\*)\s*(;|,|$)/.test(accept)) {
+        return sendStatus(res, status(406, 'NotAcceptable', `only the following media types are accepted: application/json`));
+      }
+      return sendTyped(res, 'application/json', openapi.v2());
+    }
     if (path === '/openapi/v3') return send(openapi.index());
     m = path.match(/^\/openapi\/v3\/(.+)$/);
     if (m) {
@@ -101,7 +112,8 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     }
     const podStream = type.group === '' && type.resource === 'pods' && (target.subresource === 'log' || target.subresource === 'exec');
     const eviction = type.group === '' && type.resource === 'pods' && target.subresource === 'eviction';
-    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream || eviction)) throw pathNotFound();
+    const tokenRequest = type.group === '' && type.resource === 'serviceaccounts' && target.subresource === 'token';
+    if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream || eviction || tokenRequest)) throw pathNotFound();
     if (!type.verbs.includes(verb) && !(target.subresource && ['get', 'update', 'patch'].includes(verb))) throw methodNotAllowed();
     const attrs = {
       type: 'resource' as const,
@@ -118,6 +130,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     if (reviewResources[type.resource] && type.group === reviewResources[type.resource].group) return review(r);
     if (podStream && target.subresource === 'log') return handlePodLog(r);
     if (podStream && target.subresource === 'exec') return handleExecRequest(r);
+    if (tokenRequest) return handleTokenRequest(r);
     if (type.group === METRICS_GROUP) return handleMetrics(r);
     if (target.subresource) return handleSubresource(r);
     switch (verb) {
@@ -156,6 +169,12 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
   };
 }
 
+
+/** A JSON document with its own Content-Type (aggregated discovery, OpenAPI); the answer varies with Accept. */
+function sendTyped(res: ServerResponse, contentType: string, text: string): void {
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), Vary: 'Accept', 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
 
 function sendGet(r: ResourceRequest, o: KubeObject): void {
   const want = wanted(r.req);

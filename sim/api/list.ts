@@ -49,6 +49,7 @@ export function filterFor(r: ResourceRequest): Filter {
 /** The object as served at the requested version (custom resources may be served at several). */
 export function served(r: Pick<ResourceRequest, 'type' | 'version'>, o: KubeObject): KubeObject {
   const apiVersion = apiVersionOf(r.type.group, r.version);
+  if (r.type.view) o = r.type.view.read(o);
   return o.apiVersion === apiVersion ? o : { ...o, apiVersion };
 }
 

@@ -6,3 +6,5 @@ export { forbiddenError } from './forbidden';
 export { impersonate } from './impersonation';
 export { reviewResources, handleReview, type ReviewResource } from './reviews';
 export { decodeProtobufBody } from './protobuf';
+export { BearerTokens, issuerFor } from './serviceAccountTokens';
+export { handleTokenRequest } from './tokenRequest';

@@ -1,12 +1,14 @@
 /**
  * DaemonSet: one pod per node the template may run on (taints, nodeSelector), pinned
  * with spec.nodeName; pods on nodes that went away or no longer fit are deleted; a
- * template change replaces pods one node at a time.
+ * template change replaces pods one node at a time. Each template is kept as a
+ * ControllerRevision (revisions.ts).
  */
 import type { Store, StoreEvent } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
 import { fits } from './kubelet';
+import { recordRevision } from './revisions';
 import { controllerOf, DAEMONSETS, hashOf, isPodReady, NODES, PODS, podFromTemplate, randomSuffix, WorkQueue, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
 
 export class DaemonSetController {
@@ -50,6 +52,7 @@ export class DaemonSetController {
     if (!ds) return;
     const spec = ds.spec as Obj;
     const hash = hashOf(spec.template);
+    recordRevision(this.store, this.owners, ds, `${name}-${hash}`, hash);
     const probe = { spec: { ...(spec.template?.spec ?? {}), containers: [] } };
     const nodes = this.store.list(NODES).filter((n) => fits(probe, n));
     const eligible = new Set(nodes.map((n) => n.metadata.name!));

@@ -12,6 +12,8 @@ import { OwnerController } from './ownerController';
 import { DEPLOYMENTS, hashOf, intOrPercent, nowIso, ownerRefTo, REPLICASETS, setCondition, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
 
 const REVISION = 'deployment.kubernetes.io/revision';
+const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
 function replicasOf(rs: KubeObject): number {
   return Number((rs.spec as Obj)?.replicas ?? 0);
@@ -77,7 +79,12 @@ export class DeploymentController extends OwnerController {
           namespace,
           labels,
           generation: 1,
-          annotations: { 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + surge), [REVISION]: String(maxRevision + 1) },
+          annotations: {
+            ...(dep.metadata.annotations?.[CHANGE_CAUSE] ? { [CHANGE_CAUSE]: dep.metadata.annotations[CHANGE_CAUSE] } : {}),
+            'deployment.kubernetes.io/desired-replicas': String(desired),
+            'deployment.kubernetes.io/max-replicas': String(desired + surge),
+            [REVISION]: String(maxRevision + 1),
+          },
           ownerReferences: [ownerRefTo(dep)],
         },
         spec: { replicas: firstReplicas, minReadySeconds: spec.minReadySeconds ?? 0, selector: { matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash }, ...(spec.selector?.matchExpressions ? { matchExpressions: spec.selector.matchExpressions } : {}) }, template },
@@ -86,6 +93,7 @@ export class DeploymentController extends OwnerController {
       created = true;
       if (firstReplicas > 0) this.events.record(dep, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRs.metadata.name} from 0 to ${firstReplicas}`, 'deployment-controller');
     }
+    if (newRs && !created && revisionOf(newRs) < maxRevision) newRs = this.reuse(dep, newRs, maxRevision + 1);
     if (newRs && !spec.paused) {
       const old = olds();
       if (old.length === 0 || !recreate) {
@@ -127,6 +135,20 @@ export class DeploymentController extends OwnerController {
     const current = newRs ? this.store.get(REPLICASETS, namespace, newRs.metadata.name!) : undefined;
     dep = this.store.get(DEPLOYMENTS, namespace, name)!;
     this.writeStatus(dep, all, current, created, desired, unavailable);
+  }
+
+  /**
+   * A rollback (or a template changed back): the ReplicaSet of that template becomes the
+   * newest revision again, and remembers the revisions it had in revision-history.
+   */
+  private reuse(dep: KubeObject, rs: KubeObject, revision: number): KubeObject {
+    const old = rs.metadata.annotations?.[REVISION];
+    const history = [rs.metadata.annotations?.[REVISION_HISTORY], old].filter(Boolean).join(',');
+    const annotations: Record<string, string> = { ...(rs.metadata.annotations ?? {}), [REVISION]: String(revision), ...(history ? { [REVISION_HISTORY]: history } : {}) };
+    const changeCause = dep.metadata.annotations?.[CHANGE_CAUSE];
+    if (changeCause) annotations[CHANGE_CAUSE] = changeCause;
+    const next = this.store.update(REPLICASETS, { ...rs, metadata: { ...rs.metadata, annotations } });
+    return next;
   }
 
   private cleanup(dep: KubeObject, newRs: KubeObject | undefined): void {

@@ -63,13 +63,10 @@ export function behaviourOf(container: Obj, opts: { jobPod?: boolean } = {}): Be
   const imageName = image.replace(/@.*$/, '').replace(/:[^/]*$/, '');
   if (!b) b = BEHAVIOURS.find((x) => x !== 'run' && imageName.includes(x));
   if (!b && /(^|[/-])(does-not-exist|nonexistent)/.test(imageName)) b = 'imagepullbackoff';
-  const command = [...(container.command ?? []), ...(container.args ?? [])].join(' ');
-  const exit = command.match(/\bexit\s+(\d+)/);
-  if (!b && exit) {
-    const code = Number(exit[1]);
-    return code === 0 ? { behaviour: 'complete', runMs: TIMING.completeRun, exitCode: 0, reason: 'Completed' } : { behaviour: 'fail', runMs: TIMING.failRun, exitCode: code, reason: 'Error' };
+  const ending = b ? undefined : commandEnding([...(container.command ?? []), ...(container.args ?? [])]);
+  if (ending) {
+    return ending.exitCode === 0 ? { behaviour: 'complete', runMs: ending.runMs, exitCode: 0, reason: 'Completed' } : { behaviour: 'fail', runMs: ending.runMs, exitCode: ending.exitCode, reason: 'Error' };
   }
-  if (!b && /^(true|\/bin\/true)$|\b(echo|date)\b/.test(command.trim()) && !/\b(sleep|while|tail)\b/.test(command)) b = 'complete';
   b ??= opts.jobPod ? 'complete' : 'run';
   switch (b) {
     case 'crashloop':
@@ -83,6 +80,46 @@ export function behaviourOf(container: Obj, opts: { jobPod?: boolean } = {}): Be
     default:
       return { behaviour: b, exitCode: 0, reason: 'Completed' };
   }
+}
+
+/** Programs that do one thing and return: a container whose command starts with one of them ends. */
+const ONE_SHOT = new Set([
+  'true', 'false', 'echo', 'printf', 'date', 'wget', 'curl', 'env', 'printenv', 'ls', 'cat', 'nslookup', 'dig', 'host', 'ping', 'test', '[', 'nc', 'mkdir', 'cp', 'mv', 'rm', 'touch', 'chmod', 'chown', 'id', 'whoami', 'hostname', 'uname', 'pwd', 'df', 'du', 'sha256sum', 'md5sum', 'base64', 'kubectl',
+]);
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
+
+/**
+ * When a container's command ends on its own and how: `exit N` → code N; `false` → 1;
+ * a one-shot program (`wget …`, `curl …`, `echo`, `true`, `date`, …), directly or as the
+ * first word of `sh -c '…'` → 0 after a short run. Loops, `tail -f`, any `sleep` and
+ * anything else run until stopped (undefined).
+ */
+export function commandEnding(argv: unknown[]): { runMs: number; exitCode: number } | undefined {
+  const words = argv.map((a) => String(a));
+  if (words.length === 0) return undefined;
+  let script = words.join(' ');
+  const program = (w: string) => w.split('/').pop() ?? w;
+  if (SHELLS.has(program(words[0]))) {
+    const c = words.indexOf('-c');
+    const ec = words.findIndex((w) => /^-[a-z]*c$/.test(w));
+    const at = c >= 0 ? c : ec;
+    if (at >= 0 && words[at + 1] !== undefined) script = words.slice(at + 1).join(' ');
+    else if (program(words[0]) === 'busybox') script = words.slice(1).join(' ');
+    else return undefined;
+  }
+  script = script.trim();
+  if (/\b(while|until)\b|\bfor\b.*\bdo\b|\btail\s+-[a-zA-Z]*[fF]|\bsleep\s+(infinity|inf)\b|\bwatch\b/.test(script)) return undefined;
+  const exit = script.match(/\bexit\s+(\d+)/);
+  if (exit) {
+    const code = Number(exit[1]);
+    return { runMs: code === 0 ? TIMING.completeRun : TIMING.failRun, exitCode: code };
+  }
+  const first = program(script.split(/\s+/)[0] ?? '');
+  // A sleep keeps the container up however long it says: pods that `sleep 3600` are there to stay.
+  if (/\bsleep\b/.test(script)) return undefined;
+  if (first === 'false') return { runMs: TIMING.failRun, exitCode: 1 };
+  if (ONE_SHOT.has(first)) return { runMs: TIMING.completeRun, exitCode: 0 };
+  return undefined;
 }
 
 /** Whether a container that exited with `exitCode` is started again under this policy. */

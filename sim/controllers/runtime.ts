@@ -5,6 +5,7 @@
  * feed, and small helpers for writing objects back.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { defaultPod } from '../api/defaults';
 import { labelSelectorString, matchesLabels, parseLabelSelector } from '../selectors';
 import type { Store, StoreEvent } from '../store';
 import type { KubeObject, OwnerReference } from '../types';
@@ -289,18 +290,9 @@ export function intOrPercent(v: unknown, total: number, roundUp: boolean, fallba
 /** A new pod from a workload's template, owned by the workload. Defaults as the apiserver fills them. */
 export function podFromTemplate(template: Obj, o: { name: string; namespace: string; owner: KubeObject; labels?: Record<string, string>; annotations?: Record<string, string>; nodeName?: string; extraSpec?: Obj }): KubeObject {
   const spec: Obj = structuredClone(template?.spec ?? {});
-  spec.restartPolicy ??= 'Always';
-  spec.dnsPolicy ??= 'ClusterFirst';
-  spec.schedulerName ??= 'default-scheduler';
-  spec.serviceAccountName ??= 'default';
-  spec.terminationGracePeriodSeconds ??= 30;
   if (o.nodeName) spec.nodeName = o.nodeName;
   Object.assign(spec, o.extraSpec ?? {});
-  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    c.imagePullPolicy ??= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';
-    c.terminationMessagePath ??= '/dev/termination-log';
-    c.terminationMessagePolicy ??= 'File';
-  }
+  defaultPod({ spec });
   const annotations = { ...(template?.metadata?.annotations ?? {}), ...(o.annotations ?? {}) };
   const requests = (spec.containers ?? []).some((c: Obj) => c.resources?.requests || c.resources?.limits);
   return {

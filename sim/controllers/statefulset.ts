@@ -2,12 +2,14 @@
  * StatefulSet: pods `<name>-0 … <name>-(n-1)` created one at a time in order, each
  * waiting for the one before to be Running and Ready (OrderedReady; Parallel creates
  * them together), removed from the highest ordinal down, and replaced highest first
- * when the template changes. Claims from volumeClaimTemplates are created Bound.
+ * when the template changes. Claims from volumeClaimTemplates are created Bound. Each
+ * template is kept as a ControllerRevision (revisions.ts).
  */
 import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
 import { OwnerController } from './ownerController';
+import { recordRevision } from './revisions';
 import { hashOf, isPodReady, PODS, podFromTemplate, PVCS, STATEFULSETS, withStatus, writeIfChanged, type Obj, type OwnerIndex } from './runtime';
 
 export class StatefulSetController extends OwnerController {
@@ -25,7 +27,9 @@ export class StatefulSetController extends OwnerController {
     if (!sts) return;
     const spec = sts.spec as Obj;
     const want = Number(spec.replicas ?? 1);
-    const revision = `${name}-${hashOf(spec.template)}`;
+    const hash = hashOf(spec.template);
+    const revision = `${name}-${hash}`;
+    recordRevision(this.store, this.owners, sts, revision, hash);
     const parallel = spec.podManagementPolicy === 'Parallel';
     const pods = new Map<number, KubeObject>();
     for (const p of this.owners.owned(this.store, PODS, sts)) {

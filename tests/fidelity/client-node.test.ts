@@ -77,7 +77,7 @@ describe('@kubernetes/client-node against the simulator', () => {
       await api.createNamespacedConfigMap({ namespace: 'team-a', body: configMap('after', { v: '1' }) });
       await until(() => seen.includes('add:after'), { message: 'add after recovery' });
       expect(errors).toEqual([]);
-      expect(informer.list().map((o) => o.metadata?.name).sort()).toEqual(['after', 'missed']);
+      expect(informer.list().map((o) => o.metadata?.name).sort()).toEqual(['after', 'kube-root-ca.crt', 'missed']);
     } finally {
       await informer.stop();
     }

@@ -155,7 +155,7 @@ describe('kubectl apply, edit verbs and delete', () => {
     expect(json.code).toBe(0);
     const obj = JSON.parse((await h.kubectl(['get', 'deploy', 'web', '-n', 'team-a', '-o', 'json'])).stdout);
     expect(obj.spec.template.spec.containers.map((c: { name: string; image: string }) => [c.name, c.image])).toEqual([['web', 'nginx:1.29']]);
-    expect(obj.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 80 }]);
+    expect(obj.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 80, protocol: 'TCP' }]);
     expect(obj.metadata.labels.patched).toBe('merge');
     expect(obj.spec.replicas).toBe(5);
   });
