@@ -103,7 +103,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
       if (target.name !== undefined) throw pathNotFound();
       if (verb !== 'list' && verb !== 'watch' && !(verb === 'create' && reviewResources[type.resource])) throw methodNotAllowed();
     }
-    const podStream = type.group === '' && type.resource === 'pods' && (target.subresource === 'log' || target.subresource === 'exec');
+    const podStream = type.group === '' && type.resource === 'pods' && ['log', 'exec', 'attach', 'portforward'].includes(target.subresource ?? '');
     if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream)) throw pathNotFound();
     if (!type.verbs.includes(verb) && !(target.subresource && ['get', 'update', 'patch'].includes(verb))) throw methodNotAllowed();
     const attrs = {
@@ -120,7 +120,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     const r: ResourceRequest = { ctx, req, res, user, verb, type, version: target.version, namespace: target.namespace, name: target.name, subresource: target.subresource, query };
     if (reviewResources[type.resource] && type.group === reviewResources[type.resource].group) return review(r);
     if (podStream && target.subresource === 'log') return handlePodLog(r);
-    if (podStream && target.subresource === 'exec') return handleExecRequest(r);
+    if (podStream) return handleExecRequest(r);
     if (type.group === METRICS_GROUP) return handleMetrics(r);
     if (target.subresource) return handleSubresource(r);
     switch (verb) {
