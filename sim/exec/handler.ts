@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { ResourceRequest, SimContext } from '../api/context';
 import { authenticate, forbiddenError, impersonate } from '../auth/index';
 import { containerSpec, containerStatus, isRunning, pickContainer } from '../logs/containers';
-import { planPortForward, startPortForward, PORTFORWARD_SUBPROTOCOLS } from '../portforward/handler';
+import { planPortForward, PORTFORWARD_SUBPROTOCOLS, SPDY_TUNNEL, startPortForward } from '../portforward/handler';
 import { route } from '../router';
 import { badRequest, internal, notFound, pathNotFound, StatusError, unauthorized, type Status } from '../status';
 import type { KubeObject, UserInfo } from '../types';
@@ -128,13 +128,17 @@ function attachProcess(ctx: SimContext, plan: ExecPlan): (io: SessionIo) => Atta
 }
 
 const STREAMING = new Set(['exec', 'attach', 'portforward']);
+const TUNNEL_TOKEN = 'sim-spdy-tunnel';
 
 /** Handles the HTTP servers' `upgrade` event: authenticate, authorise, check, then speak WebSocket. */
 export function createUpgradeHandler(ctx: SimContext, tokens: Map<string, UserInfo>): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    handleProtocols: (offered) => [...SUBPROTOCOLS, ...PORTFORWARD_SUBPROTOCOLS].find((p) => offered.has(p)) ?? false,
+    handleProtocols: (offered, req) => {
+      if (!/\/portforward(\?|$)/.test(req.url ?? '')) return SUBPROTOCOLS.find((p) => offered.has(p)) ?? false;
+      return offered.has(TUNNEL_TOKEN) ? SPDY_TUNNEL : (PORTFORWARD_SUBPROTOCOLS.find((p) => offered.has(p)) ?? false);
+    },
   });
   ctx.signal.addEventListener('abort', () => {
     for (const c of wss.clients) c.terminate();
@@ -153,10 +157,14 @@ export function createUpgradeHandler(ctx: SimContext, tokens: Map<string, UserIn
       const attrs = { type: 'resource' as const, verb: 'get', group: '', version: target.version, resource: 'pods', subresource, namespace: target.namespace, name: target.name };
       if (!ctx.authz.authorize(user, attrs).allowed && !ctx.authz.authorize(user, { ...attrs, verb: 'create' }).allowed) throw forbiddenError(user, attrs);
       const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      if (/^spdy\//i.test(String(req.headers.upgrade ?? ''))) throw badRequest('unable to upgrade connection: this cluster serves exec, attach and port-forward over WebSocket only, not SPDY');
       if (subresource === 'portforward') {
         const plan = planPortForward(ctx, target.namespace, target.name, url.searchParams);
         const supported = PORTFORWARD_SUBPROTOCOLS.filter((p) => offered.includes(p));
         if (!supported.length) throw badRequest(`unable to upgrade: none of the offered subprotocols [${offered.join(' ')}] is supported; use one of [${PORTFORWARD_SUBPROTOCOLS.join(' ')}]`);
+        // `SPDY/3.1+portforward.k8s.io` is not an HTTP token, which the WebSocket library
+        // insists on; it gets a stand-in here and its real name back in handleProtocols.
+        req.headers['sec-websocket-protocol'] = supported.map((p) => (p === SPDY_TUNNEL ? TUNNEL_TOKEN : p)).join(', ');
         wss.handleUpgrade(req, socket, head, (ws) => startPortForward(ctx, ws, plan));
         return;
       }
