@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ago, MIN, pod } from '../../sim/scenarios/builders';
+import { ago, MIN, node, pod } from '../../sim/scenarios/builders';
 import { startSim, type SimHarness } from '../support/sim';
+import { until } from '../support/until';
 
 let h: SimHarness;
 
 beforeAll(async () => {
   h = await startSim({ scenario: 'empty', clockSpeed: 20 });
+  h.sim.store.create('/nodes', node('node-1', 1));
   const p = pod({ name: 'box-1', namespace: 'team-a', node: 'node-1', createdAt: ago(MIN), containers: [{ name: 'box', image: 'busybox:1.36' }] });
   delete (p.metadata as Record<string, unknown>).uid;
   const res = await h.api('/api/v1/namespaces/team-a/pods', { method: 'POST', body: JSON.stringify(p) });
@@ -91,5 +93,29 @@ describe('kubectl cp', () => {
   it('a missing file in the pod is an error from tar, and kubectl fails', async () => {
     const r = await h.kubectl(['cp', 'team-a/box-1:/tmp/absent', join(h.dir, 'absent')]);
     expect(r.stdout + r.stderr).toContain('No such file or directory');
+  });
+});
+
+describe('kubectl run -i and kubectl attach', () => {
+  it('run -i --rm --restart=Never feeds stdin to the container shell, returns its output and exit code, then deletes the pod', async () => {
+    const r = await h.kubectl(['run', 'once', '-n', 'team-a', '-i', '--rm', '--restart=Never', '--image=busybox:1.36', '--', 'sh'], {
+      stdin: 'echo hello from $HOSTNAME\nread name; echo "name=$name"\nbob\nexit 3\n',
+      timeoutMs: 60_000,
+    });
+    expect(r.stdout).toContain('hello from once\nname=bob\n');
+    expect(r.code).toBe(3);
+    expect(r.stdout + r.stderr).toContain('pod "once" deleted');
+    const gone = await h.api('/api/v1/namespaces/team-a/pods/once');
+    expect(gone.status).toBe(404);
+  });
+
+  it('attach -i reaches the main process of a pod started with stdin; its output comes back', async () => {
+    const made = await h.kubectl(['run', 'cat-1', '-n', 'team-a', '--image=busybox:1.36', '--stdin', '--attach=false', '--restart=Never', '--', 'sh', '-c', 'cat | wc -c']);
+    expect(made.code).toBe(0);
+    await until(async () => (await (await h.api('/api/v1/namespaces/team-a/pods/cat-1')).json()).status?.phase === 'Running', { message: 'cat-1 running', timeoutMs: 30_000 });
+    const r = await h.kubectl(['attach', '-i', '-n', 'team-a', 'cat-1'], { stdin: 'twelve bytes' });
+    expect(r.stdout).toContain('12\n');
+    // stdinOnce: the first attach closing stdin ended the process, and with it the container.
+    await until(async () => (await (await h.api('/api/v1/namespaces/team-a/pods/cat-1')).json()).status?.phase === 'Succeeded', { message: 'cat-1 completed' });
   });
 });
