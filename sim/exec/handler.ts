@@ -127,6 +127,15 @@ function attachProcess(ctx: SimContext, plan: ExecPlan): (io: SessionIo) => Atta
   return (io) => main.attach(io, plan.streams);
 }
 
+/**
+ * kubectl falls back to SPDY when the WebSocket upgrade fails; by then the checks above
+ * have answered with the real error. A SPDY upgrade that passes them is refused here,
+ * with a Status kubectl prints, rather than left to hang.
+ */
+function refuseSpdy(req: IncomingMessage): void {
+  if (/^spdy\//i.test(String(req.headers.upgrade ?? ''))) throw badRequest('unable to upgrade connection: this cluster serves exec, attach and port-forward over WebSocket only, not SPDY');
+}
+
 const STREAMING = new Set(['exec', 'attach', 'portforward']);
 const TUNNEL_TOKEN = 'sim-spdy-tunnel';
 
@@ -157,9 +166,9 @@ export function createUpgradeHandler(ctx: SimContext, tokens: Map<string, UserIn
       const attrs = { type: 'resource' as const, verb: 'get', group: '', version: target.version, resource: 'pods', subresource, namespace: target.namespace, name: target.name };
       if (!ctx.authz.authorize(user, attrs).allowed && !ctx.authz.authorize(user, { ...attrs, verb: 'create' }).allowed) throw forbiddenError(user, attrs);
       const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-      if (/^spdy\//i.test(String(req.headers.upgrade ?? ''))) throw badRequest('unable to upgrade connection: this cluster serves exec, attach and port-forward over WebSocket only, not SPDY');
       if (subresource === 'portforward') {
         const plan = planPortForward(ctx, target.namespace, target.name, url.searchParams);
+        refuseSpdy(req);
         const supported = PORTFORWARD_SUBPROTOCOLS.filter((p) => offered.includes(p));
         if (!supported.length) throw badRequest(`unable to upgrade: none of the offered subprotocols [${offered.join(' ')}] is supported; use one of [${PORTFORWARD_SUBPROTOCOLS.join(' ')}]`);
         // `SPDY/3.1+portforward.k8s.io` is not an HTTP token, which the WebSocket library
@@ -169,6 +178,7 @@ export function createUpgradeHandler(ctx: SimContext, tokens: Map<string, UserIn
         return;
       }
       const plan = planExec(ctx, target.namespace, target.name, url.searchParams, subresource === 'attach');
+      refuseSpdy(req);
       if (!SUBPROTOCOLS.some((p) => offered.includes(p))) throw badRequest(`unable to upgrade: none of the offered subprotocols [${offered.join(' ')}] is supported; use one of [${SUBPROTOCOLS.join(' ')}]`);
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (subresource === 'attach') runSession(ws, plan.streams, attachProcess(ctx, plan), { exitCodes: false });
