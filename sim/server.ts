@@ -110,7 +110,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
       if (target.name !== undefined) throw pathNotFound();
       if (verb !== 'list' && verb !== 'watch' && !(verb === 'create' && reviewResources[type.resource])) throw methodNotAllowed();
     }
-    const podStream = type.group === '' && type.resource === 'pods' && (target.subresource === 'log' || target.subresource === 'exec');
+    const podStream = type.group === '' && type.resource === 'pods' && ['log', 'exec', 'attach', 'portforward'].includes(target.subresource ?? '');
     const eviction = type.group === '' && type.resource === 'pods' && target.subresource === 'eviction';
     const tokenRequest = type.group === '' && type.resource === 'serviceaccounts' && target.subresource === 'token';
     if (target.subresource && !((target.subresource === 'status' && type.status) || (target.subresource === 'scale' && type.scale) || podStream || eviction || tokenRequest)) throw pathNotFound();
@@ -129,7 +129,7 @@ export function createHandler(ctx: SimContext, tokens: Map<string, UserInfo>, op
     const r: ResourceRequest = { ctx, req, res, user, verb, type, version: target.version, namespace: target.namespace, name: target.name, subresource: target.subresource, query };
     if (reviewResources[type.resource] && type.group === reviewResources[type.resource].group) return review(r);
     if (podStream && target.subresource === 'log') return handlePodLog(r);
-    if (podStream && target.subresource === 'exec') return handleExecRequest(r);
+    if (podStream) return handleExecRequest(r);
     if (tokenRequest) return handleTokenRequest(r);
     if (type.group === METRICS_GROUP) return handleMetrics(r);
     if (target.subresource) return handleSubresource(r);
