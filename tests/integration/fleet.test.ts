@@ -63,7 +63,8 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     expect(res.status).toBe(201);
   }
   async function deletePod(ns: string, name: string): Promise<void> {
-    const res = await harness.api(`/api/v1/namespaces/${ns}/pods/${name}`, { method: 'DELETE' });
+    // At once (as `kubectl delete --force --grace-period=0`): these tests count the deltas of a deletion exactly.
+    const res = await harness.api(`/api/v1/namespaces/${ns}/pods/${name}?gracePeriodSeconds=0`, { method: 'DELETE' });
     expect(res.status).toBe(200);
   }
   /** The truth: a fresh LIST from the simulator. */
@@ -94,7 +95,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       const [kind] = KINDS[i % KINDS.length];
       clients.push([kind, await watch(portals[i % portals.length], kind)]);
     }
-    await until(() => clients.every(([, c]) => c.of('snapshot').length === 1), { message: 'every snapshot', timeoutMs: 30_000 });
+    await until(() => clients.every(([, c]) => c.of('snapshot').length === 1), { message: 'every snapshot', timeoutMs: 60_000 });
     const watches = harness.sim.faults.watchesByResource();
     for (const [, resource] of KINDS) expect(watches[resource], resource).toBe(1);
     expect(watches.namespaces).toBe(1);

@@ -49,7 +49,8 @@ describe('the live data plane', () => {
     expect(res.status).toBe(201);
   };
   const deletePod = async (ns: string, name: string) => {
-    const res = await harness.api(`/api/v1/namespaces/${ns}/pods/${name}`, { method: 'DELETE' });
+    // At once (as `kubectl delete --force --grace-period=0`): these tests count the deltas of a deletion exactly.
+    const res = await harness.api(`/api/v1/namespaces/${ns}/pods/${name}?gracePeriodSeconds=0`, { method: 'DELETE' });
     expect(res.status).toBe(200);
   };
   /** The truth: a fresh LIST from the simulator. */
