@@ -12,6 +12,7 @@ import { buildAuthOptions } from './auth/authOptions';
 import { readAuthSettings } from './auth/authSettings';
 import { MemoryRevocations } from './auth/revocations';
 import { connectFleet } from './fleet/connectFleet';
+import { registerFleetMetrics } from './fleet/fleetMetrics';
 import { SessionWatch } from './auth/sessionWatch';
 import { buildIsStale } from './buildFreshness';
 import { ClusterRegistry, type ClusterSource } from './clusters/clusterRegistry';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
   const live = new LiveData(clusters, config.live, root.signal, sessions, fleet ? { bus: fleet.bus, lease: fleet.lease } : {});
   live.start();
   registerLiveMetrics(live);
+  if (fleet) registerFleetMetrics(fleet);
   log.info(describeWatchStreams(config.live.watchStreams));
   setRuntime({
     clusters,
@@ -100,7 +102,11 @@ async function main(): Promise<void> {
   let accepting = false;
   const server = createHttpServer({
     next: (req, res) => handle(req, res, parse(req.url ?? '/', true)),
-    readiness: () => (accepting && !root.signal.aborted ? { ready: true } : { ready: false, reason: root.signal.aborted ? 'draining' : 'starting' }),
+    readiness: () => {
+      if (!accepting || root.signal.aborted) return { ready: false, reason: root.signal.aborted ? 'draining' : 'starting' };
+      // Without Redis a replica still serves, from its own informers: it stays in the balancer's rotation.
+      return fleet && fleet.link.state === 'down' ? { ready: true, degraded: `redis unavailable (${fleet.link.reason})` } : { ready: true };
+    },
     resolveActor,
     rateLimiter: new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
     dev: config.dev,

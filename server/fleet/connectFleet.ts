@@ -2,14 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createClient } from 'redis';
 import { RedisRevocations, type Revocations } from '../auth/revocations';
+import { FleetRevocations } from './fleetRevocations';
 import type { ServerConfig } from '../config';
 import type { DeltaBus, InformerLease } from '../live/deltaBus';
 import { log } from '../log';
 import { RedisDeltaBus } from './redisBus';
+import { FleetLink } from './fleetLink';
 import { RedisLease } from './redisLease';
+import { SwitchingBus, SwitchingLease } from './switching';
 
 export interface Fleet {
   replicaId: string;
+  /** Whether Redis answers: when it does not, this replica serves from its own informers (degraded). */
+  link: FleetLink;
   bus: DeltaBus;
   lease: InformerLease;
   revocations: Revocations;
@@ -31,18 +36,24 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
   for (const [name, client] of [['commands', redis], ['streams', tail], ['announcements', sub]] as const) {
     client.on('error', (err: Error) => log.warn({ connection: name, err: err.message }, 'redis connection error'));
   }
-  await Promise.all([redis.connect(), tail.connect(), sub.connect()]);
+  // The clients reconnect by themselves for as long as it takes; start-up does not wait for them.
+  for (const client of [redis, tail, sub]) void client.connect().catch((err: Error) => log.warn({ err: err.message }, 'redis connection failed'));
+  const link = new FleetLink(redis, signal);
 
   const bus = new RedisDeltaBus(redis, tail, replicaId, { historyLength: config.fleet.historyLength, recentLength: config.live.resumeBuffer, checkMs: 5000 }, signal);
   const lease = new RedisLease(redis, replicaId, { ttlMs: config.fleet.leaseTtlSeconds * 1000, renewMs: config.fleet.leaseRenewSeconds * 1000 }, signal);
+  // Before the first informers start: a replica that finds Redis at once joins the fleet from the beginning.
+  if ((await link.waitUp(3000)) === 'up') log.info({ replicaId }, 'joined the fleet through Redis');
+  else log.warn({ replicaId, reason: link.reason }, 'redis is unreachable at start: serving from this replica\'s own informers until it answers (degraded)');
+  link.start();
   bus.start();
-  await lease.start((channel, listener) => sub.subscribe(channel, listener));
-  log.info({ replicaId }, 'joined the fleet through Redis');
+  lease.start((channel, listener) => sub.subscribe(channel, listener));
   return {
     replicaId,
-    bus,
-    lease,
-    revocations: new RedisRevocations(redis),
+    link,
+    bus: new SwitchingBus(bus, link),
+    lease: new SwitchingLease(lease, link),
+    revocations: new FleetRevocations(new RedisRevocations(redis), link),
     async close() {
       // The stream reader may be blocked in XREAD: it is cut, not waited for.
       tail.destroy();

@@ -65,17 +65,24 @@ export class RedisLease implements InformerLease {
     private readonly signal: AbortSignal,
   ) {}
 
-  /** Heartbeats this replica into the fleet and listens for freed leases (`subscribe` on a connection of its own). */
-  async start(subscribe: (channel: string, listener: (message: string) => void) => Promise<void>): Promise<void> {
-    await subscribe(FREED, (topic) => {
-      for (const wake of this.waiters.get(topic) ?? []) wake();
-    });
-    await this.heartbeat();
+  /** Heartbeats this replica into the fleet and listens for freed leases (`subscribe` on a connection of its own); both retry while Redis is away. */
+  start(subscribe: (channel: string, listener: (message: string) => void) => Promise<void>): void {
+    void (async () => {
+      for (let failures = 0; !this.signal.aborted; failures++) {
+        try {
+          await subscribe(FREED, (topic) => {
+            for (const wake of this.waiters.get(topic) ?? []) wake();
+          });
+          return;
+        } catch {
+          await sleep(Math.min(5000, 200 * 2 ** failures), this.signal);
+        }
+      }
+    })();
     void (async () => {
       while (!this.signal.aborted) {
+        await this.heartbeat().catch(() => undefined);
         await sleep(this.settings.renewMs, this.signal);
-        if (this.signal.aborted) break;
-        await this.heartbeat().catch((err: unknown) => log.warn({ err: scriptError(err) }, 'fleet heartbeat failed'));
       }
       await this.redis.sendCommand(['ZREM', REPLICAS, this.replicaId]).catch(() => undefined);
     })();

@@ -13,7 +13,8 @@ import { isWatchPath, type StreamConnections } from './streamConnections';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /** Whether the server can take traffic, and if not, why. */
-export type Readiness = () => { ready: true } | { ready: false; reason: string };
+/** Ready or not; a ready replica may still be `degraded` (serving, with something it depends on away). */
+export type Readiness = () => { ready: true; degraded?: string } | { ready: false; reason: string };
 
 export interface HttpServerOptions {
   next: RequestHandler;
@@ -143,7 +144,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
       if (path === '/readyz') {
         const state = options.readiness();
-        return state.ready ? plain(res, 200, 'ok') : plain(res, 503, `not ready: ${state.reason}`);
+        if (!state.ready) return plain(res, 503, `not ready: ${state.reason}`);
+        return plain(res, 200, state.degraded ? `ok (degraded: ${state.degraded})` : 'ok');
       }
 
       const isApi = path === '/api' || path.startsWith('/api/') || path.startsWith('/debug/');

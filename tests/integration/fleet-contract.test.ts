@@ -79,7 +79,8 @@ async function redisBus(): Promise<RedisDeltaBus> {
 async function redisLease(ttlMs = 1500, renewMs = 300): Promise<RedisLease> {
   const sub = await client();
   const lease = new RedisLease(await client(), `r${++replicas}`, { ttlMs, renewMs }, root.signal);
-  await lease.start((channel, listener) => sub.subscribe(channel, listener));
+  lease.start((channel, listener) => sub.subscribe(channel, listener));
+  await until(() => lease.replicas().length > 0, { message: 'the replica to join' });
   return lease;
 }
 

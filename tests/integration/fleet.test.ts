@@ -188,4 +188,44 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     await resumed.waitFor((c) => c.names('pods').includes('team-b/after-handover'), 'the change after the handover');
     expect(resumed.of('snapshot')).toHaveLength(0);
   });
+
+  it('serves from its own informers while Redis is away, says so, and shares the informers again when it returns', async () => {
+    const clients = await Promise.all(alive().map((p) => watch(p, 'pods')));
+    await until(() => clients.every((c) => c.of('snapshot').length === 1), { message: 'the snapshots' });
+    const readiness = () => Promise.all(alive().map(async (p) => (await fetch(`${p.url}/readyz`)).text()));
+    const port = Number(new URL(redis.url).port);
+    await redis.stop();
+    await until(async () => (await readiness()).every((text) => /^ok \(degraded: redis unavailable/.test(text)), { message: 'every replica to say it is degraded', timeoutMs: 20_000 });
+    const metrics = await (await fetch(`${alive()[0].url}/metrics`)).text();
+    expect(metrics).toMatch(/^crowsnest_fleet_redis_up 0$/m);
+    // Each replica watches for itself now: changes still reach every client.
+    await createPod('team-b', 'during-outage');
+    await until(() => clients.every((c) => c.names('pods').includes('team-b/during-outage')), { message: 'the change during the outage on every stream', timeoutMs: 20_000 });
+
+    redis = await startRedis({ port });
+    await until(async () => (await readiness()).every((text) => text === 'ok'), { message: 'every replica back in the fleet', timeoutMs: 30_000 });
+    await deletePod('team-b', 'during-outage');
+    await createPod('team-b', 'after-outage');
+    const truth = await listed();
+    await until(() => clients.every((c) => JSON.stringify(c.names('pods')) === JSON.stringify(truth)), { message: 'every client to match the cluster', timeoutMs: 30_000 });
+    // One watch of pods for the whole fleet again.
+    await until(() => harness.sim.faults.watchesByResource().pods === 1, { message: 'one pods watch again', timeoutMs: 30_000 });
+    expect(clients.every((c) => !c.ended)).toBe(true);
+  });
+
+  it('starts and serves when Redis is unreachable, saying it is degraded', async () => {
+    const port = Number(new URL(redis.url).port) + 1;
+    const lonely = await startPortal({
+      KUBECONFIG: kubeconfig,
+      CROWSNEST_DEMO: '0',
+      REDIS_URL: `redis://127.0.0.1:${port === 65536 ? 1 : port}`,
+      NEXTAUTH_SECRET: secret,
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+    });
+    portals.push(lonely);
+    expect(await (await fetch(`${lonely.url}/readyz`)).text()).toMatch(/^ok \(degraded: redis unavailable/);
+    const client = await watch(lonely, 'pods');
+    await client.waitFor((c) => c.of('snapshot').length === 1, 'a snapshot from its own informer');
+    expect(client.names('pods')).toEqual(await listed());
+  });
 });

@@ -13,9 +13,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real redis-server on a free loopback port, no persistence; stopped by `stop()`. */
-export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
+/** A real redis-server on a free loopback port (or `port`), no persistence; stopped by `stop()`. */
+export async function startRedis({ port: wanted }: { port?: number } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = wanted ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,52 @@
+import { MemoryRevocations, type Revocations } from '../auth/revocations';
+import { log } from '../log';
+import type { FleetLink } from './fleetLink';
+
+/**
+ * The sign-out list of a fleet that outlives Redis. Every sign-out is kept
+ * here too; while Redis is away, sessions are checked against what this
+ * replica knows (its own sign-outs, and those it saw), and its sign-outs are
+ * written to Redis when it returns. A sign-out made on another replica during
+ * the outage takes effect here when Redis answers again (open streams and
+ * sockets are re-checked then).
+ */
+export class FleetRevocations implements Revocations {
+  private readonly local = new MemoryRevocations();
+  private readonly unsent = new Map<string, number>();
+
+  constructor(
+    private readonly shared: Revocations,
+    private readonly link: FleetLink,
+  ) {
+    link.onChange((state) => {
+      if (state === 'up') void this.flush();
+    });
+  }
+
+  async revoke(sessionId: string, expiresAt: number): Promise<void> {
+    await this.local.revoke(sessionId, expiresAt);
+    try {
+      await this.shared.revoke(sessionId, expiresAt);
+    } catch (err) {
+      this.unsent.set(sessionId, expiresAt);
+      log.warn({ err: (err as Error).message }, 'sign-out kept on this replica until redis answers again');
+    }
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    if (await this.local.isRevoked(sessionId)) return true;
+    if (this.link.state === 'down') return false;
+    return this.shared.isRevoked(sessionId);
+  }
+
+  private async flush(): Promise<void> {
+    for (const [sessionId, expiresAt] of [...this.unsent]) {
+      try {
+        await this.shared.revoke(sessionId, expiresAt);
+        this.unsent.delete(sessionId);
+      } catch {
+        return;
+      }
+    }
+  }
+}
