@@ -29,6 +29,7 @@ function onPath(command: string): boolean {
 const systemPackages = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'redis-server', present: () => onPath('redis-server') },
+  { pkg: 'nginx', present: () => existsSync('/usr/sbin/nginx') },
   { pkg: 'bsdutils', present: () => onPath('script') },
 ];
 const missing = systemPackages.filter((p) => !p.present()).map((p) => p.pkg);

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
-import { startRedis } from '../support/redis';
+import { freePort, startRedis } from '../support/redis';
+import { startBalancer } from '../../scripts/fleet/balancer';
 import { signInAs, type CookieJar } from '../support/session';
 import { startSim, type SimHarness } from '../support/sim';
 import { SseClient } from '../support/sse';
@@ -138,6 +140,29 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       expect(client.names('pods')).toEqual(await listed());
     }
     await deletePod('team-b', 'missed-2');
+  });
+
+  it('works behind a plain round-robin nginx: sign-in, snapshots and live changes through the proxy, no stickiness', async () => {
+    const balancer = await startBalancer(join(harness.dir, 'nginx'), await freePort(), alive().map((p) => new URL(p.url).host));
+    try {
+      // The sign-in's steps land on different replicas; the session works on all.
+      const bob = await signInAs(balancer.url, 'bob');
+      const clients = await Promise.all(
+        Array.from({ length: 12 }, async () => {
+          const client = await SseClient.open(`${balancer.url}/api/clusters/sim/pods/watch`, { Cookie: bob.header() });
+          open.push(client);
+          expect(client.status).toBe(200);
+          return client;
+        }),
+      );
+      await until(() => clients.every((c) => c.of('snapshot').length === 1), { message: 'every snapshot through the proxy' });
+      await createPod('team-a', 'through-nginx');
+      // Unbuffered: each change arrives as it happens, not when a proxy buffer fills.
+      await until(() => clients.every((c) => c.names('pods').includes('team-a/through-nginx')), { message: 'the change on every proxied stream' });
+      await deletePod('team-a', 'through-nginx');
+    } finally {
+      await balancer.stop();
+    }
   });
 
   it("takes a killed owner's kind over within 10 s, continuing its epoch: clients elsewhere miss nothing and see no duplicate", async () => {
