@@ -26,6 +26,8 @@ export interface ServerConfig {
     leaseRenewSeconds: number;
     /** Deltas kept per kind in Redis for followers and resume. */
     historyLength: number;
+    /** A replica renews what its people hold (streams, sockets, shells, log follows) in Redis; a dead replica's slots lapse after this. */
+    heldTtlSeconds: number;
   };
   rateLimit: { perSecond: number; burst: number };
   /** How long an access-review answer is reused (RBAC changes drop them at once). */
@@ -148,5 +150,10 @@ function fleetSettings(env: Env): ServerConfig['fleet'] {
   if (leaseRenewSeconds * 2 > leaseTtlSeconds) {
     throw new ConfigError(`CROWSNEST_LEASE_RENEW_SECONDS (${leaseRenewSeconds}) must be at most half of CROWSNEST_LEASE_TTL_SECONDS (${leaseTtlSeconds}), so one late renewal does not lose the lease`);
   }
-  return { leaseTtlSeconds, leaseRenewSeconds, historyLength: integer(env, 'CROWSNEST_FLEET_HISTORY', 10_000, { min: 100, max: 10_000_000 }) };
+  return {
+    leaseTtlSeconds,
+    leaseRenewSeconds,
+    historyLength: integer(env, 'CROWSNEST_FLEET_HISTORY', 10_000, { min: 100, max: 10_000_000 }),
+    heldTtlSeconds: integer(env, 'CROWSNEST_FLEET_HELD_TTL_SECONDS', 15, { min: 3, max: 3600 }),
+  };
 }

@@ -11,6 +11,7 @@ import { actorFromCookieHeader } from './auth/actor';
 import { buildAuthOptions } from './auth/authOptions';
 import { readAuthSettings } from './auth/authSettings';
 import { MemoryRevocations } from './auth/revocations';
+import { MemoryLimits } from './limits';
 import { connectFleet } from './fleet/connectFleet';
 import { registerFleetMetrics } from './fleet/fleetMetrics';
 import { SessionWatch } from './auth/sessionWatch';
@@ -80,7 +81,9 @@ async function main(): Promise<void> {
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations, sessionMaxAgeSeconds: authSettings.sessionMaxAgeSeconds });
   // One watch over every long-lived channel's session: SSE streams and sockets end when their person signs out.
   const sessions = new SessionWatch(revocations, config.sessionCheckSeconds * 1000, root.signal);
-  const live = new LiveData(clusters, config.live, root.signal, sessions, fleet ? { bus: fleet.bus, lease: fleet.lease } : {});
+  // Per-person caps: counted across the fleet in Redis, or in this process.
+  const limits = fleet?.limits ?? new MemoryLimits();
+  const live = new LiveData(clusters, config.live, root.signal, sessions, fleet ? { bus: fleet.bus, lease: fleet.lease, limits } : { limits });
   live.start();
   registerLiveMetrics(live);
   if (fleet) registerFleetMetrics(fleet);
@@ -120,10 +123,10 @@ async function main(): Promise<void> {
   // WebSocket only: a browser's long-polling handshake (a plain GET) carries no Origin to check.
   const io = new SocketServer(server, { path: '/socket.io', serveClient: false, destroyUpgrade: false, transports: ['websocket'] });
   const socketConfig = readSocketConfig();
-  const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin, socketsPerUser: socketConfig.socketsPerUser });
+  const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin, socketsPerUser: socketConfig.socketsPerUser, limits });
   io.use(handshake);
   io.on('new_namespace', (namespace) => namespace.use(handshake));
-  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal });
+  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal, limits });
   if (config.dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {

@@ -9,6 +9,8 @@ import { log } from '../log';
 import { RedisDeltaBus } from './redisBus';
 import { FleetLink } from './fleetLink';
 import { RedisLease } from './redisLease';
+import { RedisLimits } from './redisLimits';
+import type { Limits } from '../limits';
 import { SwitchingBus, SwitchingLease } from './switching';
 
 export interface Fleet {
@@ -18,6 +20,8 @@ export interface Fleet {
   bus: DeltaBus;
   lease: InformerLease;
   revocations: Revocations;
+  /** Per-person caps counted across the fleet. */
+  limits: Limits;
   /** Closes the Redis connections (after the informers gave their leases back). */
   close(): Promise<void>;
 }
@@ -47,12 +51,15 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
   else log.warn({ replicaId, reason: link.reason }, 'redis is unreachable at start: serving from this replica\'s own informers until it answers (degraded)');
   link.start();
   bus.start();
+  const limits = new RedisLimits(redis, link, signal, config.fleet.heldTtlSeconds * 1000);
+  limits.start();
   lease.start((channel, listener) => sub.subscribe(channel, listener));
   return {
     replicaId,
     link,
     bus: new SwitchingBus(bus, link),
     lease: new SwitchingLease(lease, link),
+    limits,
     revocations: new FleetRevocations(new RedisRevocations(redis), link),
     async close() {
       // The stream reader may be blocked in XREAD: it is cut, not waited for.

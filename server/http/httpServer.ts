@@ -188,7 +188,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
 
       if (actor && method === 'GET' && options.streamConnections && options.serveWatch && isWatchPath(path)) {
-        const admission = options.streamConnections.admit(actor.name, res);
+        const admission = await options.streamConnections.admit(actor.name, res);
         if ('gone' in admission) return;
         if (!admission.admitted) {
           return json(res, 429, `you already have ${admission.limit} live streams open; close some tabs or wait`, requestId, { 'Retry-After': '10' });

@@ -4,6 +4,7 @@ import type { Row } from '../../lib/kinds/types';
 import type { ClusterRegistry } from '../clusters/clusterRegistry';
 import type { ServerConfig } from '../config';
 import { HttpError } from '../http/errors';
+import type { Limits } from '../limits';
 import type { Cluster } from '../clusters/cluster';
 import { ClusterLive, type LiveOptions } from './clusterLive';
 import { LocalLease, MemoryDeltaBus, type DeltaBus, type InformerLease } from './deltaBus';
@@ -46,11 +47,12 @@ export class LiveData {
     config: ServerConfig['live'],
     private readonly signal: AbortSignal,
     sessions: SessionWatch,
-    { bus = new MemoryDeltaBus(), lease = new LocalLease() }: { bus?: DeltaBus; lease?: InformerLease } = {},
+    { bus = new MemoryDeltaBus(), lease = new LocalLease(), limits }: { bus?: DeltaBus; lease?: InformerLease; limits?: Limits } = {},
   ) {
     this.hub = new StreamHub(
       {
         perUserLimit: config.perUserLimit,
+        limits,
         heartbeatMs: config.heartbeatSeconds * 1000,
         maxLifetimeMs: config.streamMaxSeconds * 1000,
         maxBufferedBytes: config.streamBufferBytes,

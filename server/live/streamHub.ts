@@ -1,3 +1,4 @@
+import { MemoryLimits, type Limits } from '../limits';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
@@ -17,6 +18,8 @@ import { resolveView, type ViewRequest } from './view';
 
 export interface HubOptions {
   perUserLimit: number;
+  /** Where the per-person stream cap is counted (this replica, or the fleet). */
+  limits?: Limits;
   heartbeatMs: number;
   maxLifetimeMs: number;
   /** Bytes one client may fall behind (beyond snapshots on their way) before it is cut. */
@@ -117,7 +120,7 @@ export class StreamHub {
     private readonly sessions: SessionWatch,
     signal: AbortSignal,
   ) {
-    this.connections = new StreamConnections(options.perUserLimit);
+    this.connections = new StreamConnections(options.perUserLimit, options.limits ?? new MemoryLimits());
     const connections = this.connections;
     this.counters = {
       resumes: 0,

@@ -1,3 +1,4 @@
+import type { Limits } from '../limits';
 import type { Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import type { Actor } from '../../lib/actor';
@@ -16,6 +17,8 @@ export interface SocketDeps {
   config: SocketConfig;
   /** The root signal: aborted on drain. */
   signal: AbortSignal;
+  /** Where per-person caps are counted (this replica, or the fleet). */
+  limits: Limits;
 }
 
 export function actorOf(socket: Socket): Actor {

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { Actor } from '../../lib/actor';
 import { log } from '../log';
-import { UserCaps } from './userCaps';
+import type { Limits } from '../limits';
 
 export interface SocketData {
   actor: Actor;
@@ -20,12 +20,13 @@ export function sessionHandshake({
   resolveActor,
   publicOrigin,
   socketsPerUser,
+  limits,
 }: {
   resolveActor: (cookieHeader: string | undefined) => Promise<Actor | null>;
   publicOrigin?: string;
   socketsPerUser: number;
+  limits: Limits;
 }) {
-  const caps = new UserCaps(socketsPerUser);
   return (socket: Socket, next: (err?: Error) => void): void => {
     const { headers } = socket.handshake;
     const expected = publicOrigin ?? (headers.host ? `http://${headers.host}` : undefined);
@@ -37,7 +38,7 @@ export function sessionHandshake({
       return;
     }
     resolveActor(headers.cookie)
-      .then((actor) => {
+      .then(async (actor) => {
         if (!actor) {
           next(Object.assign(new Error('not signed in'), { data: { code: 401 } }));
           return;
@@ -50,14 +51,20 @@ export function sessionHandshake({
           next(new Error('the connection closed during the handshake'));
           return;
         }
-        const release = caps.take(actor.name);
+        const release = await limits.take('sockets', actor.name, socketsPerUser);
         if (!release) {
-          log.info({ actor: actor.name, namespace: socket.nsp.name, cap: caps.limit }, 'socket.io handshake refused: over the per-person connection cap');
+          log.info({ actor: actor.name, namespace: socket.nsp.name, cap: socketsPerUser }, 'socket.io handshake refused: over the per-person connection cap');
           next(
-            Object.assign(new Error(`too many connections: you already have ${caps.limit} open to this server (tabs with logs or shells); close some first`), {
+            Object.assign(new Error(`too many connections: you already have ${socketsPerUser} open (tabs with logs or shells); close some first`), {
               data: { code: 429 },
             }),
           );
+          return;
+        }
+        // Closed while the slot was taken: give it back at once.
+        if (socket.conn.readyState !== 'open') {
+          release();
+          next(new Error('the connection closed during the handshake'));
           return;
         }
         // Open now, so one of these fires: the namespace socket leaves, or the connection closes before

@@ -5,6 +5,9 @@ import type { Delta } from '../../lib/live/protocol';
 import { CorruptTopic, LeaseLost, LocalLease, MemoryDeltaBus, type BusMessage, type DeltaBus, type InformerLease } from '../../server/live/deltaBus';
 import { RedisDeltaBus, topicKeys } from '../../server/fleet/redisBus';
 import { RedisLease } from '../../server/fleet/redisLease';
+import { RedisLimits } from '../../server/fleet/redisLimits';
+import { FleetLink } from '../../server/fleet/fleetLink';
+import { MemoryLimits, type Limits } from '../../server/limits';
 import { startRedis } from '../support/redis';
 import { until } from '../support/until';
 
@@ -343,5 +346,74 @@ describe('the Redis lease and bus of a fleet', () => {
     await until(() => sub.messages.some((m) => m.type === 'reset' && m.epoch === next.epoch), { message: 'the follower to see the new epoch' });
     expect([...sub.rows().keys()]).toEqual(['after']);
     await owner.release();
+  });
+});
+
+/** The same promises for the per-person caps of one replica and of a fleet. */
+function limitsContract(name: string, make: () => Promise<[Limits, Limits]>) {
+  describe(`the per-person caps contract: ${name}`, () => {
+    it('gives a person at most the cap in a pool, counted wherever they hold it, and a slot back on release', async () => {
+      const [a, b] = await make();
+      const user = `u${++topicCount}`;
+      const one = await a.take('streams', user, 2);
+      const two = await b.take('streams', user, 2);
+      expect(one).not.toBeNull();
+      expect(two).not.toBeNull();
+      expect(await a.take('streams', user, 2)).toBeNull();
+      expect(await b.take('streams', user, 2)).toBeNull();
+      // Other pools and other people are counted apart; a cap of 0 is no cap.
+      expect(await a.take('shells', user, 2)).not.toBeNull();
+      expect(await a.take('streams', `${user}-other`, 2)).not.toBeNull();
+      expect(await a.take('logs', user, 0)).not.toBeNull();
+      expect(await b.held('streams', user)).toBe(2);
+      one!();
+      one!();
+      expect(await b.held('streams', user)).toBe(1);
+      expect(await b.take('streams', user, 2)).not.toBeNull();
+      two!();
+    });
+  });
+}
+
+limitsContract('memory (one replica)', async () => {
+  const limits = new MemoryLimits();
+  return [limits, limits];
+});
+
+limitsContract('Redis (a fleet)', async () => {
+  const make = async () => {
+    const c = await client();
+    const link = new FleetLink(c, root.signal);
+    await link.waitUp(5000);
+    const limits = new RedisLimits(c, link, root.signal, 3000);
+    limits.start();
+    return limits;
+  };
+  return [await make(), await make()];
+});
+
+describe('per-person caps across a fleet', () => {
+  it('lets the slots of a replica that stopped renewing lapse, while a live replica keeps its own', async () => {
+    const c = await client();
+    const link = new FleetLink(c, root.signal);
+    await link.waitUp(5000);
+    const gone = new AbortController();
+    const dead = new RedisLimits(c, link, gone.signal, 1500);
+    dead.start();
+    const alive = new RedisLimits(c, link, root.signal, 1500);
+    alive.start();
+    const user = `u${++topicCount}`;
+    expect(await dead.take('streams', user, 2)).not.toBeNull();
+    expect(await alive.take('streams', user, 2)).not.toBeNull();
+    expect(await alive.take('streams', user, 2)).toBeNull();
+    // The first replica stops renewing (as when it is killed): its slot lapses, the other's stays.
+    gone.abort();
+    await until(async () => (await alive.held('streams', user)) === 1, { message: 'the dead replica’s slot to lapse', timeoutMs: 10_000 });
+    // The live one's slot is renewed past the time it was first given (it does not lapse with the other).
+    const scores = async () => ((await c.sendCommand(['ZRANGE', `crowsnest:held:streams:{${user}}`, '0', '-1', 'WITHSCORES'])) as string[]).filter((_, i) => i % 2 === 1).map(Number);
+    const first = Math.max(...(await scores()));
+    await until(async () => Math.max(...(await scores())) > first, { message: 'the live slot to be renewed', timeoutMs: 10_000 });
+    expect(await alive.held('streams', user)).toBe(1);
+    expect(await alive.take('streams', user, 2)).not.toBeNull();
   });
 });

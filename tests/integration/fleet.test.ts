@@ -5,7 +5,7 @@ import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
 import { freePort, startRedis } from '../support/redis';
 import { startBalancer } from '../../scripts/fleet/balancer';
-import { signInAs, type CookieJar } from '../support/session';
+import { signInAs, signOut, type CookieJar } from '../support/session';
 import { startSim, type SimHarness } from '../support/sim';
 import { SseClient } from '../support/sse';
 import { until } from '../support/until';
@@ -38,7 +38,9 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       CROWSNEST_LEASE_RENEW_SECONDS: '1',
       CROWSNEST_HEARTBEAT_SECONDS: '1',
       CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
-      CROWSNEST_WATCH_PER_USER_LIMIT: '0',
+      CROWSNEST_WATCH_PER_USER_LIMIT: '60',
+      CROWSNEST_FLEET_HELD_TTL_SECONDS: '3',
+      CROWSNEST_SESSION_CHECK_SECONDS: '1',
       CROWSNEST_DRAIN_SECONDS: '5',
     });
 
@@ -212,6 +214,43 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     await createPod('team-b', 'after-handover');
     await resumed.waitFor((c) => c.names('pods').includes('team-b/after-handover'), 'the change after the handover');
     expect(resumed.of('snapshot')).toHaveLength(0);
+  });
+
+  it("counts a person's streams across the fleet; a killed replica's share comes back within the heartbeat TTL", async () => {
+    portals.push(await startReplica());
+    const [a, b] = alive();
+    const bob = await signInAs(b.url, 'bob');
+    const openAs = async (p: Portal) => {
+      const client = await SseClient.open(`${p.url}/api/clusters/sim/pods/watch`, { Cookie: bob.header() });
+      open.push(client);
+      return client;
+    };
+    const onA = await Promise.all(Array.from({ length: 40 }, () => openAs(a)));
+    const onB = await Promise.all(Array.from({ length: 20 }, () => openAs(b)));
+    expect([...onA, ...onB].every((c) => c.status === 200)).toBe(true);
+    const over = await openAs(b);
+    expect(over.status).toBe(429);
+    await a.stop('SIGKILL');
+    // A's 40 slots lapse once nobody renews them.
+    const next = await until(
+      async () => {
+        const client = await openAs(b);
+        return client.status === 200 ? client : undefined;
+      },
+      { message: "the killed replica's slots to lapse", timeoutMs: 15_000 },
+    );
+    expect(next.status).toBe(200);
+  });
+
+  it('ends a person’s streams on every replica when they sign out on one', async () => {
+    const [a, b] = alive();
+    const bobElsewhere = await signInAs(a.url, 'bob');
+    const client = await SseClient.open(`${b.url}/api/clusters/sim/pods/watch`, { Cookie: bobElsewhere.header() });
+    open.push(client);
+    await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    await signOut(a.url, bobElsewhere);
+    await client.waitFor((c) => c.of('done').some((e) => e.data.reason === 'signed-out'), 'the stream on the other replica to end', 10_000);
+    expect(client.ended).toBe(true);
   });
 
   it('serves from its own informers while Redis is away, says so, and shares the informers again when it returns', async () => {

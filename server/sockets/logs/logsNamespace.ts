@@ -10,7 +10,6 @@ import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
 import { socketMetrics } from '../metrics';
 import { Outbox } from '../outbox';
-import { UserCaps } from '../userCaps';
 import { LogHub } from './logHub';
 import { LineSplitter, entryOf, renderEntry, type LogEntry } from './logLines';
 import type { LogViewer } from './logUpstream';
@@ -77,7 +76,6 @@ export type LogsNamespace = Namespace<Untrusted<LogsClientEvents>, LogsServerEve
 
 export function registerLogs(nsp: LogsNamespace, deps: SocketDeps): void {
   const hub = new LogHub({ ringLines: deps.config.logRingLines, signal: deps.signal });
-  const caps = new UserCaps(deps.config.logStreamsPerUser);
 
   nsp.on('connection', (socket: Socket<Untrusted<LogsClientEvents>, LogsServerEvents>) => {
     const actor = actorOf(socket);
@@ -136,11 +134,14 @@ export function registerLogs(nsp: LogsNamespace, deps: SocketDeps): void {
         return reply({ id, error: 403 });
       }
       if (subscriptions.has(id)) unsubscribe(id);
-      const release = caps.take(actor.name);
+      const release = await deps.limits.take('logs', actor.name, deps.config.logStreamsPerUser);
       if (!release) {
-        refuse(socket, { code: 429, event: 'subscribe', id, message: `you already follow ${caps.limit} log streams; close one first` });
+        refuse(socket, { code: 429, event: 'subscribe', id, message: `you already follow ${deps.config.logStreamsPerUser} log streams; close one first` });
         return reply({ id, error: 429 });
       }
+      if (socket.disconnected) return release();
+      // Another subscribe with this id came in while the slot was taken: the newest one stands.
+      if (subscriptions.has(id)) unsubscribe(id);
       // Held from here, so a second subscribe with the same id while checking replaces this one.
       let left = false;
       const upstream: { leave?: () => void } = {};

@@ -6,7 +6,6 @@ import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
 import { socketMetrics } from '../metrics';
 import { Outbox } from '../outbox';
-import { UserCaps } from '../userCaps';
 import { ExecRefused, ExecSession } from './execSession';
 
 /** Shells tried in order when the person names no command. */
@@ -31,7 +30,6 @@ function notFound(code: number | null, message: string | undefined, output: Buff
 export type ShellNamespace = Namespace<Untrusted<ShellClientEvents>, ShellServerEvents>;
 
 export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
-  const caps = new UserCaps(deps.config.shellsPerUser);
   const idleMs = deps.config.shellIdleSeconds * 1000;
 
   nsp.on('connection', (socket: Socket<Untrusted<ShellClientEvents>, ShellServerEvents>) => {
@@ -167,10 +165,19 @@ export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
       const open = parsePayload(socket, 'open', openShellSchema, payload);
       if (!open) return;
       if (session || opening) return refuse(socket, { code: 409, event: 'open', message: 'a shell is already open on this connection' });
-      release = caps.take(actor.name) ?? undefined;
-      if (!release) return refuse(socket, { code: 429, event: 'open', message: `you already have ${caps.limit} shells open; close one first` });
       opening = true;
-      start(open)
+      deps.limits
+        .take('shells', actor.name, deps.config.shellsPerUser)
+        .then((taken) => {
+          if (!taken) {
+            refuse(socket, { code: 429, event: 'open', message: `you already have ${deps.config.shellsPerUser} shells open; close one first` });
+            return;
+          }
+          release = taken;
+          // The socket went while the slot was taken: nothing to open.
+          if (!socket.connected) return;
+          return start(open);
+        })
         .catch((err: unknown) => refuse(socket, { code: 500, event: 'open', message: err instanceof Error ? err.message : String(err) }))
         .finally(() => {
           opening = false;
