@@ -86,11 +86,12 @@ async function main(): Promise<void> {
   const live = new LiveData(clusters, config.live, root.signal, sessions, fleet ? { bus: fleet.bus, lease: fleet.lease, limits } : { limits });
   live.start();
   registerLiveMetrics(live);
-  if (fleet) registerFleetMetrics(fleet);
+  if (fleet) registerFleetMetrics(fleet, live);
   log.info(describeWatchStreams(config.live.watchStreams));
   setRuntime({
     clusters,
     live,
+    fleet,
     config,
     auth: { settings: authSettings, revocations, options: buildAuthOptions(authSettings, revocations) },
     signal: root.signal,

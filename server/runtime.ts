@@ -3,6 +3,7 @@ import type { AuthSettings } from './auth/authSettings';
 import type { Revocations } from './auth/revocations';
 import type { ClusterRegistry } from './clusters/clusterRegistry';
 import type { ServerConfig } from './config';
+import type { Fleet } from './fleet/connectFleet';
 import type { LiveData } from './live/liveData';
 
 /**
@@ -21,6 +22,8 @@ export interface Runtime {
     options: NextAuthOptions;
   };
   live: LiveData;
+  /** With REDIS_URL: this replica's place in the fleet. */
+  fleet?: Fleet;
   config: ServerConfig;
   /** Aborted when the server starts draining. */
   signal: AbortSignal;

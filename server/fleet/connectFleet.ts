@@ -20,6 +20,10 @@ export interface Fleet {
   bus: DeltaBus;
   lease: InformerLease;
   revocations: Revocations;
+  /** The live replicas of the fleet (as last seen by this one's heartbeat). */
+  replicas(): string[];
+  /** A kind's stream in Redis, for diagnostics. */
+  describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }>;
   /** Per-person caps counted across the fleet. */
   limits: Limits;
   /** Closes the Redis connections (after the informers gave their leases back). */
@@ -60,6 +64,8 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     bus: new SwitchingBus(bus, link),
     lease: new SwitchingLease(lease, link),
     limits,
+    replicas: () => lease.replicas(),
+    describe: (topic) => bus.describe(topic),
     revocations: new FleetRevocations(new RedisRevocations(redis), link),
     async close() {
       // The stream reader may be blocked in XREAD: it is cut, not waited for.

@@ -262,6 +262,17 @@ export class RedisDeltaBus implements DeltaBus {
     }
   }
 
+  /** The topic's stream in Redis: its length and first and last ids (the trim point and the head), for diagnostics. */
+  async describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }> {
+    const key = topicKeys(topic).deltas;
+    const [length, first, last] = await Promise.all([
+      this.redis.sendCommand<number>(['XLEN', key]),
+      this.redis.sendCommand<RawEntry[]>(['XRANGE', key, '-', '+', 'COUNT', '1']),
+      this.redis.sendCommand<RawEntry[]>(['XREVRANGE', key, '+', '-', 'COUNT', '1']),
+    ]);
+    return { length: Number(length), first: first[0]?.[0] ?? null, last: last[0]?.[0] ?? null };
+  }
+
   onCorrupt(topic: string, listener: (why: string) => void): () => void {
     let set = this.corruptionListeners.get(topic);
     if (!set) this.corruptionListeners.set(topic, (set = new Set()));

@@ -44,6 +44,8 @@ interface Running {
   mode: InformerMode;
   mirror: KindMirror;
   informer?: Informer;
+  /** This replica's hold on the kind's lease while it runs the informer. */
+  ownership?: { fence: string; since: number };
   controller: AbortController;
   users: number;
   idleTimer?: NodeJS.Timeout;
@@ -246,9 +248,23 @@ export class ClusterLive {
     await Promise.all([...this.owning]);
   }
 
-  /** The informer states, for diagnostics. */
-  informers(): Array<{ kind: string; users: number; status?: InformerStatus }> {
-    return [...this.running.values()].map((r) => ({ kind: r.kind.token, users: r.users, status: r.informer?.snapshotStatus() }));
+  /**
+   * The kinds this replica serves, for diagnostics: whether it owns each (runs
+   * its informer, with its fencing token) or follows the owner, the position
+   * its mirror is at, and the last delta's lag from the owner's informer.
+   */
+  informers(): Array<{ kind: string; users: number; owned: boolean; fence?: string; ownedSince?: number; position: string; rows: number; lastDelta: { at: number; lagMs: number } | null; status?: InformerStatus }> {
+    return [...this.running.values()].map((r) => ({
+      kind: r.kind.token,
+      users: r.users,
+      owned: r.informer !== undefined,
+      fence: r.ownership?.fence,
+      ownedSince: r.ownership?.since,
+      position: `${r.mirror.epoch}-${r.mirror.position.seq}`,
+      rows: r.mirror.size,
+      lastDelta: r.mirror.lastDelta,
+      status: r.informer?.snapshotStatus(),
+    }));
   }
 
   private startInformer(kind: KindDefinition, mode: InformerMode): Running {
@@ -309,6 +325,7 @@ export class ClusterLive {
           livenessMs: this.options.livenessMs,
         });
         entry.informer = informer;
+        entry.ownership = { fence: ownership.fence, since: Date.now() };
         log.info({ cluster: this.cluster.name, kind: entry.kind.token, mode: entry.mode, fence: ownership.fence, continues: initial ? `${initial.epoch}-${initial.seq}` : null }, 'informer started');
         await informer.run(AbortSignal.any([signal, ownership.lost, corrupted.signal]));
         failures = 0;
@@ -321,6 +338,7 @@ export class ClusterLive {
       } finally {
         offCorrupt?.();
         entry.informer = undefined;
+        entry.ownership = undefined;
         await ownership?.release().catch(() => undefined);
       }
     }

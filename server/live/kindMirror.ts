@@ -96,9 +96,14 @@ export class KindMirror {
     return () => this.resetListeners.delete(listener);
   }
 
+  /** When the last delta arrived here, and how long after its owner's informer received it (ms). */
+  lastDelta: { at: number; lagMs: number } | null = null;
+
   apply(delta: Delta, at = Date.now()): void {
     if (delta.seq !== this.seq + 1) throw new Error(`${this.kind}: delta ${delta.seq} after ${this.seq}: history has a gap`);
     this.seq = delta.seq;
+    const now = Date.now();
+    this.lastDelta = { at: now, lagMs: Math.max(0, now - at) };
     this.hold(delta);
     if (delta.type === 'deleted') {
       if (this.rows.delete(delta.key.uid)) this.tally(delta.key.namespace, -1);
