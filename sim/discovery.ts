@@ -82,12 +82,16 @@ function storageVersionHash(t: ResourceType): string {
   return createHash('sha256').update(`${t.group}/${t.versions[0]}/${t.kind}`).digest('base64').slice(0, 11);
 }
 
-/** Every subresource of a type, status and scale included, in name order. */
+/**
+ * Every subresource of a type, status and scale included. A built-in kind's come in
+ * name order (the apiserver installs its paths sorted); a custom resource's as the
+ * apiextensions server adds them: status, then scale.
+ */
 export function subresourcesOf(t: ResourceType): Subresource[] {
   const out: Subresource[] = [...(t.subresources ?? [])];
   if (t.status) out.push({ name: 'status', kind: t.kind, verbs: ['get', 'patch', 'update'] });
   if (t.scale) out.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return t.crd ? out : out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function entries(t: ResourceType): object[] {

@@ -1,20 +1,21 @@
 /**
- * `tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--churn-stamp] [--clock-speed <n>]`
+ * `tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--churn-stamp] [--clock-speed <n>] [--history-seconds <n>]`
  * `--churn-stamp` labels each churned pod with the wall-clock microsecond of the change (`bench.crowsnest/t`), for latency benchmarks.
+ * `--history-seconds` is the watch cache's window in simulated seconds (default 300): a watch resuming from an older resourceVersion gets 410 Expired.
  * Serves the simulated cluster until SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
 import { parseScenario } from './scenarios/index';
 import { startSimulator } from './index';
 
-const USAGE = 'usage: tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--churn-stamp] [--clock-speed <n>] [--host <address>]';
+const USAGE = 'usage: tsx sim/main.ts --port <port> --kubeconfig <file> [--scenario demo|empty|large:<pods>] [--churn <events/s>] [--churn-stamp] [--clock-speed <n>] [--history-seconds <n>] [--host <address>]';
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario: string; host: string; churn?: number; churnStamp: boolean; clockSpeed?: number } {
+function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario: string; host: string; churn?: number; churnStamp: boolean; clockSpeed?: number; historySeconds?: number } {
   const out: Record<string, string> = {};
   let churnStamp = false;
   for (let i = 0; i < argv.length; i++) {
@@ -23,7 +24,7 @@ function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario
       churnStamp = true;
       continue;
     }
-    const m = arg.match(/^--(port|kubeconfig|scenario|host|churn|clock-speed)(?:=(.*))?$/);
+    const m = arg.match(/^--(port|kubeconfig|scenario|host|churn|clock-speed|history-seconds)(?:=(.*))?$/);
     if (!m) fail(`unknown argument "${arg}"`);
     const value = m[2] ?? argv[++i];
     if (value === undefined || value === '') fail(`--${m[1]} needs a value`);
@@ -38,16 +39,16 @@ function parseArgs(argv: string[]): { port: number; kubeconfig: string; scenario
   } catch (err) {
     fail((err as Error).message);
   }
-  for (const flag of ['churn', 'clock-speed']) {
+  for (const flag of ['churn', 'clock-speed', 'history-seconds']) {
     if (out[flag] !== undefined && !(/^\d+(\.\d+)?$/.test(out[flag]) && Number(out[flag]) >= 0)) fail(`--${flag} must be a non-negative number, got "${out[flag]}"`);
   }
-  if (out['clock-speed'] !== undefined && Number(out['clock-speed']) === 0) fail('--clock-speed must be greater than 0');
+  for (const flag of ['clock-speed', 'history-seconds']) if (out[flag] !== undefined && Number(out[flag]) === 0) fail(`--${flag} must be greater than 0`);
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-  return { port: Number(out.port), kubeconfig: resolve(out.kubeconfig), scenario, host: out.host ?? '127.0.0.1', churn: num(out.churn), churnStamp, clockSpeed: num(out['clock-speed']) };
+  return { port: Number(out.port), kubeconfig: resolve(out.kubeconfig), scenario, host: out.host ?? '127.0.0.1', churn: num(out.churn), churnStamp, clockSpeed: num(out['clock-speed']), historySeconds: num(out['history-seconds']) };
 }
 
 const args = parseArgs(process.argv.slice(2));
-const sim = await startSimulator({ port: args.port, host: args.host, scenario: args.scenario, kubeconfigPath: args.kubeconfig, churn: args.churn, churnStamp: args.churnStamp, clockSpeed: args.clockSpeed });
+const sim = await startSimulator({ port: args.port, host: args.host, scenario: args.scenario, kubeconfigPath: args.kubeconfig, churn: args.churn, churnStamp: args.churnStamp, clockSpeed: args.clockSpeed, historySeconds: args.historySeconds });
 process.stdout.write(`crowsnest simulated cluster (${args.scenario}) serving at ${sim.url}\nkubeconfig written to ${args.kubeconfig}\n`);
 const stop = () => {
   sim.close().then(() => process.exit(0));

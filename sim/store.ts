@@ -131,6 +131,36 @@ export class Store {
     }
   }
 
+  /**
+   * Objects as they were at resourceVersion `rv`, in etcd order after `after`: what a
+   * continued list reads, as etcd serves every page of a list at the first page's
+   * revision. Objects written since are seen as they were then (or not at all, if
+   * created since); `rv` must still be within the history (see eventsSince).
+   */
+  *iterateAt(key: string, rv: number, namespace?: string, after?: string): Generator<KubeObject> {
+    const since = this.eventsSince(rv);
+    const then = new Map<string, KubeObject | undefined>();
+    for (const e of since === 'expired' ? [] : since) {
+      const ns = e.object.metadata.namespace ?? '';
+      if (e.key !== key || (namespace !== undefined && ns !== namespace)) continue;
+      const k = sortKey(ns, e.object.metadata.name!);
+      // The first change since rv tells what the object was at rv.
+      if (!then.has(k)) then.set(k, e.type === 'ADDED' ? undefined : e.previous);
+    }
+    if (then.size === 0) {
+      yield* this.iterate(key, namespace, after);
+      return;
+    }
+    const out: [string, KubeObject][] = [];
+    for (const o of this.iterate(key, namespace, after)) {
+      const k = sortKey(o.metadata.namespace ?? '', o.metadata.name!);
+      if (!then.has(k)) out.push([k, o]);
+    }
+    for (const [k, o] of then) if (o && (after === undefined || k > after)) out.push([k, o]);
+    out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, o] of out) yield o;
+  }
+
   list(key: string, namespace?: string): KubeObject[] {
     return [...this.iterate(key, namespace)];
   }

@@ -87,13 +87,15 @@ export async function handleList(r: ResourceRequest): Promise<void> {
     listRv = token.rv;
     after = token.start;
   }
+  // Every page of a list is read at the first page's resourceVersion.
+  const objects = (from?: string) => store.iterateAt(storageKey(r.type), listRv, r.namespace, from);
   const limitRaw = Number(q.get('limit') ?? '0');
   const limit = Number.isFinite(limitRaw) && limitRaw > 0 ? Math.floor(limitRaw) : 0;
 
   const items: KubeObject[] = [];
   let more = false;
   let lastKey = '';
-  for (const o of store.iterate(storageKey(r.type), r.namespace, after)) {
+  for (const o of objects(after)) {
     if (!matches(filter, o)) continue;
     if (limit && items.length === limit) {
       more = true;
@@ -107,7 +109,7 @@ export async function handleList(r: ResourceRequest): Promise<void> {
     listMeta.continue = encodeContinue({ rv: listRv, start: lastKey });
     if (filter.labels.length === 0 && filter.fields.length === 0) {
       let remaining = 0;
-      for (const _ of store.iterate(storageKey(r.type), r.namespace, lastKey)) remaining++;
+      for (const _ of objects(lastKey)) remaining++;
       listMeta.remainingItemCount = remaining;
     }
   }

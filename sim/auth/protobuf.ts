@@ -371,6 +371,13 @@ const hpaV1Spec: Schema = {
   4: ['targetCPUUtilizationPercentage', 'int0'],
 };
 
+// `kubectl create token`: only the spec is read.
+const tokenRequestSpec: Schema = {
+  1: ['audiences', { repeated: 'string' }],
+  3: ['boundObjectRef', { message: { 1: ['kind', 'string'], 2: ['apiVersion', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'] } }],
+  4: ['expirationSeconds', 'int0'],
+};
+
 const SCHEMAS: Record<string, Schema> = {
   'apps/v1/Deployment': { ...meta, 2: ['spec', { message: deploymentSpec }] },
   'batch/v1/Job': { ...meta, 2: ['spec', { message: jobSpec }] },
@@ -386,6 +393,7 @@ const SCHEMAS: Record<string, Schema> = {
   'authorization.k8s.io/v1/LocalSubjectAccessReview': { ...meta, 2: ['spec', { message: accessSpec }] },
   'authorization.k8s.io/v1/SelfSubjectRulesReview': { ...meta, 2: ['spec', { message: { 1: ['namespace', 'string'] } }] },
   'authentication.k8s.io/v1/SelfSubjectReview': { ...meta },
+  'authentication.k8s.io/v1/TokenRequest': { ...meta, 2: ['spec', { message: tokenRequestSpec }] },
   'v1/Namespace': { ...meta, 2: ['spec', { message: { 1: ['finalizers', { repeated: 'string' }] } }] },
   'v1/ConfigMap': { ...meta, 2: ['data', { map: 'string' }], 3: ['binaryData', { map: 'bytes' }], 4: ['immutable', 'bool'] },
   'v1/Secret': { ...meta, 2: ['data', { map: 'bytes' }], 3: ['type', 'string'], 4: ['stringData', { map: 'string' }], 5: ['immutable', 'bool'] },

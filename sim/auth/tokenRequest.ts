@@ -9,7 +9,7 @@ import { decodeBody } from '../api/write';
 import { mediaType, readBody } from '../body';
 import { badRequest, conflict, invalid, methodNotAllowed, notFound } from '../status';
 import type { KubeObject } from '../types';
-import { decodeTokenRequest } from './tokenRequestProtobuf';
+import { decodeProtobufBody } from './protobuf';
 import { DEFAULT_EXPIRATION_SECONDS, issuerFor, MIN_EXPIRATION_SECONDS, type BoundObject } from './serviceAccountTokens';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -49,7 +49,7 @@ export async function handleTokenRequest(r: ResourceRequest): Promise<void> {
 /** The body as JSON, YAML or (what kubectl sends) protobuf. */
 async function requestBody(r: ResourceRequest): Promise<unknown> {
   if (mediaType(r.req) !== 'application/vnd.kubernetes.protobuf') return decodeBody(r);
-  return decodeTokenRequest(await readBody(r.req));
+  return decodeProtobufBody(await readBody(r.req));
 }
 
 /** The object a token is bound to (it stops working when that object goes). */

@@ -63,11 +63,14 @@ export function behaviourOf(container: Obj, opts: { jobPod?: boolean } = {}): Be
   const imageName = image.replace(/@.*$/, '').replace(/:[^/]*$/, '');
   if (!b) b = BEHAVIOURS.find((x) => x !== 'run' && imageName.includes(x));
   if (!b && /(^|[/-])(does-not-exist|nonexistent)/.test(imageName)) b = 'imagepullbackoff';
-  const ending = b ? undefined : commandEnding([...(container.command ?? []), ...(container.args ?? [])]);
+  // A container started with stdin open (`kubectl run --stdin`) is driven by its main
+  // process, which reads that stdin (see exec/mainProcess.ts): it ends when the process
+  // does, not after a guess from its command — `sh -c 'cat | wc -c'` waits for input.
+  const ending = b || container.stdin === true ? undefined : commandEnding([...(container.command ?? []), ...(container.args ?? [])]);
   if (ending) {
     return ending.exitCode === 0 ? { behaviour: 'complete', runMs: ending.runMs, exitCode: 0, reason: 'Completed' } : { behaviour: 'fail', runMs: ending.runMs, exitCode: ending.exitCode, reason: 'Error' };
   }
-  b ??= opts.jobPod ? 'complete' : 'run';
+  b ??= opts.jobPod && container.stdin !== true ? 'complete' : 'run';
   switch (b) {
     case 'crashloop':
       return { behaviour: b, runMs: TIMING.crashloopRun, exitCode: 1, reason: 'Error' };

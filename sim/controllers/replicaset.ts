@@ -1,8 +1,11 @@
 /**
- * ReplicaSet: keeps `spec.replicas` active pods (not Succeeded/Failed) owned by the
- * ReplicaSet; a deleted pod is replaced, extra pods are deleted (not-ready and newest
- * first). Status counts replicas, ready and available pods.
+ * ReplicaSet: keeps `spec.replicas` active pods (not Succeeded/Failed, not being deleted)
+ * owned by the ReplicaSet; a deleted pod is replaced as soon as it turns Terminating,
+ * extra pods are deleted gracefully (not-ready and newest first), as the controller
+ * asks the apiserver to. Status counts the active pods, and the ready and available
+ * ones among them.
  */
+import { deleteStored } from '../deletion';
 import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
@@ -24,7 +27,7 @@ export class ReplicaSetController extends OwnerController {
     if (!rs || rs.metadata.deletionTimestamp) return;
     const spec = rs.spec as Obj;
     const want = Number(spec?.replicas ?? 1);
-    const pods = this.owners.owned(this.store, PODS, rs).filter((p) => !isPodFinished(p));
+    const pods = this.owners.owned(this.store, PODS, rs).filter((p) => !isPodFinished(p) && !p.metadata.deletionTimestamp);
     if (pods.length < want) {
       for (let i = pods.length; i < want; i++) {
         const pod = podFromTemplate(spec.template, { name: `${name}-${randomSuffix()}`, namespace, owner: rs });
@@ -35,7 +38,7 @@ export class ReplicaSetController extends OwnerController {
       const rank = (p: KubeObject) => (p.spec as Obj)?.nodeName ? (isPodReady(p) ? 2 : 1) : 0;
       pods.sort((a, b) => rank(a) - rank(b) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
       for (const p of pods.splice(0, pods.length - want)) {
-        this.store.delete(PODS, namespace, p.metadata.name!);
+        deleteStored(this.store, PODS, p);
         this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'replicaset-controller');
       }
     }

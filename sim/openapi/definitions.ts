@@ -7,7 +7,8 @@
  * are read once, on first use, by a small reader of their regular shape.
  *
  * What the declarations cannot say is filled by rule: every `number` is an int32 integer
- * except the few JSON-schema fields that are doubles; `number | string` is IntOrString;
+ * except the int64 fields listed in INT64_FIELDS and the few JSON-schema fields that are
+ * doubles; `number | string` is IntOrString;
  * the strategic-merge keys of the lists clients merge (containers by name, ports by
  * containerPort, …) are added from PATCH_META so client-side apply computes its patches
  * as against a real server.
@@ -70,6 +71,18 @@ const PATCH_META: Record<string, { key?: string; strategy: string }> = {
 /** Fields that are doubles in Kubernetes' schema (every other number is an integer). */
 const DOUBLE_FIELDS = new Set(['JSONSchemaProps.maximum', 'JSONSchemaProps.minimum', 'JSONSchemaProps.multipleOf']);
 
+/** Integer fields that are int64 in Kubernetes' schema (every other integer is an int32). */
+const INT64_FIELDS = new Set([
+  ...['ObjectMeta.generation', 'ObjectMeta.deletionGracePeriodSeconds', 'ListMeta.remainingItemCount', 'DeleteOptions.gracePeriodSeconds', 'Condition.observedGeneration'],
+  ...['PodSpec.activeDeadlineSeconds', 'PodSpec.terminationGracePeriodSeconds', 'Probe.terminationGracePeriodSeconds', 'SleepAction.seconds', 'Toleration.tolerationSeconds'],
+  ...['PodSecurityContext.runAsUser', 'PodSecurityContext.runAsGroup', 'PodSecurityContext.fsGroup', 'PodSecurityContext.supplementalGroups', 'SecurityContext.runAsUser', 'SecurityContext.runAsGroup'],
+  ...['PodStatus.observedGeneration', 'PodCondition.observedGeneration', 'ContainerImage.sizeBytes', 'NodeSwapStatus.capacity', 'LinuxContainerUser.uid', 'LinuxContainerUser.gid', 'LinuxContainerUser.supplementalGroups'],
+  ...['JobSpec.activeDeadlineSeconds', 'CronJobSpec.startingDeadlineSeconds', 'ControllerRevision.revision', 'ServiceAccountTokenProjection.expirationSeconds', 'TokenRequestSpec.expirationSeconds', 'TokenRequest.expirationSeconds'],
+  ...['DeploymentStatus.observedGeneration', 'ReplicaSetStatus.observedGeneration', 'StatefulSetStatus.observedGeneration', 'DaemonSetStatus.observedGeneration', 'ReplicationControllerStatus.observedGeneration'],
+  ...['HorizontalPodAutoscalerStatus.observedGeneration', 'PodDisruptionBudgetStatus.observedGeneration', 'ValidatingAdmissionPolicyStatus.observedGeneration', 'CSIDriverSpec.nodeAllocatableUpdatePeriodSeconds'],
+  ...['JSONSchemaProps.maxItems', 'JSONSchemaProps.minItems', 'JSONSchemaProps.maxLength', 'JSONSchemaProps.minLength', 'JSONSchemaProps.maxProperties', 'JSONSchemaProps.minProperties'],
+]);
+
 interface Parsed {
   /** local name → full definition name, for this file's own names and its imports */
   names: Map<string, string>;
@@ -124,7 +137,10 @@ function typeSchema(expr: string, names: Map<string, string>, field: string): Sc
   const t = expr.trim();
   if (t === 'string') return { type: 'string' };
   if (t === 'boolean') return { type: 'boolean' };
-  if (t === 'number') return DOUBLE_FIELDS.has(field) ? { type: 'number', format: 'double' } : { type: 'integer', format: 'int32' };
+  if (t === 'number') {
+    if (DOUBLE_FIELDS.has(field)) return { type: 'number', format: 'double' };
+    return { type: 'integer', format: INT64_FIELDS.has(field) ? 'int64' : 'int32' };
+  }
   if (t === 'number | string' || t === 'string | number') return { $ref: `#/definitions/${INT_OR_STRING}` };
   if (/^"[^"]*"$/.test(t)) return { type: 'string' };
   const arr = t.match(/^Array<(.+)>$/) ?? t.match(/^(.+)\[\]$/);
@@ -140,6 +156,44 @@ const BUILTIN_ALIASES: Record<string, Schema> = {
   [`${META}.MicroTime`]: { type: 'string', format: 'date-time', description: 'MicroTime is version of Time with microsecond level precision.' },
   'io.k8s.apimachinery.pkg.api.resource.Quantity': { type: 'string', description: 'Quantity is a fixed-point representation of a number, such as `500m` or `1Gi`.' },
   [INT_OR_STRING]: { type: 'string', format: 'int-or-string', description: 'IntOrString is a type that can hold an int32 or a string.' },
+};
+
+const APIEXTENSIONS = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
+
+const RULE_RESOURCES: Record<string, Schema> = {
+  resources: { type: 'array', items: { type: 'string' }, description: 'Resources the rule applies to: `*` for all, `pods/*` or `*/scale` for subresources.' },
+  scope: { type: 'string', description: 'Cluster, Namespaced or `*` (the default): the scope of the resources the rule applies to.' },
+};
+
+/**
+ * Properties the apiserver's schema has and the declarations leave out: the
+ * `x-kubernetes-*` extensions of a CRD's schema, whose names are not identifiers, and
+ * the fields whose description holds a `*` followed by a `/` (`pods/*`), which the
+ * package's generator lost along with their comment.
+ */
+const UNDECLARED_PROPERTIES: Record<string, { properties: Record<string, Schema>; required?: string[] }> = {
+  'io.k8s.api.admissionregistration.v1.RuleWithOperations': { properties: RULE_RESOURCES },
+  'io.k8s.api.admissionregistration.v1.NamedRuleWithOperations': { properties: RULE_RESOURCES },
+  'io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations': { properties: RULE_RESOURCES },
+  'io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations': { properties: RULE_RESOURCES },
+  'io.k8s.api.authorization.v1.ResourceRule': {
+    required: ['verbs'],
+    properties: {
+      verbs: { type: 'array', items: { type: 'string' }, description: 'The verbs the subject may use on these resources: get, list, watch, create, update, delete, … or `*` for all.' },
+      resources: { type: 'array', items: { type: 'string' }, description: 'The resources the rule applies to: `*` for all in its groups, `*/foo` for subresource foo of all.' },
+    },
+  },
+  [`${APIEXTENSIONS}.JSONSchemaProps`]: {
+    properties: {
+      'x-kubernetes-embedded-resource': { type: 'boolean', description: 'Marks an object holding a whole Kubernetes object (apiVersion, kind, metadata); it must also set type: object.' },
+      'x-kubernetes-int-or-string': { type: 'boolean', description: 'Lets the value be an integer or a string.' },
+      'x-kubernetes-list-map-keys': { type: 'array', items: { type: 'string' }, description: 'For a list of type map: the fields of an item that identify it.' },
+      'x-kubernetes-list-type': { type: 'string', description: 'How a list is merged and validated: atomic, set or map.' },
+      'x-kubernetes-map-type': { type: 'string', description: 'How an object is merged: granular or atomic.' },
+      'x-kubernetes-preserve-unknown-fields': { type: 'boolean', description: 'Keeps fields the schema does not declare instead of pruning them.' },
+      'x-kubernetes-validations': { type: 'array', items: { $ref: `#/definitions/${APIEXTENSIONS}.ValidationRule` }, description: 'CEL validation rules for this value.' },
+    },
+  },
 };
 
 function parseDefinitions(p: Parsed, out: Definitions, gvks: Map<string, Gvk[]>): void {
@@ -245,6 +299,12 @@ export function builtinDefinitions(): { definitions: Definitions; gvks: Map<stri
   const gvks = new Map<string, Gvk[]>();
   for (const file of declarationFiles(root)) parseDefinitions(parseNames(root, file), definitions, gvks);
   for (const [name, schema] of Object.entries(BUILTIN_ALIASES)) definitions.set(name, schema);
+  for (const [name, extra] of Object.entries(UNDECLARED_PROPERTIES)) {
+    const schema = definitions.get(name);
+    if (!schema) continue;
+    schema.properties = { ...(schema.properties as Record<string, Schema>), ...extra.properties };
+    if (extra.required) schema.required = [...new Set([...((schema.required as string[]) ?? []), ...extra.required])].sort();
+  }
   cached = { definitions, gvks };
   return cached;
 }

@@ -4,7 +4,7 @@
  * errors, in document order, with list indexes) and values of the wrong JSON type
  * (reported in Go's encoding/json words, which always fail the request).
  */
-import { goTypeName, refName, resolve, type Schema } from '../schemas/index';
+import { INT_OR_STRING, QUANTITY, goQualifiedName, goTypeName, refName, resolve, type Schema } from '../schemas/index';
 
 export interface FieldReport {
   /** Paths of unknown fields: `spec.foo`, `spec.template.spec.containers[0].bar`. */
@@ -12,10 +12,6 @@ export interface FieldReport {
   /** The first type error, worded as Go's decoder words it. */
   typeError?: string;
 }
-
-/** Maps whose values are resource quantities: a number is as good as a string there. */
-const QUANTITY_MAPS = new Set(['limits', 'requests', 'capacity', 'allocatable', 'hard', 'used', 'overhead', 'podFixed']);
-const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage']);
 
 type Json = unknown;
 
@@ -29,8 +25,7 @@ function jsonKind(v: Json): string {
 
 function goType(s: Schema): string {
   const name = refName(s);
-  if (name) return `v1.${goTypeName(name)}`;
-  if (s['x-kubernetes-int-or-string']) return 'intstr.IntOrString';
+  if (name) return goQualifiedName(name);
   switch (s.type) {
     case 'array':
       return `[]${s.items ? goType(s.items) : 'interface {}'}`;
@@ -59,19 +54,21 @@ class Walker {
    * `goPath` is the dotted path without indexes that Go names in type errors; `struct`
    * the Go type holding the current field.
    */
-  walk(schema: Schema, value: Json, path: string, goPath: string, struct: string, prop: string): void {
+  walk(schema: Schema, value: Json, path: string, goPath: string, struct: string): void {
     if (this.typeError || value === null || value === undefined) return;
-    const s = resolve(schema);
-    if (s['x-kubernetes-preserve-unknown-fields'] && !s.properties) return;
-    if (s['x-kubernetes-int-or-string']) {
-      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) this.fail(value, struct, goPath, schema);
+    // A quantity and an int-or-string decode from a number as well as from a string.
+    const ref = refName(schema);
+    if (ref === QUANTITY || ref === INT_OR_STRING) {
+      const number = typeof value === 'number' && (ref === QUANTITY || Number.isInteger(value));
+      if (typeof value !== 'string' && !number) this.fail(value, struct, goPath, schema);
       return;
     }
+    const s = resolve(schema);
+    if (s['x-kubernetes-preserve-unknown-fields'] && !s.properties) return;
     switch (s.type) {
       case 'string':
-        if (typeof value === 'string') return;
-        if (typeof value === 'number' && QUANTITY_FIELDS.has(prop)) return;
-        return this.fail(value, struct, goPath, schema);
+        if (typeof value !== 'string') this.fail(value, struct, goPath, schema);
+        return;
       case 'boolean':
         if (typeof value !== 'boolean') this.fail(value, struct, goPath, schema);
         return;
@@ -86,21 +83,17 @@ class Walker {
         return;
       case 'array':
         if (!Array.isArray(value)) return this.fail(value, struct, goPath, schema);
-        value.forEach((item, i) => this.walk(s.items ?? {}, item, `${path}[${i}]`, goPath, struct, prop));
+        value.forEach((item, i) => this.walk(s.items ?? {}, item, `${path}[${i}]`, goPath, struct));
         return;
       case 'object':
         if (typeof value !== 'object' || Array.isArray(value)) return this.fail(value, struct, goPath, schema);
-        if (s.additionalProperties) return this.walkMap(s.additionalProperties, value as Record<string, Json>, path, goPath, struct, prop);
+        if (s.additionalProperties) return this.walkMap(s.additionalProperties, value as Record<string, Json>, path, goPath, struct);
         return this.walkStruct(s, refName(schema), value as Record<string, Json>, path, goPath, struct);
     }
   }
 
-  private walkMap(values: Schema, map: Record<string, Json>, path: string, goPath: string, struct: string, prop: string): void {
-    const quantities = QUANTITY_MAPS.has(prop);
-    for (const [k, v] of Object.entries(map)) {
-      if (quantities && typeof v === 'number') continue;
-      this.walk(values, v, `${path}.${k}`, goPath, struct, k);
-    }
+  private walkMap(values: Schema, map: Record<string, Json>, path: string, goPath: string, struct: string): void {
+    for (const [k, v] of Object.entries(map)) this.walk(values, v, `${path}.${k}`, goPath, struct);
   }
 
   walkStruct(s: Schema, name: string | undefined, obj: Record<string, Json>, path: string, goPath: string, struct: string): void {
@@ -113,7 +106,7 @@ class Walker {
         if (this.prune) delete obj[k];
         continue;
       }
-      this.walk(field, v, at, goPath ? `${goPath}.${k}` : k, holder, k);
+      this.walk(field, v, at, goPath ? `${goPath}.${k}` : k, holder);
     }
   }
 

@@ -27,7 +27,7 @@ describe('kubectl create generators (protobuf bodies)', () => {
     expect(d.spec.replicas).toBe(0);
     expect(d.spec.selector).toEqual({ matchLabels: { app: 'web' } });
     expect(d.spec.template.metadata.labels).toEqual({ app: 'web' });
-    expect(d.spec.template.spec.containers).toEqual([expect.objectContaining({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 8080 }], resources: {} })]);
+    expect(d.spec.template.spec.containers).toEqual([expect.objectContaining({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: {} })]);
     expect(d.metadata.managedFields[0]).toMatchObject({ manager: 'kubectl-create', operation: 'Update' });
   });
 

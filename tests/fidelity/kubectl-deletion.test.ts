@@ -123,6 +123,39 @@ describe('graceful pod deletion', () => {
     }
   });
 
+  it('a ReplicaSet scales down gracefully and replaces a deleted pod while it is still Terminating', async () => {
+    const slow = aDeployment('slow-web', 2);
+    (slow.spec.template.spec as any).terminationGracePeriodSeconds = 3600;
+    slow.spec.template.spec.containers[0] = { ...slow.spec.template.spec.containers[0], lifecycle: { preStop: { sleep: { seconds: 3000 } } } } as any;
+    await apply('slow-web', slow);
+    await runningPods('app=slow-web', 2);
+    expect((await h.kubectl(['scale', 'deployment', 'slow-web', '-n', 'team-a', '--replicas=1'])).code).toBe(0);
+    const terminating = async () => (await json(['get', 'pods', '-n', 'team-a', '-l', 'app=slow-web'])).items.filter((p: any) => p.metadata.deletionTimestamp);
+    const [leaving] = await until(async () => {
+      const t = await terminating();
+      return t.length === 1 && t;
+    }, { message: 'the extra pod Terminating' });
+    const row = tableRows((await h.kubectl(['get', 'pod', leaving.metadata.name, '-n', 'team-a'])).stdout)[1];
+    expect(row[2]).toBe('Terminating');
+    const [kept] = await runningPods('app=slow-web', 1);
+    const rs = async () => (await json(['get', 'replicasets', '-n', 'team-a', '-l', 'app=slow-web'])).items[0];
+    await until(async () => (await rs()).status.replicas === 1, { message: 'the ReplicaSet counting its one active pod' });
+
+    expect((await h.kubectl(['delete', 'pod', kept.metadata.name, '-n', 'team-a', '--wait=false'])).code).toBe(0);
+    // The one running pod that is not being deleted is a replacement, beside two Terminating pods.
+    const [replacement] = await runningPods('app=slow-web', 1);
+    expect([kept.metadata.name, leaving.metadata.name]).not.toContain(replacement.metadata.name);
+    expect((await terminating()).map((p: any) => p.metadata.name).sort()).toEqual([leaving.metadata.name, kept.metadata.name].sort());
+
+    // Their preStop hooks would keep them for an hour: clear them for the drain below.
+    expect((await h.kubectl(['delete', 'deployment', 'slow-web', '-n', 'team-a'])).code).toBe(0);
+    await until(async () => (await json(['get', 'replicasets', '-n', 'team-a', '-l', 'app=slow-web'])).items.length === 0, { message: 'slow-web ReplicaSet gone' });
+    await until(async () => {
+      await h.kubectl(['delete', 'pods', '-n', 'team-a', '-l', 'app=slow-web', '--force', '--grace-period=0']);
+      return (await json(['get', 'pods', '-n', 'team-a', '-l', 'app=slow-web'])).items.length === 0;
+    }, { message: 'slow-web pods gone' });
+  });
+
   it('lets a second delete shorten the grace period of a Terminating pod', async () => {
     await apply('hurried', aPod('hurried', { terminationGracePeriodSeconds: 3600, containers: [{ name: 'main', image: 'nginx:1.27', lifecycle: { preStop: { sleep: { seconds: 3000 } } } }] }));
     await running('hurried');

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe('sim/main.ts', () => {
   it('exits 2 with a usage message on bad arguments', async () => {
-    for (const args of [[], ['--port', 'abc', '--kubeconfig', 'x'], ['--port', '0'], ['--port', '0', '--kubeconfig', 'x', '--scenario', 'huge'], ['--bogus']]) {
+    for (const args of [[], ['--port', 'abc', '--kubeconfig', 'x'], ['--port', '0'], ['--port', '0', '--kubeconfig', 'x', '--scenario', 'huge'], ['--port', '0', '--kubeconfig', 'x', '--history-seconds', '0'], ['--bogus']]) {
       const r = run(args);
       expect(await r.exited, args.join(' ')).toBe(2);
       expect(r.err()).toContain('usage: tsx sim/main.ts');
@@ -50,6 +50,32 @@ describe('sim/main.ts', () => {
       expect(await res.text()).toBe('ok');
       r.child.kill('SIGTERM');
       expect(await r.exited).toBe(0);
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+
+  it('keeps watch history for --history-seconds: resuming from before the window is 410 Expired', async () => {
+    const kubeconfig = join(dir, 'kc-history.yaml');
+    const r = run(['--port', '0', '--kubeconfig', kubeconfig, '--scenario', 'empty', '--history-seconds', '1']);
+    try {
+      const url = (await until(() => r.out().match(/serving at (https:\/\/\S+)/)?.[1], { message: `URL printed: ${r.err()}` })).replace('https:', 'http:');
+      const config = parse(await readFile(kubeconfig, 'utf8'));
+      const headers = { Authorization: `Bearer ${config.users.find((u: any) => u.name === 'admin').user.token}` };
+      const firstEvent = async () => {
+        const res = await fetch(`${url}/api/v1/configmaps?watch=true&resourceVersion=1&timeoutSeconds=1`, { headers });
+        const line = (await res.text()).split('\n')[0];
+        return JSON.parse(line);
+      };
+      // The default window is minutes long; with one second the first writes soon fall out of it.
+      const expired = await until(
+        async () => {
+          const e = await firstEvent();
+          return e.type === 'ERROR' ? e : undefined;
+        },
+        { message: 'the first writes fall out of the history window', timeoutMs: 20_000 },
+      );
+      expect(expired.object).toMatchObject({ kind: 'Status', reason: 'Expired', code: 410 });
     } finally {
       r.child.kill('SIGKILL');
     }

@@ -33,11 +33,14 @@ afterAll(async () => {
 });
 
 describe('discovery', () => {
-  it('answers legacy discovery in plain JSON even when aggregated discovery is preferred', async () => {
-    const api = await get('/api', { Accept: AGGREGATED });
+  it('answers aggregated discovery when it is asked for first, and legacy discovery in plain JSON otherwise', async () => {
+    const aggregated = await get('/apis', { Accept: AGGREGATED });
+    expect(aggregated.type).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    expect(aggregated.body).toMatchObject({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2' });
+    const api = await get('/api', { Accept: 'application/json' });
     expect(api.type).toBe('application/json');
     expect(api.body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
-    const apis = await get('/apis', { Accept: AGGREGATED });
+    const apis = await get('/apis', { Accept: 'application/json' });
     expect(apis.type).toBe('application/json');
     expect(apis.body.kind).toBe('APIGroupList');
     const apps = apis.body.groups.find((g: any) => g.name === 'apps');
@@ -76,7 +79,9 @@ describe('discovery', () => {
     const item = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
     expect(item.patch['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
     expect(item.patch.parameters.map((p: any) => p.name)).toContain('fieldValidation');
-    expect((await get('/openapi/v2')).status).toBe(404);
+    const v2 = await get('/openapi/v2', { Accept: 'application/json' });
+    expect(v2.status).toBe(200);
+    expect(v2.body.swagger).toBe('2.0');
   });
 
   it('adds a CRD to discovery and OpenAPI (with a new hash) and removes it and its objects on delete', async () => {

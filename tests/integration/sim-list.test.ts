@@ -9,6 +9,21 @@ async function json(path: string, init?: RequestInit): Promise<{ status: number;
   return { status: res.status, body: await res.json(), type: res.headers.get('content-type') };
 }
 
+/** The ConfigMaps the tests start with, in list order: their own, and each namespace's root CA. */
+const ALL = [
+  'default/kube-root-ca.crt',
+  'kube-node-lease/kube-root-ca.crt',
+  'kube-public/kube-root-ca.crt',
+  'kube-system/kube-root-ca.crt',
+  'team-a/a1',
+  'team-a/a2',
+  'team-a/a3',
+  'team-a/kube-root-ca.crt',
+  'team-b/b1',
+  'team-b/b2',
+  'team-b/kube-root-ca.crt',
+];
+
 function aConfigMap(ns: string, name: string, labels: Record<string, string> = {}) {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels }, data: { k: name } };
 }
@@ -32,24 +47,26 @@ describe('list', () => {
     expect(status).toBe(200);
     expect(type).toBe('application/json');
     expect(body.kind).toBe('ConfigMapList');
-    expect(body.items.map((i: any) => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual(['team-a/a1', 'team-a/a2', 'team-a/a3', 'team-b/b1', 'team-b/b2']);
+    // Every namespace holds the cluster's kube-root-ca.crt too, as on a real cluster.
+    expect(body.items.map((i: any) => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual(ALL);
     expect(Number(body.metadata.resourceVersion)).toBe(h.sim.store.currentRv());
   });
 
   it('pages with limit and continue, keeping one resourceVersion across pages', async () => {
-    const first = await json('/api/v1/configmaps?limit=2');
-    expect(first.body.items.map((i: any) => i.metadata.name)).toEqual(['a1', 'a2']);
-    expect(first.body.metadata.remainingItemCount).toBe(3);
+    const keys = (page: any) => page.body.items.map((i: any) => `${i.metadata.namespace}/${i.metadata.name}`);
+    const first = await json('/api/v1/configmaps?limit=4');
+    expect(keys(first)).toEqual(ALL.slice(0, 4));
+    expect(first.body.metadata.remainingItemCount).toBe(ALL.length - 4);
     const rv = first.body.metadata.resourceVersion;
     // A write between pages does not change the resourceVersion the pages report.
-    await h.api('/api/v1/namespaces/default/configmaps', { method: 'POST', body: JSON.stringify(aConfigMap('default', 'between')) });
-    const second = await json(`/api/v1/configmaps?limit=2&continue=${encodeURIComponent(first.body.metadata.continue)}`);
-    expect(second.body.items.map((i: any) => i.metadata.name)).toEqual(['a3', 'b1']);
+    await h.api('/api/v1/namespaces/team-b/configmaps', { method: 'POST', body: JSON.stringify(aConfigMap('team-b', 'between')) });
+    const second = await json(`/api/v1/configmaps?limit=4&continue=${encodeURIComponent(first.body.metadata.continue)}`);
+    expect(keys(second)).toEqual(ALL.slice(4, 8));
     expect(second.body.metadata.resourceVersion).toBe(rv);
-    const third = await json(`/api/v1/configmaps?limit=2&continue=${encodeURIComponent(second.body.metadata.continue)}`);
-    expect(third.body.items.map((i: any) => i.metadata.name)).toEqual(['b2']);
+    const third = await json(`/api/v1/configmaps?limit=4&continue=${encodeURIComponent(second.body.metadata.continue)}`);
+    expect(keys(third)).toEqual(ALL.slice(8));
     expect(third.body.metadata.continue).toBeUndefined();
-    await h.api('/api/v1/namespaces/default/configmaps/between', { method: 'DELETE' });
+    await h.api('/api/v1/namespaces/team-b/configmaps/between', { method: 'DELETE' });
   });
 
   it('answers 410 Expired for a continue token older than the history window', async () => {
@@ -123,6 +140,6 @@ describe('list', () => {
     expect(r.status).toBe(200);
     expect(r.body.items.map((i: any) => i.metadata.name)).toEqual(['b1']);
     const left = await json('/api/v1/namespaces/team-b/configmaps');
-    expect(left.body.items.map((i: any) => i.metadata.name)).toEqual(['b2']);
+    expect(left.body.items.map((i: any) => i.metadata.name)).toEqual(['b2', 'kube-root-ca.crt']);
   });
 });

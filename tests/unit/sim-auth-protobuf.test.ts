@@ -222,3 +222,21 @@ describe('decodeProtobufBody: bytes real kubectl 1.35 sent', () => {
     expect(crb).toMatchObject({ kind: 'ClusterRoleBinding', metadata: { name: 'crb' }, roleRef: { kind: 'ClusterRole', name: 'paths' }, subjects: [{ kind: 'User', name: 'carol' }] });
   });
 });
+
+describe('decodeProtobufBody: a TokenRequest (kubectl create token)', () => {
+  it('reads the audiences, the expiry (zero included) and the bound object', () => {
+    const body = envelope('authentication.k8s.io/v1', 'TokenRequest', [
+      [1, [[1, ''], ...emptyMetaTail]],
+      [2, [[1, 'https://kubernetes.default.svc'], [1, 'vault'], [3, [[1, 'Pod'], [2, 'v1'], [3, 'web-1'], [4, '']]], [4, 600]]],
+      [3, [[1, ''], [2, 0]]],
+    ]);
+    expect(decodeProtobufBody(body)).toEqual({
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      metadata: {},
+      spec: { audiences: ['https://kubernetes.default.svc', 'vault'], boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'web-1' }, expirationSeconds: 600 },
+    });
+    const zero = envelope('authentication.k8s.io/v1', 'TokenRequest', [[2, [[4, 0]]]]);
+    expect((decodeProtobufBody(zero) as any).spec).toEqual({ expirationSeconds: 0 });
+  });
+});

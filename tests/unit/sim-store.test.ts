@@ -24,6 +24,20 @@ describe('store', () => {
     expect(s.list('/configmaps', 'a').map((o) => o.metadata.name)).toEqual(['y', 'z']);
   });
 
+  it('reads objects as they were at an earlier resourceVersion, as a continued list does', () => {
+    const s = new Store();
+    for (const n of ['a', 'b', 'c', 'd']) s.create('/configmaps', cm('x', n));
+    const at = s.currentRv();
+    s.create('/configmaps', cm('x', 'bb'));
+    s.delete('/configmaps', 'x', 'c');
+    const d = s.get('/configmaps', 'x', 'd')!;
+    s.update('/configmaps', { ...d, data: { k: 'new' }, metadata: { ...d.metadata } });
+    s.create('/secrets', { ...cm('x', 'e'), kind: 'Secret' });
+    const then = [...s.iterateAt('/configmaps', at, 'x', 'x/a')];
+    expect(then.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)).toEqual(['b@2', 'c@3', 'd@4']);
+    expect([...s.iterateAt('/configmaps', s.currentRv(), undefined, 'x/a')].map((o) => o.metadata.name)).toEqual(['b', 'bb', 'd']);
+  });
+
   it('keeps a bounded history and reports expiry for resourceVersions it no longer holds', () => {
     const s = new Store(4);
     for (let i = 0; i < 10; i++) s.create('/configmaps', cm('x', `c${i}`));

@@ -6,6 +6,7 @@ import { parseQuantity } from '../../sim/validation/quantity';
 import { builtinCauses, goStringMap } from '../../sim/validation/builtin';
 import { pruneUnknown, validateAgainstSchema } from '../../sim/validation/crdSchema';
 
+const DEPLOYMENT = 'io.k8s.api.apps.v1.Deployment';
 const deploymentSchema = () => schemaOf('apps', 'v1', 'Deployment')!;
 
 function aPodSpec(container: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
@@ -17,20 +18,24 @@ function aDeployment(spec: Record<string, unknown> = {}) {
 }
 
 describe('schemas of the built-in kinds', () => {
-  it('finds kinds by group, version and kind, including group-prefixed names', () => {
-    expect(definitionNameOf('apps', 'v1', 'Deployment')).toBe('V1Deployment');
-    expect(definitionNameOf('', 'v1', 'Event')).toBe('CoreV1Event');
-    expect(definitionNameOf('events.k8s.io', 'v1', 'Event')).toBe('EventsV1Event');
-    expect(definitionNameOf('autoscaling', 'v2', 'HorizontalPodAutoscaler')).toBe('V2HorizontalPodAutoscaler');
+  it('finds kinds by group, version and kind, under the definition names the apiserver serves', () => {
+    expect(definitionNameOf('apps', 'v1', 'Deployment')).toBe('io.k8s.api.apps.v1.Deployment');
+    expect(definitionNameOf('', 'v1', 'Event')).toBe('io.k8s.api.core.v1.Event');
+    expect(definitionNameOf('events.k8s.io', 'v1', 'Event')).toBe('io.k8s.api.events.v1.Event');
+    expect(definitionNameOf('autoscaling', 'v2', 'HorizontalPodAutoscaler')).toBe('io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler');
     expect(definitionNameOf('example.com', 'v1', 'Widget')).toBeUndefined();
   });
 
-  it('resolves references and carries the group-version-kind', () => {
+  it('resolves references and carries the group-version-kind, the descriptions and the integer widths', () => {
     const s = deploymentSchema();
     expect(s['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
-    expect(resolve(s.properties!.spec).properties!.replicas).toEqual({ type: 'integer', format: 'int32' });
-    expect(goTypeName('V1DeploymentSpec')).toBe('DeploymentSpec');
-    expect(goTypeName('CoreV1Event')).toBe('Event');
+    const spec = resolve(s.properties!.spec);
+    expect(spec.properties!.replicas).toMatchObject({ type: 'integer', format: 'int32', description: expect.stringContaining('desired pods') });
+    expect(spec.required).toEqual(['selector', 'template']);
+    const podSpec = resolve(resolve(spec.properties!.template).properties!.spec);
+    expect(podSpec.properties!.terminationGracePeriodSeconds).toMatchObject({ type: 'integer', format: 'int64' });
+    expect(goTypeName('io.k8s.api.apps.v1.DeploymentSpec')).toBe('DeploymentSpec');
+    expect(goTypeName('io.k8s.api.core.v1.Event')).toBe('Event');
   });
 });
 
@@ -38,23 +43,23 @@ describe('decoding checks', () => {
   it('lists unknown fields with list indexes and prunes them on request', () => {
     const d: any = aDeployment({ replica: 2 });
     d.spec.template.spec.containers[0].imagePullPolice = 'Always';
-    const report = checkFields(deploymentSchema(), 'V1Deployment', d, true);
+    const report = checkFields(deploymentSchema(), DEPLOYMENT, d, true);
     expect(report.unknown).toEqual(['spec.template.spec.containers[0].imagePullPolice', 'spec.replica']);
     expect(d.spec.replica).toBeUndefined();
     expect(d.spec.template.spec.containers[0].imagePullPolice).toBeUndefined();
   });
 
   it('words type errors as Go decoding does, including int32 overflow', () => {
-    expect(checkFields(deploymentSchema(), 'V1Deployment', aDeployment({ replicas: 'three' })).typeError).toBe(
+    expect(checkFields(deploymentSchema(), DEPLOYMENT, aDeployment({ replicas: 'three' })).typeError).toBe(
       'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
     );
-    expect(checkFields(deploymentSchema(), 'V1Deployment', aDeployment({ replicas: 5e9 })).typeError).toBe(
+    expect(checkFields(deploymentSchema(), DEPLOYMENT, aDeployment({ replicas: 5e9 })).typeError).toBe(
       'json: cannot unmarshal number 5000000000 into Go struct field DeploymentSpec.spec.replicas of type int32',
     );
-    expect(checkFields(deploymentSchema(), 'V1Deployment', { spec: 'x' }).typeError).toBe('json: cannot unmarshal string into Go struct field Deployment.spec of type v1.DeploymentSpec');
+    expect(checkFields(deploymentSchema(), DEPLOYMENT, { spec: 'x' }).typeError).toBe('json: cannot unmarshal string into Go struct field Deployment.spec of type v1.DeploymentSpec');
     const ports = aDeployment();
     (ports.spec.template.spec as any).containers[0].ports = { containerPort: 80 };
-    expect(checkFields(deploymentSchema(), 'V1Deployment', ports).typeError).toBe(
+    expect(checkFields(deploymentSchema(), DEPLOYMENT, ports).typeError).toBe(
       'json: cannot unmarshal object into Go struct field Container.spec.template.spec.containers.ports of type []v1.ContainerPort',
     );
   });
@@ -62,7 +67,26 @@ describe('decoding checks', () => {
   it('accepts numbers as quantities and both forms of int-or-string', () => {
     const d = aDeployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } } });
     (d.spec.template.spec as any).containers[0].resources = { limits: { cpu: 1, memory: '128Mi' } };
-    expect(checkFields(deploymentSchema(), 'V1Deployment', d)).toEqual({ unknown: [], typeError: undefined });
+    (d.spec.template.spec as any).volumes = [{ name: 'scratch', emptyDir: { sizeLimit: 1000 } }];
+    expect(checkFields(deploymentSchema(), DEPLOYMENT, d)).toEqual({ unknown: [], typeError: undefined });
+    const fraction = aDeployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1.5 } } });
+    expect(checkFields(deploymentSchema(), DEPLOYMENT, fraction).typeError).toMatch(/^json: cannot unmarshal number .*into Go struct field RollingUpdateDeployment\.spec\.strategy\.rollingUpdate\.maxSurge/);
+  });
+
+  it("knows the fields the declarations lost: a webhook rule's resources and a CRD schema's x-kubernetes extensions", () => {
+    const hook = { webhooks: [{ name: 'check.example.com', rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods', 'pods/*'], scope: 'Namespaced' }] }] };
+    const hookSchema = schemaOf('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration')!;
+    expect(checkFields(hookSchema, definitionNameOf('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration')!, hook).unknown).toEqual([]);
+    const crd = { spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-validations': [{ rule: 'self.a > 0' }] } } }] } };
+    const crdSchema = schemaOf('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')!;
+    expect(checkFields(crdSchema, definitionNameOf('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')!, crd)).toEqual({ unknown: [], typeError: undefined });
+  });
+
+  it('takes any JSON where Go keeps it raw (managedFields), and int64 fields past the int32 range', () => {
+    const d: any = aDeployment();
+    d.metadata.managedFields = [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
+    d.spec.template.spec.securityContext = { runAsUser: 3_000_000_000 };
+    expect(checkFields(deploymentSchema(), DEPLOYMENT, d)).toEqual({ unknown: [], typeError: undefined });
   });
 
   it("prints a patch as Go's %+v prints a map", () => {
