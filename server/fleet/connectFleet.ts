@@ -10,6 +10,7 @@ import { RedisDeltaBus } from './redisBus';
 import { FleetLink } from './fleetLink';
 import { RedisLease } from './redisLease';
 import { RedisLimits } from './redisLimits';
+import { claimSharedClusters } from './sharedClusters';
 import type { Limits } from '../limits';
 import { SwitchingBus, SwitchingLease } from './switching';
 
@@ -24,6 +25,8 @@ export interface Fleet {
   replicas(): string[];
   /** A kind's stream in Redis, for diagnostics. */
   describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }>;
+  /** Refuses to serve a cluster name that means another API server to the rest of the fleet (a ConfigError). */
+  claimClusters(clusters: Array<{ name: string; server: string }>): Promise<void>;
   /** Per-person caps counted across the fleet. */
   limits: Limits;
   /** Closes the Redis connections (after the informers gave their leases back). */
@@ -65,6 +68,7 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     lease: new SwitchingLease(lease, link),
     limits,
     replicas: () => lease.replicas(),
+    claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),
     revocations: new FleetRevocations(new RedisRevocations(redis), link),
     async close() {

@@ -6,7 +6,7 @@ import type { Cluster } from '../clusters/cluster';
 import { HttpError } from '../http/errors';
 import { KubeError, kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
-import { CorruptTopic, type DeltaBus, type InformerLease, type Ownership } from './deltaBus';
+import { CorruptTopic, LeaseLost, type DeltaBus, type InformerLease, type Ownership } from './deltaBus';
 import { apiPath, backoffMs, Informer, sleep, type InformerMode, type InformerStatus } from './informer';
 import { KindMirror } from './kindMirror';
 
@@ -332,6 +332,11 @@ export class ClusterLive {
         if (!signal.aborted) log.warn({ cluster: this.cluster.name, kind: entry.kind.token }, 'lost the informer lease; another replica serves the kind');
       } catch (err) {
         if (signal.aborted) break;
+        if (err instanceof LeaseLost) {
+          // Fenced off: a newer owner holds the kind (this replica was frozen or cut off past the lease).
+          log.warn({ cluster: this.cluster.name, kind: entry.kind.token, err: err.message }, 'lost the informer lease; another replica serves the kind');
+          continue;
+        }
         failures++;
         log.warn({ cluster: this.cluster.name, kind: entry.kind.token, err: (err as Error).message }, 'informer ownership ended; trying again');
         await sleep(backoffMs(failures, 500, 10_000), signal);

@@ -196,6 +196,33 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     }
   });
 
+  it('fences off a frozen owner: another replica takes over, and the old one, thawed, notices and publishes nothing', async () => {
+    const owner = ownerOf('pods')!;
+    const others = alive().filter((p) => p !== owner);
+    const clients = await Promise.all(others.map((p) => watch(p, 'pods')));
+    await until(() => clients.every((c) => c.of('snapshot').length === 1), { message: 'the snapshots' });
+    const frozenAt = Date.now();
+    owner.process.kill('SIGSTOP');
+    try {
+      await until(() => others.find((p) => startedAt(p, 'pods', frozenAt)), { message: 'another replica to take the pods over', timeoutMs: 20_000 });
+      await createPod('team-b', 'while-frozen');
+    } finally {
+      owner.process.kill('SIGCONT');
+    }
+    // Thawed, the old owner has watch events queued for the change: its writes are refused, and it says it lost the lease.
+    await until(() => owner.logs.some((l) => l.kind === 'pods' && /lost the informer lease/.test(String(l.msg)) && Date.parse(String(l.time)) >= frozenAt), { message: 'the thawed owner to notice', timeoutMs: 20_000 });
+    await createPod('team-b', 'after-thaw');
+    const truth = await listed();
+    await until(() => clients.every((c) => JSON.stringify(c.names('pods')) === JSON.stringify(truth)), { message: 'every client to match the cluster', timeoutMs: 20_000 });
+    for (const client of clients) {
+      const seqs = client.events.filter((e) => ['added', 'modified', 'deleted'].includes(e.event)).map((e) => Number(e.id!.split('-').at(-1)));
+      const first = Number(client.of('snapshot')[0].id!.split('-').at(-1));
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => first + 1 + i));
+    }
+    await deletePod('team-b', 'while-frozen');
+    await deletePod('team-b', 'after-thaw');
+  });
+
   it('hands a stopping replica’s kinds over at once (SIGTERM), and tells its clients to reconnect', async () => {
     const replacement = await startReplica();
     portals.push(replacement);
@@ -292,4 +319,18 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     await client.waitFor((c) => c.of('snapshot').length === 1, 'a snapshot from its own informer');
     expect(client.names('pods')).toEqual(await listed());
   });
+
+  it('refuses a second demo-mode replica: each would serve its own simulated cluster under one name', async () => {
+    const demoEnv = { CROWSNEST_DEMO: '1', KUBECONFIG: undefined, REDIS_URL: redis.url, NEXTAUTH_SECRET: secret };
+    const first = await startPortal(demoEnv);
+    portals.push(first);
+    const second = await startPortal(demoEnv).then(
+      (p) => {
+        portals.push(p);
+        return null;
+      },
+      (err: Error) => err,
+    );
+    expect(second?.message).toMatch(/cluster \\?"demo\\?" is https:\/\/127\.0\.0\.1:\d+ for the rest of the fleet but https:\/\/127\.0\.0\.1:\d+ here/);
+    }, 180_000);
 });

@@ -57,15 +57,14 @@ export async function startPortal(env: Record<string, string | undefined> = {}):
   child.stderr.on('data', onData);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
 
-  let exitedEarly: number | string | undefined;
-  void exited.then((code) => (exitedEarly = code));
-  const ready = await until(
-    () => {
-      if (exitedEarly !== undefined) throw new Error(`the server exited (${exitedEarly}) before it was ready:\n${text.slice(-4000)}`);
-      return logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('Crowsnest is serving'));
-    },
-    { timeoutMs: 120_000, intervalMs: 100, message: 'the portal to start' },
-  ).catch((err: Error) => {
+  // A server that exits before it is ready fails the start at once, with what it wrote.
+  const exitedEarly = exited.then((code): never => {
+    throw new Error(`the server exited (${code}) before it was ready:\n${text.slice(-4000)}`);
+  });
+  const ready = await Promise.race([
+    until(() => logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('Crowsnest is serving')), { timeoutMs: 120_000, intervalMs: 100, message: 'the portal to start' }),
+    exitedEarly,
+  ]).catch((err: Error) => {
     child.kill('SIGKILL');
     throw err;
   });
