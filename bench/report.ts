@@ -1,4 +1,5 @@
 /** The benchmark's outputs: the JSON report, its chart (SVG, drawn by hand) and a summary table. */
+import type { FleetPoint } from './fleet';
 import type { BrowserPoint } from './browser';
 import type { ColdSyncPoint, FanoutPoint, IdlePoint } from './scenarios';
 
@@ -32,7 +33,7 @@ export interface Comparison {
 
 export interface BenchReport {
   date: string;
-  mode: 'quick' | 'full';
+  mode: 'quick' | 'full' | 'fleet';
   durationSeconds: number;
   machine: Machine;
   load: { clientProcesses: number; pods: number; windowSeconds: number; drainSeconds: number; note: string };
@@ -43,6 +44,8 @@ export interface BenchReport {
   idle: IdlePoint[];
   coldSync: ColdSyncPoint[];
   browser: BrowserPoint[];
+  /** One replica alone against a fleet sharing informers through Redis, at the same load. */
+  fleet: FleetPoint[];
   errors: string[];
 }
 
@@ -104,6 +107,11 @@ export function table(r: BenchReport): string {
   for (const i of r.idle) lines.push(` idle: ${i.open} streams, ${i.rssPerStreamKiB} KiB RSS per stream (heap ${i.heapPerStreamKiB} KiB)`);
   for (const c of r.coldSync) lines.push(` cold sync: ${c.pods} pods, first snapshot ${c.firstSnapshotSeconds} s (warm ${c.warmSnapshotSeconds} s), ${c.snapshotMiB} MiB, portal ${c.portalRssMiB} MiB RSS`);
   for (const b of r.browser) lines.push(` browser: ${b.pods} pods × ${b.rate}/s, first rows ${b.firstRowsMs} ms, longest task ${b.longestTaskMs} ms (${b.longTasks} over 50 ms in ${b.seconds} s)`);
+  for (const f of r.fleet ?? []) {
+    lines.push(
+      ` fleet: ${f.streams} streams × ${f.rate}/s; one replica p50/p99 ${f.single.latencyMs.p50}/${f.single.latencyMs.p99} ms, ${f.replicas} replicas through Redis ${f.fleet.latencyMs.p50}/${f.fleet.latencyMs.p99} ms (the hop adds ${f.hopMs.p50}/${f.hopMs.p99} ms), delivered ${Math.round(f.fleet.deliveredRatio * 1000) / 10}%, ${f.fleet.apiserverWatches} apiserver watches`,
+    );
+  }
   for (const e of r.errors) lines.push(` error: ${e}`);
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { browserPoint, type BrowserPoint } from './browser';
+import { fleetHop } from './fleet';
 import { stopAll } from './processes';
 import { capacity, chart, compare, table, type BenchReport } from './report';
 import { coldSync, fanout, idle, type ColdSyncPoint, type FanoutPoint, type IdlePoint, type Settings } from './scenarios';
@@ -26,13 +27,29 @@ interface Plan {
   idleStreams: number[];
   coldPods: number[];
   browser: boolean;
+  /** The fleet's Redis hop: [changes/s, streams, replicas], or null. */
+  fleet: [number, number, number] | null;
   settings: Omit<Settings, 'dir' | 'log'>;
   /** The whole run is stopped after this long, whatever it is doing. */
   limitSeconds: number;
 }
 
 const quick = process.argv.includes('--quick');
-const plans: Record<'quick' | 'full', Plan> = {
+/** `--fleet`: only the fleet's Redis hop (about a minute). */
+const fleetOnly = process.argv.includes('--fleet');
+const plans: Record<'quick' | 'full' | 'fleet', Plan> = {
+  fleet: {
+    rates: [],
+    naiveRates: [],
+    streams: [],
+    naiveStreams: [],
+    idleStreams: [],
+    coldPods: [],
+    browser: false,
+    fleet: [1000, 30, 3],
+    settings: { clients: 2, pods: 2000, windowSeconds: 5, drainSeconds: 5, openSeconds: 30 },
+    limitSeconds: 300,
+  },
   quick: {
     rates: [20, 200],
     naiveRates: [20, 200],
@@ -41,6 +58,7 @@ const plans: Record<'quick' | 'full', Plan> = {
     idleStreams: [1000],
     coldPods: [10_000],
     browser: false,
+    fleet: null,
     settings: { clients: 2, pods: 200, windowSeconds: 3, drainSeconds: 2, openSeconds: 12 },
     limitSeconds: 150,
   },
@@ -52,20 +70,21 @@ const plans: Record<'quick' | 'full', Plan> = {
     idleStreams: [1000, 5000],
     coldPods: [10_000, 150_000],
     browser: true,
+    fleet: [1000, 30, 3],
     settings: { clients: 2, pods: 200, windowSeconds: 10, drainSeconds: 10, openSeconds: 90 },
     limitSeconds: 40 * 60,
   },
 };
 
 async function main(): Promise<void> {
-  const plan = plans[quick ? 'quick' : 'full'];
+  const plan = plans[fleetOnly ? 'fleet' : quick ? 'quick' : 'full'];
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'crowsnest-bench-'));
   const log = (line: string) => console.log(line);
   const s: Settings = { ...plan.settings, dir, log };
   const report: BenchReport = {
     date: new Date().toISOString(),
-    mode: quick ? 'quick' : 'full',
+    mode: fleetOnly ? 'fleet' : quick ? 'quick' : 'full',
     durationSeconds: 0,
     machine: {
       cpus: cpus().length,
@@ -88,6 +107,7 @@ async function main(): Promise<void> {
     idle: [],
     coldSync: [],
     browser: [],
+    fleet: [],
     errors: [],
   };
   const fanoutPoints: FanoutPoint[] = report.fanout;
@@ -124,6 +144,10 @@ async function main(): Promise<void> {
   for (const n of plan.idleStreams) await step(`idle streams, ${n}`, () => idle(n, s), report.idle as IdlePoint[]);
   for (const pods of plan.coldPods) await step(`cold sync, ${pods} pods`, () => coldSync(pods, s), report.coldSync as ColdSyncPoint[]);
   if (plan.browser) await step('browser, 10,000 pods × 1,000 changes/s', () => browserPoint(10_000, 1000, 10, s), report.browser as BrowserPoint[]);
+  if (plan.fleet) {
+    const [rate, streams, replicas] = plan.fleet;
+    await step(`fleet, ${replicas} replicas through Redis against one, ${streams} streams × ${rate} changes/s`, () => fleetHop(rate, streams, replicas, { ...s, pods: fleetOnly ? s.pods : 2000 }), report.fleet);
+  }
 
   clearTimeout(limit);
   finish(report, started, dir);
@@ -138,13 +162,16 @@ function finish(report: BenchReport, started: number, dir: string): void {
   report.capacity = capacity(report.fanout);
   const results = join(import.meta.dirname, 'results');
   mkdirSync(results, { recursive: true });
-  const name = `${report.date.slice(0, 10)}${report.mode === 'quick' ? '-quick' : ''}`;
+  const name = `${report.date.slice(0, 10)}${report.mode === 'full' ? '' : `-${report.mode}`}`;
   const json = JSON.stringify(report, null, 2) + '\n';
   writeFileSync(join(results, `${name}.json`), json);
-  writeFileSync(join(results, 'latest.json'), json);
-  const svg = chart(report);
-  writeFileSync(join(results, `${name}.svg`), svg);
-  writeFileSync(join(results, 'latest.svg'), svg);
+  // A fleet-only run leaves the latest fan-out figures and their chart alone.
+  if (report.mode !== 'fleet') {
+    writeFileSync(join(results, 'latest.json'), json);
+    const svg = chart(report);
+    writeFileSync(join(results, `${name}.svg`), svg);
+    writeFileSync(join(results, 'latest.svg'), svg);
+  }
   rmSync(dir, { recursive: true, force: true });
   console.log(`\n${table(report)}\n\nwrote bench/results/${name}.json and .svg (also latest.json, latest.svg) in ${report.durationSeconds} s`);
 }

@@ -116,7 +116,7 @@ function latencyOf(h: Histogram): Latency {
 }
 
 /** Waits until every requested stream is open and synced, or failed, or the time is up. */
-async function openAll(clients: LoadClients, total: number, seconds: number, log: Settings['log']): Promise<number> {
+export async function openAll(clients: LoadClients, total: number, seconds: number, log: Settings['log']): Promise<number> {
   const t = performance.now();
   const deadline = t + seconds * 1000;
   for (;;) {
@@ -132,7 +132,7 @@ async function openAll(clients: LoadClients, total: number, seconds: number, log
 }
 
 /** After a change of rate: waits until every open stream gets changes written from now on (at most `seconds`), so a window does not measure the last one's backlog. */
-async function settle(clients: LoadClients, seconds: number): Promise<void> {
+export async function settle(clients: LoadClients, seconds: number): Promise<void> {
   const since = nowMicros() + 300_000;
   const until = performance.now() + seconds * 1000;
   await sleep(300);
@@ -181,7 +181,7 @@ function probe(healthUrl: string, metricsUrl: string | null) {
   };
 }
 
-interface Rig {
+export interface Rig {
   engine: 'crowsnest' | 'naive';
   sim: SimProcess;
   portal?: PortalProcess;
@@ -203,7 +203,7 @@ async function openUpTo(rig: Rig, streams: number, already: number, s: Settings)
 }
 
 /** Measures one window of changes at the current rate, on the streams open now. */
-async function point(rig: Rig, streams: number, openSeconds: number, s: Settings): Promise<FanoutPoint> {
+export async function point(rig: Rig, streams: number, openSeconds: number, s: Settings): Promise<FanoutPoint> {
   const { sim, portal, clients, ref } = rig;
   // Counters before: the portal's drops, and a scrape that resets its event-loop maximum.
   const before = portal ? await scrape(portal.url).catch(() => undefined) : undefined;

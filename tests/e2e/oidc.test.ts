@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser';
 import { startOidcProvider } from '../support/oidc';
 import { startPortal, type Portal } from '../support/portal';
+import { sharedCluster } from '../support/sharedCluster';
 import { freePort, startRedis } from '../support/redis';
 
 const SECRET = 'an-oidc-test-secret-long-enough-for-production';
@@ -13,6 +14,7 @@ describe('single sign-on through a real OIDC provider', () => {
   let portal: Portal;
   let second: Portal;
   let browser: Browser;
+  let cluster: Awaited<ReturnType<typeof sharedCluster>> | undefined;
 
   beforeAll(async () => {
     const [portPrimary, portSecond] = await Promise.all([freePort(), freePort()]);
@@ -25,8 +27,9 @@ describe('single sign-on through a real OIDC provider', () => {
       startRedis(),
       launchBrowser(),
     ]);
+    cluster = await sharedCluster();
     const env = {
-      CROWSNEST_DEMO: '1',
+      ...cluster.env,
       CROWSNEST_AUTH: 'oidc',
       NODE_ENV: 'production',
       NEXTAUTH_SECRET: SECRET,
@@ -44,7 +47,7 @@ describe('single sign-on through a real OIDC provider', () => {
   afterAll(async () => {
     await browser?.close();
     await Promise.all([portal?.stop('SIGKILL'), second?.stop('SIGKILL')]);
-    await Promise.all([idp?.stop(), redis?.stop()]);
+    await Promise.all([idp?.stop(), redis?.stop(), cluster?.close()]);
   });
 
   async function signInThroughProvider(user: string) {

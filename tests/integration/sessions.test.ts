@@ -2,6 +2,7 @@ import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from '../support/portal';
 import { startRedis } from '../support/redis';
+import { sharedCluster } from '../support/sharedCluster';
 import { mintSessionCookie, refreshSession, sessionClaimsOf, signInAs, signOut } from '../support/session';
 import { until } from '../support/until';
 
@@ -9,17 +10,19 @@ const SECRET = 'a-test-secret-that-is-long-enough-for-production-use';
 
 describe('sessions across replicas', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
+  let cluster: Awaited<ReturnType<typeof sharedCluster>>;
   let a: Portal;
   let b: Portal;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    const env = { CROWSNEST_DEMO: '1', NEXTAUTH_SECRET: SECRET, REDIS_URL: redis.url };
+    [redis, cluster] = await Promise.all([startRedis(), sharedCluster()]);
+    const env = { ...cluster.env, NEXTAUTH_SECRET: SECRET, REDIS_URL: redis.url };
     [a, b] = await Promise.all([startPortal(env), startPortal(env)]);
   });
   afterAll(async () => {
     await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
     await redis?.stop();
+    await cluster?.close();
   });
 
   const me = (portal: Portal, cookie: string) => fetch(`${portal.url}/api/me`, { headers: { Cookie: cookie } });
@@ -64,18 +67,20 @@ describe.each([
   { store: 'memory', replicas: 1 },
 ])('a session’s fixed lifetime (sign-out list in $store, $replicas replica(s))', ({ store, replicas }) => {
   let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+  let cluster: Awaited<ReturnType<typeof sharedCluster>> | undefined;
   let portals: Portal[] = [];
   /** The replica a request goes to: with two, alternate, as a load balancer might. */
   const at = (i: number) => portals[i % portals.length];
 
   beforeAll(async () => {
-    if (store === 'Redis') redis = await startRedis();
-    const env = { CROWSNEST_DEMO: '1', NEXTAUTH_SECRET: SECRET, CROWSNEST_SESSION_MAX_AGE_SECONDS: String(LIFETIME), REDIS_URL: redis?.url };
+    if (store === 'Redis') [redis, cluster] = await Promise.all([startRedis(), sharedCluster()]);
+    const env = { ...(cluster?.env ?? { CROWSNEST_DEMO: '1' }), NEXTAUTH_SECRET: SECRET, CROWSNEST_SESSION_MAX_AGE_SECONDS: String(LIFETIME), REDIS_URL: redis?.url };
     portals = await Promise.all(Array.from({ length: replicas }, () => startPortal(env)));
   });
   afterAll(async () => {
     await Promise.all(portals.map((p) => p.stop('SIGKILL')));
     await redis?.stop();
+    await cluster?.close();
   });
 
   const meStatus = async (i: number, cookie: string) => (await fetch(`${at(i).url}/api/me`, { headers: { Cookie: cookie } })).status;
