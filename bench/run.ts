@@ -173,7 +173,8 @@ function finish(report: BenchReport, started: number, dir: string): void {
     writeFileSync(join(results, 'latest.svg'), svg);
   }
   rmSync(dir, { recursive: true, force: true });
-  console.log(`\n${table(report)}\n\nwrote bench/results/${name}.json and .svg (also latest.json, latest.svg) in ${report.durationSeconds} s`);
+  const wrote = report.mode === 'fleet' ? `bench/results/${name}.json` : `bench/results/${name}.json and .svg (also latest.json, latest.svg)`;
+  console.log(`\n${table(report)}\n\nwrote ${wrote} in ${report.durationSeconds} s`);
 }
 
 function fdLimit(): number {
