@@ -10,14 +10,23 @@ export interface Revocations {
   /** Deny `sessionId` until `expiresAt` (epoch seconds): at least the session's end. */
   revoke(sessionId: string, expiresAt: number): Promise<void>;
   isRevoked(sessionId: string): Promise<boolean>;
+  /** Told of every sign-out as it happens (on this replica, and with a fleet on every replica), so open channels end at once. */
+  onRevoked?(listener: (sessionId: string) => void): () => void;
 }
 
 export class MemoryRevocations implements Revocations {
   private readonly until = new Map<string, number>();
+  private readonly listeners = new Set<(sessionId: string) => void>();
 
   async revoke(sessionId: string, expiresAt: number): Promise<void> {
     this.until.set(sessionId, expiresAt);
     this.purge();
+    for (const listener of this.listeners) listener(sessionId);
+  }
+
+  onRevoked(listener: (sessionId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {

@@ -35,7 +35,20 @@ export class SessionWatch {
     private readonly intervalMs: number,
     signal: AbortSignal,
   ) {
-    signal.addEventListener('abort', () => this.stop(), { once: true });
+    const off = revocations.onRevoked?.((sessionId) => this.signedOut(sessionId));
+    signal.addEventListener(
+      'abort',
+      () => {
+        off?.();
+        this.stop();
+      },
+      { once: true },
+    );
+  }
+
+  /** A sign-out was announced: that session's channels end now, not at the next sweep. */
+  signedOut(sessionId: string): void {
+    for (const channel of [...this.channels]) if (channel.sessionId === sessionId) channel.end('signed-out');
   }
 
   /** Watches one channel until the returned function is called; `end` is called at most once. */

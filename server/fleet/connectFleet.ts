@@ -14,6 +14,9 @@ import { claimSharedClusters } from './sharedClusters';
 import type { Limits } from '../limits';
 import { SwitchingBus, SwitchingLease } from './switching';
 
+/** The channel on which replicas announce sign-outs to each other. */
+const SIGNED_OUT = 'crowsnest:signed-out';
+
 export interface Fleet {
   replicaId: string;
   /** Whether Redis answers: when it does not, this replica serves from its own informers (degraded). */
@@ -70,7 +73,13 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     replicas: () => lease.replicas(),
     claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),
-    revocations: new FleetRevocations(new RedisRevocations(redis), link),
+    revocations: new FleetRevocations(
+      new RedisRevocations(redis),
+      link,
+      (sessionId) => redis.sendCommand(['PUBLISH', SIGNED_OUT, sessionId]),
+      signal,
+      (listener) => sub.subscribe(SIGNED_OUT, listener),
+    ),
     async close() {
       // The stream reader may be blocked in XREAD: it is cut, not waited for.
       tail.destroy();

@@ -1,5 +1,6 @@
 import { MemoryRevocations, type Revocations } from '../auth/revocations';
 import { log } from '../log';
+import { sleep } from '../live/informer';
 import type { FleetLink } from './fleetLink';
 
 /**
@@ -17,16 +18,37 @@ export class FleetRevocations implements Revocations {
   constructor(
     private readonly shared: Revocations,
     private readonly link: FleetLink,
+    /** Announces a sign-out to every replica (Redis PUBLISH). */
+    private readonly announce: (sessionId: string) => Promise<unknown>,
+    signal: AbortSignal,
+    /** Subscribes to the announcements (on a connection of its own). */
+    subscribe: (listener: (sessionId: string) => void) => Promise<void>,
   ) {
     link.onChange((state) => {
       if (state === 'up') void this.flush();
     });
+    void (async () => {
+      for (let failures = 0; !signal.aborted; failures++) {
+        try {
+          // Another replica's sign-out: remembered here too, and this replica's channels of that session end at once.
+          await subscribe((sessionId) => void this.local.revoke(sessionId, Date.now() / 1000 + 24 * 3600));
+          return;
+        } catch {
+          await sleep(Math.min(5000, 200 * 2 ** failures), signal);
+        }
+      }
+    })();
+  }
+
+  onRevoked(listener: (sessionId: string) => void): () => void {
+    return this.local.onRevoked(listener);
   }
 
   async revoke(sessionId: string, expiresAt: number): Promise<void> {
     await this.local.revoke(sessionId, expiresAt);
     try {
       await this.shared.revoke(sessionId, expiresAt);
+      await this.announce(sessionId).catch(() => undefined);
     } catch (err) {
       this.unsent.set(sessionId, expiresAt);
       log.warn({ err: (err as Error).message }, 'sign-out kept on this replica until redis answers again');

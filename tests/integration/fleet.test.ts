@@ -40,7 +40,8 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
       CROWSNEST_WATCH_PER_USER_LIMIT: '60',
       CROWSNEST_FLEET_HELD_TTL_SECONDS: '3',
-      CROWSNEST_SESSION_CHECK_SECONDS: '1',
+      // Far longer than any wait below: a sign-out reaches other replicas by announcement, not by this sweep.
+      CROWSNEST_SESSION_CHECK_SECONDS: '60',
       CROWSNEST_DRAIN_SECONDS: '5',
     });
 
