@@ -76,7 +76,7 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     revocations: new FleetRevocations(
       new RedisRevocations(redis),
       link,
-      (sessionId) => redis.sendCommand(['PUBLISH', SIGNED_OUT, sessionId]),
+      (message) => redis.sendCommand(['PUBLISH', SIGNED_OUT, message]),
       signal,
       (listener) => sub.subscribe(SIGNED_OUT, listener),
     ),

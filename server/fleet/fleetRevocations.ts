@@ -18,11 +18,11 @@ export class FleetRevocations implements Revocations {
   constructor(
     private readonly shared: Revocations,
     private readonly link: FleetLink,
-    /** Announces a sign-out to every replica (Redis PUBLISH). */
-    private readonly announce: (sessionId: string) => Promise<unknown>,
+    /** Announces a sign-out to every replica (Redis PUBLISH of `<session id> <expires at>`). */
+    private readonly announce: (message: string) => Promise<unknown>,
     signal: AbortSignal,
     /** Subscribes to the announcements (on a connection of its own). */
-    subscribe: (listener: (sessionId: string) => void) => Promise<void>,
+    subscribe: (listener: (message: string) => void) => Promise<void>,
   ) {
     link.onChange((state) => {
       if (state === 'up') void this.flush();
@@ -31,7 +31,11 @@ export class FleetRevocations implements Revocations {
       for (let failures = 0; !signal.aborted; failures++) {
         try {
           // Another replica's sign-out: remembered here too, and this replica's channels of that session end at once.
-          await subscribe((sessionId) => void this.local.revoke(sessionId, Date.now() / 1000 + 24 * 3600));
+          await subscribe((message) => {
+            const [sessionId, expiresAt] = message.split(' ');
+            const until = Number(expiresAt);
+            if (sessionId && Number.isFinite(until)) void this.local.revoke(sessionId, until);
+          });
           return;
         } catch {
           await sleep(Math.min(5000, 200 * 2 ** failures), signal);
@@ -48,7 +52,7 @@ export class FleetRevocations implements Revocations {
     await this.local.revoke(sessionId, expiresAt);
     try {
       await this.shared.revoke(sessionId, expiresAt);
-      await this.announce(sessionId).catch(() => undefined);
+      await this.announce(`${sessionId} ${expiresAt}`).catch(() => undefined);
     } catch (err) {
       this.unsent.set(sessionId, expiresAt);
       log.warn({ err: (err as Error).message }, 'sign-out kept on this replica until redis answers again');

@@ -8,6 +8,8 @@ import { RedisLease } from '../../server/fleet/redisLease';
 import { RedisLimits } from '../../server/fleet/redisLimits';
 import { FleetLink } from '../../server/fleet/fleetLink';
 import { MemoryLimits, type Limits } from '../../server/limits';
+import { MemoryRevocations, RedisRevocations, type Revocations } from '../../server/auth/revocations';
+import { FleetRevocations } from '../../server/fleet/fleetRevocations';
 import { log } from '../../server/log';
 import { startRedis } from '../support/redis';
 import { until } from '../support/until';
@@ -419,4 +421,50 @@ describe('per-person caps across a fleet', () => {
     expect(await alive.held('streams', user)).toBe(1);
     expect(await alive.take('streams', user, 2)).not.toBeNull();
   });
+});
+
+/** The same promises for the sign-out list of one replica and of a fleet. */
+function revocationsContract(name: string, make: () => Promise<[Revocations, Revocations]>) {
+  describe(`the sign-out list contract: ${name}`, () => {
+    it('denies a signed-out session everywhere until its end, tells listeners at once, and forgets it after', async () => {
+      const [a, b] = await make();
+      const sid = `s${++topicCount}`;
+      const heard: string[] = [];
+      const off = b.onRevoked?.((id) => heard.push(id));
+      expect(await a.isRevoked(sid)).toBe(false);
+      await a.revoke(sid, Date.now() / 1000 + 2);
+      expect(await a.isRevoked(sid)).toBe(true);
+      expect(await b.isRevoked(sid)).toBe(true);
+      await until(() => heard.includes(sid), { message: 'the other side to hear of the sign-out' });
+      await until(async () => !(await a.isRevoked(`${sid}-never`)) && !(await b.isRevoked(sid)) && !(await a.isRevoked(sid)), { message: 'the entry to lapse at the session end', timeoutMs: 30_000 });
+      off?.();
+    });
+  });
+}
+
+revocationsContract('memory (one replica)', async () => {
+  const list = new MemoryRevocations();
+  return [list, list];
+});
+
+async function subscribers(): Promise<number> {
+  const c = await client();
+  const [, count] = (await c.sendCommand(['PUBSUB', 'NUMSUB', 'crowsnest:signed-out'])) as [string, number];
+  return Number(count);
+}
+
+revocationsContract('Redis (a fleet)', async () => {
+  const make = async () => {
+    const c = await client();
+    const sub = await client();
+    const link = new FleetLink(c, root.signal);
+    await link.waitUp(5000);
+    return new FleetRevocations(new RedisRevocations(c), link, (sid) => c.sendCommand(['PUBLISH', 'crowsnest:signed-out', sid]), root.signal, (listener) => sub.subscribe('crowsnest:signed-out', listener));
+  };
+  const before = await subscribers();
+  const a = await make();
+  const b = await make();
+  // Both listen before the first sign-out.
+  await until(async () => (await subscribers()) >= before + 2, { message: 'both replicas to listen for sign-outs' });
+  return [a, b];
 });
