@@ -11,7 +11,7 @@ export interface SimOptions {
   bookmarkIntervalMs: number;
   /** How long a list or watch waits for a future resourceVersion before answering 504. */
   tooLargeWaitMs: number;
-  /** How long a namespace stays Terminating before its contents and itself go. */
+  /** How long a deleted namespace waits for the first pass that deletes its contents, and between passes while some remain. */
   namespaceTerminationMs: number;
   /** Bytes a slow watch reader may fall behind before its watch is closed. */
   watchBufferLimit: number;

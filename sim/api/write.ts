@@ -14,6 +14,7 @@ import { validateSpecial } from './special';
 import { readDeleteOptions } from './deleteOptions';
 import { deleteStored, inGracePeriod, type DeleteOptions } from '../deletion';
 import { hasKubelet } from '../controllers/podRuntime';
+import { drainNamespace, NAMESPACES } from '../namespaceDeletion';
 import { checkApplyConfiguration, decodeChecked, fieldValidation, typedPatchError, validateObject, type Origin } from '../validation/index';
 import { crdVersionSchema, pruneUnknown } from '../validation/crdSchema';
 import { CRD_KEY } from '../crd';
@@ -276,15 +277,13 @@ function terminateNamespace(r: ResourceRequest, ns: KubeObject): KubeObject {
   const { store } = r.ctx;
   const name = ns.metadata.name!;
   if (ns.metadata.deletionTimestamp) return ns;
-  const terminating = store.update('/namespaces', {
+  const terminating = store.update(NAMESPACES, {
     ...structuredClone(ns),
     metadata: { ...structuredClone(ns.metadata), deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
     status: { phase: 'Terminating' },
   });
-  r.ctx.later(r.ctx.options.namespaceTerminationMs, () => {
-    store.deleteNamespaceContents(name);
-    store.delete('/namespaces', undefined, name);
-  });
+  const drain = { store, later: r.ctx.later, retryMs: r.ctx.options.namespaceTerminationMs, deleting: (key: string, o: KubeObject) => inGracePeriod(o) && standInKubelet(r, key, o) };
+  r.ctx.later(r.ctx.options.namespaceTerminationMs, () => drainNamespace(drain, name));
   return terminating;
 }
 

@@ -1,9 +1,11 @@
 /**
  * DaemonSet: one pod per node the template may run on (taints, nodeSelector), pinned
  * with spec.nodeName; pods on nodes that went away or no longer fit are deleted; a
- * template change replaces pods one node at a time. Each template is kept as a
+ * template change replaces pods one node at a time. Pods are deleted gracefully; a node
+ * whose pod is Terminating gets its replacement only once that pod is gone. Each template is kept as a
  * ControllerRevision (revisions.ts).
  */
+import { deleteStored } from '../deletion';
 import type { Store, StoreEvent } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
@@ -57,12 +59,14 @@ export class DaemonSetController {
     const nodes = this.store.list(NODES).filter((n) => fits(probe, n));
     const eligible = new Set(nodes.map((n) => n.metadata.name!));
     const byNode = new Map<string, KubeObject[]>();
+    const active = () => this.owners.owned(this.store, PODS, ds).filter((p) => !p.metadata.deletionTimestamp);
     for (const p of this.owners.owned(this.store, PODS, ds)) {
       const node = (p.spec as Obj)?.nodeName ?? '';
       byNode.set(node, [...(byNode.get(node) ?? []), p]);
     }
     for (const [node, pods] of byNode) {
-      const extra = eligible.has(node) ? pods.slice(1) : pods;
+      const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+      const extra = eligible.has(node) ? live.slice(1) : live;
       for (const p of extra) this.remove(ds, p);
     }
     for (const n of nodes) {
@@ -72,11 +76,13 @@ export class DaemonSetController {
       this.store.create(PODS, pod);
       this.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'daemonset-controller');
     }
-    let pods = this.owners.owned(this.store, PODS, ds);
+    let pods = active();
     const stale = pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash);
-    if (stale.length && pods.every(isPodReady)) {
+    // maxUnavailable 1: replace one pod only while every node has a ready one (a node whose pod is terminating has none).
+    const allReady = [...eligible].every((node) => pods.some((p) => (p.spec as Obj)?.nodeName === node && isPodReady(p)));
+    if (stale.length && allReady) {
       this.remove(ds, stale[0]);
-      pods = this.owners.owned(this.store, PODS, ds);
+      pods = active();
     }
     const ready = pods.filter(isPodReady).length;
     const updated = pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash).length;
@@ -86,7 +92,7 @@ export class DaemonSetController {
   }
 
   private remove(ds: KubeObject, p: KubeObject): void {
-    this.store.delete(PODS, p.metadata.namespace, p.metadata.name!);
+    deleteStored(this.store, PODS, p);
     this.events.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'daemonset-controller');
   }
 }

@@ -1,7 +1,8 @@
 /**
  * core/v1 Endpoints mirrored from EndpointSlices: for every Service whose slices the
  * EndpointSlice controller manages, one Endpoints object of the same name with the
- * ready addresses, the not-ready ones apart, and the ports. When a Service's last slice
+ * ready addresses, the not-ready ones apart (terminating pods left out, as the Endpoints
+ * controller does, unless the Service publishes not-ready addresses), and the ports. When a Service's last slice
  * goes, its Endpoints go too. Endpoints of Services without a selector belong to whoever
  * wrote them and are left alone.
  */
@@ -49,6 +50,8 @@ export class EndpointsController {
     const notReady: Obj[] = [];
     for (const slice of slices) {
       for (const ep of (slice.endpoints as Obj[]) ?? []) {
+        // The Endpoints controller leaves terminating pods out (unless the Service publishes not-ready addresses).
+        if (ep.conditions?.terminating && !(svc.spec as Obj)?.publishNotReadyAddresses) continue;
         for (const ip of ep.addresses ?? []) {
           const address = { ip, ...(ep.nodeName ? { nodeName: ep.nodeName } : {}), ...(ep.targetRef ? { targetRef: { ...ep.targetRef } } : {}) };
           (ep.conditions?.ready === false ? notReady : ready).push(address);

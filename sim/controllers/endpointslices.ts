@@ -1,8 +1,11 @@
 /**
  * Services → EndpointSlices (discovery.k8s.io/v1): one slice per Service with a
  * selector, labelled `kubernetes.io/service-name`, listing the pods that match with an
- * IP (ready, serving, terminating) and the Service's target ports. A pod change only
- * re-syncs the Services of its namespace whose selector matches it.
+ * IP and the Service's target ports. Each endpoint's conditions are the real
+ * controller's: `serving` is the pod's Ready condition, `terminating` whether the pod
+ * is being deleted, and `ready` is serving and not terminating (always true with
+ * `publishNotReadyAddresses`). A pod change only re-syncs the Services of its
+ * namespace whose selector matches it.
  */
 import type { Store, StoreEvent } from '../store';
 import type { KubeObject } from '../types';
@@ -61,13 +64,15 @@ export class EndpointSliceController {
       }
       return { name: sp.name ?? '', port: Number(port), protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) };
     });
+    const publishNotReady = (svc.spec as Obj).publishNotReadyAddresses === true;
     const endpoints = pods
       .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!))
       .map((p) => {
-        const ready = isPodReady(p);
+        const serving = isPodReady(p);
+        const terminating = Boolean(p.metadata.deletionTimestamp);
         return {
           addresses: [(p.status as Obj).podIP],
-          conditions: { ready, serving: ready, terminating: false },
+          conditions: { ready: publishNotReady || (serving && !terminating), serving, terminating },
           ...((p.spec as Obj)?.nodeName ? { nodeName: (p.spec as Obj).nodeName } : {}),
           targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
         };

@@ -3,7 +3,12 @@
  * more than `backoffLimit` failures (failed pods, or container restarts under
  * OnFailure) fail the Job. Conditions SuccessCriteriaMet/Complete or
  * FailureTarget/Failed, startTime and completionTime as the job controller sets them.
+ * Pods it no longer needs (suspended, or the Job succeeded or failed with some still
+ * running) are deleted gracefully and counted in `status.terminating`; as since
+ * Kubernetes 1.31, SuccessCriteriaMet/FailureTarget come first and Complete/Failed
+ * only once no pod is terminating.
  */
+import { deleteStored } from '../deletion';
 import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
@@ -32,31 +37,20 @@ export class JobController extends OwnerController {
     const completions = spec.completions === null || spec.completions === undefined ? 1 : Number(spec.completions);
     const parallelism = Number(spec.parallelism ?? 1);
     const backoffLimit = Number(spec.backoffLimit ?? 6);
-    const pods = this.owners.owned(this.store, PODS, job);
+    const pods = this.owners.owned(this.store, PODS, job).filter((p) => !p.metadata.deletionTimestamp);
     const succeeded = pods.filter((p) => (p.status as Obj)?.phase === 'Succeeded').length;
     const failedPods = pods.filter((p) => (p.status as Obj)?.phase === 'Failed').length;
     const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? pods.reduce((n, p) => n + ((p.status as Obj)?.containerStatuses ?? []).reduce((m: number, c: Obj) => m + (c.restartCount ?? 0), 0), 0) : 0;
     let active = pods.filter((p) => !isPodFinished(p));
     const now = nowIso();
     const prev = (job.status as Obj) ?? {};
-    const status: Obj = { ...prev, startTime: prev.startTime ?? now, terminating: 0, uncountedTerminatedPods: {} };
+    const status: Obj = { ...prev, startTime: prev.startTime ?? now, uncountedTerminatedPods: {} };
     let conditions: Obj[] = prev.conditions ?? [];
-    if (spec.suspend) {
-      for (const p of active) this.store.delete(PODS, namespace, p.metadata.name!);
+    const has = (type: string) => conditions.some((c) => c.type === type && c.status === 'True');
+    const outcome = has('SuccessCriteriaMet') || (!has('FailureTarget') && succeeded >= completions) ? 'success' : has('FailureTarget') || failedPods + restarts > backoffLimit ? 'failure' : undefined;
+    if (spec.suspend || outcome) {
+      for (const p of active) this.remove(job, p);
       active = [];
-    } else if (succeeded >= completions) {
-      for (const p of active) this.store.delete(PODS, namespace, p.metadata.name!);
-      active = [];
-      conditions = setCondition(conditions, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now }, now);
-      conditions = setCondition(conditions, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now }, now);
-      status.completionTime = now;
-      this.events.record(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
-    } else if (failedPods + restarts > backoffLimit) {
-      for (const p of active) this.store.delete(PODS, namespace, p.metadata.name!);
-      active = [];
-      conditions = setCondition(conditions, { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now }, now);
-      conditions = setCondition(conditions, { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now }, now);
-      this.events.record(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
     } else {
       const want = Math.min(parallelism, completions - succeeded);
       for (let i = active.length; i < want; i++) {
@@ -66,12 +60,36 @@ export class JobController extends OwnerController {
         this.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
       }
     }
+    // Pods being deleted and not yet stopped; the terminal condition waits for them (Kubernetes 1.31 and later).
+    const terminating = this.owners.owned(this.store, PODS, job).filter((p) => p.metadata.deletionTimestamp && !isPodFinished(p)).length;
+    if (outcome === 'success') {
+      const reached = { reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now };
+      conditions = setCondition(conditions, { type: 'SuccessCriteriaMet', status: 'True', ...reached }, now);
+      if (!terminating) {
+        conditions = setCondition(conditions, { type: 'Complete', status: 'True', ...reached }, now);
+        status.completionTime = now;
+        this.events.record(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
+      }
+    } else if (outcome === 'failure') {
+      const exceeded = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now };
+      conditions = setCondition(conditions, { type: 'FailureTarget', status: 'True', ...exceeded }, now);
+      if (!terminating) {
+        conditions = setCondition(conditions, { type: 'Failed', status: 'True', ...exceeded }, now);
+        this.events.record(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
+      }
+    }
     status.active = active.length;
     status.ready = active.filter(isPodReady).length;
     status.succeeded = succeeded;
     status.failed = failedPods;
+    status.terminating = terminating;
     for (const k of ['active', 'succeeded', 'failed']) if (!status[k]) delete status[k];
     if (conditions.length) status.conditions = conditions;
     writeIfChanged(this.store, JOBS, job, withStatus(job, status));
+  }
+
+  private remove(job: KubeObject, p: KubeObject): void {
+    deleteStored(this.store, PODS, p);
+    this.events.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'job-controller');
   }
 }

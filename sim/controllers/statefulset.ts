@@ -2,9 +2,13 @@
  * StatefulSet: pods `<name>-0 … <name>-(n-1)` created one at a time in order, each
  * waiting for the one before to be Running and Ready (OrderedReady; Parallel creates
  * them together), removed from the highest ordinal down, and replaced highest first
- * when the template changes. Claims from volumeClaimTemplates are created Bound. Each
- * template is kept as a ControllerRevision (revisions.ts).
+ * when the template changes. Pods are deleted gracefully: a Terminating pod keeps its
+ * ordinal until it is gone, and under OrderedReady nothing else is created, deleted or
+ * replaced while one is terminating (scale-down takes one ordinal at a time; Parallel
+ * deletes all the extra ones at once). Claims from volumeClaimTemplates are created
+ * Bound. Each template is kept as a ControllerRevision (revisions.ts).
  */
+import { deleteStored } from '../deletion';
 import type { Store } from '../store';
 import type { KubeObject } from '../types';
 import type { EventRecorder } from './events';
@@ -36,8 +40,10 @@ export class StatefulSetController extends OwnerController {
       const m = p.metadata.name!.match(/-(\d+)$/);
       if (m) pods.set(Number(m[1]), p);
     }
-    const healthy = (p: KubeObject | undefined) => p && (p.status as Obj)?.phase === 'Running' && isPodReady(p);
-    let blocked = false;
+    const terminating = (p: KubeObject | undefined) => Boolean(p?.metadata.deletionTimestamp);
+    const healthy = (p: KubeObject | undefined) => p && !terminating(p) && (p.status as Obj)?.phase === 'Running' && isPodReady(p);
+    // OrderedReady waits for a terminating pod to be gone before doing anything else.
+    let blocked = !parallel && [...pods.values()].some(terminating);
     for (let i = 0; i < want && !blocked; i++) {
       const p = pods.get(i);
       if (!p) {
@@ -48,27 +54,26 @@ export class StatefulSetController extends OwnerController {
       if (!parallel && !healthy(p)) blocked = true;
     }
     if (!blocked) {
-      const extra = [...pods.keys()].filter((i) => i >= want).sort((a, b) => b - a);
+      const extra = [...pods.keys()].filter((i) => i >= want && !terminating(pods.get(i))).sort((a, b) => b - a);
       if (extra.length) {
-        const victim = pods.get(extra[0])!;
-        this.remove(sts, victim);
-        pods.delete(extra[0]);
+        for (const i of parallel ? extra : extra.slice(0, 1)) this.remove(sts, pods.get(i)!);
       } else if (spec.updateStrategy?.type !== 'OnDelete') {
         const partition = Number(spec.updateStrategy?.rollingUpdate?.partition ?? 0);
-        const stale = [...pods.entries()].filter(([i, p]) => i >= partition && p.metadata.labels?.['controller-revision-hash'] !== revision).sort((a, b) => b[0] - a[0]);
+        const stale = [...pods.entries()].filter(([i, p]) => i >= partition && i < want && p.metadata.labels?.['controller-revision-hash'] !== revision).sort((a, b) => b[0] - a[0]);
         if (stale.length && [...pods.values()].every((p) => healthy(p))) this.remove(sts, stale[0][1]);
       }
     }
     const all = this.owners.owned(this.store, PODS, sts);
+    const live = all.filter((p) => !terminating(p));
     const ready = all.filter(isPodReady).length;
-    const updated = all.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
+    const updated = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
     const prev = (sts.status as Obj) ?? {};
     const done = updated === want && all.length === want;
     const status: Obj = {
       observedGeneration: sts.metadata.generation ?? 1,
       replicas: all.length,
       readyReplicas: ready,
-      currentReplicas: done ? updated : all.length - updated,
+      currentReplicas: done ? updated : live.length - updated,
       updatedReplicas: updated,
       availableReplicas: ready,
       currentRevision: done ? revision : (prev.currentRevision ?? revision),
@@ -109,7 +114,7 @@ export class StatefulSetController extends OwnerController {
   }
 
   private remove(sts: KubeObject, p: KubeObject): void {
-    this.store.delete(PODS, p.metadata.namespace, p.metadata.name!);
+    deleteStored(this.store, PODS, p);
     this.events.record(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${sts.metadata.name} successful`, 'statefulset-controller');
   }
 }
