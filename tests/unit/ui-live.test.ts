@@ -50,6 +50,20 @@ describe('SseParser', () => {
     expect(comments).toEqual(['ping']);
     expect(messages).toEqual([{ event: 'added', id: 'pods:e1-4', data: '{"kind":"pods",\n"x":1}' }]);
   });
+
+  it('reads a line of many chunks once whole, and a CRLF split between two chunks as one line end', () => {
+    const messages: SseMessage[] = [];
+    const p = new SseParser({ message: (m) => messages.push(m) });
+    const rows = JSON.stringify({ kind: 'pods', items: Array.from({ length: 2000 }, (_, i) => ({ name: `pod-${i}` })) });
+    p.push('event: snapshot\r\ndata: ');
+    for (let i = 0; i < rows.length; i += 977) p.push(rows.slice(i, i + 977));
+    p.push('\r');
+    expect(messages).toEqual([]);
+    p.push('\n\r');
+    expect(messages).toEqual([{ event: 'snapshot', data: rows, id: undefined }]);
+    p.push('\nevent: deleted\rdata: {}\r\r');
+    expect(messages.map((m) => m.event)).toEqual(['snapshot', 'deleted']);
+  });
 });
 
 describe('backoff', () => {
