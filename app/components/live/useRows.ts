@@ -26,14 +26,17 @@ export function useRows(cluster: string, kind: string, namespaces: readonly stri
           inFlight.get(key)?.abort();
           const abort = new AbortController();
           inFlight.set(key, abort);
+          // The stream takes this kind on once the snapshot is in, resuming from it instead of sending the rows again.
+          const fetched = streamManager().snapshotStarted(cluster, kind, namespaces);
+          let set: RowSet | null = null;
           try {
-            const set = await fetchSnapshot(cluster, kind, namespaces, abort.signal);
-            streamManager().noteSnapshot(cluster, kind, namespaces, set);
+            set = await fetchSnapshot(cluster, kind, namespaces, abort.signal);
             // The stream may have delivered a newer state meanwhile: never go back in time.
             const current = cache.get(key)?.data as RowSet | undefined;
             if (current && set.epoch && current.covers(set.epoch, set.seq)) return current;
             return set;
           } finally {
+            fetched(set);
             if (inFlight.get(key) === abort) inFlight.delete(key);
           }
         }
