@@ -27,9 +27,12 @@ export function snapshotUrl(cluster: string, kind: string, namespaces: readonly 
   return `/api/clusters/${encodeURIComponent(cluster)}/${encodeURIComponent(kind)}${q}`;
 }
 
-/** GET the snapshot of a selection as a RowSet (the same shape the stream produces). */
+/**
+ * GET the snapshot of a selection as a RowSet (the same shape the stream produces).
+ * A plain request (no headers of its own): one the page preloaded (`as: fetch`, anonymous) is then taken over, not made twice.
+ */
 export async function fetchSnapshot(cluster: string, kind: string, namespaces: readonly string[], signal?: AbortSignal): Promise<RowSet> {
-  const res = await fetch(snapshotUrl(cluster, kind, namespaces), { headers: { Accept: 'application/json' }, signal });
+  const res = await fetch(snapshotUrl(cluster, kind, namespaces), { signal });
   if (!res.ok) throw await readError(res);
   const body = (await res.json()) as { epoch: string; seq: number; items: Row[]; errors?: StreamError[] };
   return RowSet.fromSnapshot(body);
