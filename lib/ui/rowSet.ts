@@ -65,12 +65,14 @@ export class RowSet {
     /** Grows by one per change: what React memoises on. */
     readonly version: number,
     private readonly journal: Journal,
+    /** The portal was still loading the kind from the cluster: no rows are known yet (the stream's snapshot brings them). */
+    readonly syncing = false,
   ) {}
 
-  static fromSnapshot(snapshot: { epoch?: string; seq?: number; items: Row[]; errors?: StreamError[] }, errors: readonly StreamError[] = snapshot.errors ?? []): RowSet {
+  static fromSnapshot(snapshot: { epoch?: string; seq?: number; items: Row[]; errors?: StreamError[]; syncing?: boolean }, errors: readonly StreamError[] = snapshot.errors ?? []): RowSet {
     const rows = new Map<string, Row>();
     for (const row of snapshot.items) rows.set(row.uid, row);
-    return new RowSet(rows, snapshot.epoch ?? '', snapshot.seq ?? 0, errors, 0, new Journal());
+    return new RowSet(rows, snapshot.epoch ?? '', snapshot.seq ?? 0, errors, 0, new Journal(), snapshot.syncing === true);
   }
 
   static empty(): RowSet {
@@ -118,7 +120,7 @@ export class RowSet {
       this.journal.record(uid, version);
       changed = true;
     }
-    return changed ? new RowSet(this.rows, epoch, seq, this.errors, version, this.journal) : this;
+    return changed ? new RowSet(this.rows, epoch, seq, this.errors, version, this.journal, this.syncing) : this;
   }
 
   /** An added/modified row. */
@@ -142,6 +144,6 @@ export class RowSet {
         this.journal.record(uid, version);
       }
     }
-    return new RowSet(this.rows, this.epoch, this.seq, [...others, error], version, this.journal);
+    return new RowSet(this.rows, this.epoch, this.seq, [...others, error], version, this.journal, this.syncing);
   }
 }

@@ -47,6 +47,28 @@ describe('the pods list while the cluster changes hundreds of times a second', (
 
   const count = async (page: Page) => (await page.getByTestId('row-count').textContent()) ?? '';
 
+  // First: no page has asked for nodes yet, so the portal still has to load them from the cluster.
+  it('says a kind still loading from the cluster is loading, never that there is none, until its rows come', async () => {
+    const page = await signedInPage(browser, portal.url, 'alice');
+    await page.addInitScript(() => {
+      const w = window as unknown as { saidNone?: string };
+      new MutationObserver(() => {
+        const none = document.querySelector('.list-page .empty:not([aria-busy])');
+        if (none) w.saidNone ??= none.textContent ?? '';
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    // A slow API server: the nodes' first list takes longer than the snapshot waits for it.
+    harness.sim.faults.latency(1500);
+    try {
+      await page.goto(portal.url + '/clusters/sim/nodes');
+      await until(async () => (await renderedRows(page)).includes('node-00'), { message: 'the nodes', timeoutMs: 60_000 });
+    } finally {
+      harness.sim.faults.reset();
+    }
+    await expect(page.evaluate(() => (window as unknown as { saidNone?: string }).saidNone ?? null)).resolves.toBeNull();
+    await page.context().close();
+  });
+
   it('loads the rows once: the snapshot is preloaded with the page, and the stream resumes from it instead of sending them again', async () => {
     const page = await signedInPage(browser, portal.url, 'alice');
     const snapshotRequests: string[] = [];

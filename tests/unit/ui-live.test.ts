@@ -28,6 +28,13 @@ describe('RowSet', () => {
     expect(set.covers('e2', 1)).toBe(false);
   });
 
+  it('remembers that the portal was still loading the kind (no rows known yet) until a fresh snapshot', () => {
+    const loading = RowSet.fromSnapshot({ epoch: '', seq: 0, items: [], syncing: true });
+    expect(loading.syncing).toBe(true);
+    expect(loading.withError({ kind: 'pods', namespace: 'prod', code: 403, message: 'forbidden' }).syncing).toBe(true);
+    expect(RowSet.fromSnapshot({ epoch: 'e1', seq: 1, items: [aRow('a')] }).syncing).toBe(false);
+  });
+
   it('drops the rows of a namespace that failed and keeps its error', () => {
     const set = RowSet.fromSnapshot({ epoch: 'e1', seq: 1, items: [aRow('a', 'team-a'), aRow('b', 'prod')] });
     const next = set.withError({ kind: 'pods', namespace: 'prod', code: 403, message: 'forbidden' });

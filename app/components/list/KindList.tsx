@@ -38,7 +38,7 @@ export function KindList({ kind }: { kind: string }) {
   const info = kinds?.find((k) => k.token === kind);
   const { data: set, error } = useRows(cluster, kind, namespaces);
   // While the portal still loads the kind from the cluster, an empty list means "not yet", not "none".
-  const syncing = useKindStatus(kind).mode === 'syncing';
+  const syncing = useKindStatus(kind).mode === 'syncing' || set?.syncing === true;
   const [filter, setFilter] = useState('');
   const [selectorText, setSelectorText] = useState('');
   const [wide, setWide] = useState(false);

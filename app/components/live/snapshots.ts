@@ -34,6 +34,6 @@ export function snapshotUrl(cluster: string, kind: string, namespaces: readonly 
 export async function fetchSnapshot(cluster: string, kind: string, namespaces: readonly string[], signal?: AbortSignal): Promise<RowSet> {
   const res = await fetch(snapshotUrl(cluster, kind, namespaces), { signal });
   if (!res.ok) throw await readError(res);
-  const body = (await res.json()) as { epoch: string; seq: number; items: Row[]; errors?: StreamError[] };
+  const body = (await res.json()) as { epoch: string; seq: number; items: Row[]; errors?: StreamError[]; syncing?: boolean };
   return RowSet.fromSnapshot(body);
 }
