@@ -35,6 +35,11 @@ export interface BrowserPoint {
   longestTaskMs: number;
   /** The longest task during the first load, for comparison. */
   longestLoadTaskMs: number;
+  /**
+   * What the longest animation frame while changes arrived was spent on (Long Animation Frames: scripts over 5 ms,
+   * rendering, all scripts together): the page's own work, or a renderer starved of CPU or collecting garbage.
+   */
+  longestFrame: { durationMs: number; scripts: string[] } | null;
 }
 
 export interface BrowserOptions {
@@ -44,7 +49,7 @@ export interface BrowserOptions {
 
 declare global {
   interface Window {
-    __bench?: { tasks: { start: number; duration: number }[]; firstRowAt?: number };
+    __bench?: { tasks: { start: number; duration: number }[]; frames: { start: number; duration: number; scripts: string[] }[]; firstRowAt?: number };
   }
 }
 
@@ -91,6 +96,8 @@ export async function browserPoint(pods: number, rate: number, seconds: number, 
     const tasks = await page.evaluate(() => window.__bench?.tasks ?? []);
     const during = tasks.filter((t) => t.start >= from);
     const load = tasks.filter((t) => t.start < from);
+    const frames = (await page.evaluate(() => window.__bench?.frames ?? [])).filter((f) => f.start >= from);
+    const longestFrame = frames.reduce<(typeof frames)[number] | null>((a, f) => (!a || f.duration > a.duration ? f : a), null);
     const point: BrowserPoint = {
       pods,
       rate,
@@ -102,6 +109,7 @@ export async function browserPoint(pods: number, rate: number, seconds: number, 
       longTasks: during.length,
       longestTaskMs: Math.round(Math.max(0, ...during.map((t) => t.duration))),
       longestLoadTaskMs: Math.round(Math.max(0, ...load.map((t) => t.duration))),
+      longestFrame: longestFrame && { durationMs: Math.round(longestFrame.duration), scripts: longestFrame.scripts },
     };
     s.log(
       `    browser, ${pods} pods × ${rate}/s: first rows ${point.firstRowsMs} ms (portal's first demand: ${point.firstRowsColdMs} ms), ${point.longTasks} long tasks in ${seconds} s, longest ${point.longestTaskMs} ms (load: ${point.longestLoadTaskMs} ms)`,
@@ -118,11 +126,23 @@ export async function browserPoint(pods: number, rate: number, seconds: number, 
 async function openList(browser: Browser, url: string, { beforeNavigation }: { beforeNavigation?: (page: Page) => Promise<void> } = {}): Promise<Page> {
   const page = await signedInPage(browser, url, 'alice');
   await page.addInitScript(() => {
-    const bench: NonNullable<Window['__bench']> = { tasks: [] };
+    const bench: NonNullable<Window['__bench']> = { tasks: [], frames: [] };
     window.__bench = bench;
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) bench.tasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    type Script = { invoker: string; sourceFunctionName: string; duration: number };
+    type Frame = PerformanceEntry & { scripts?: Script[]; renderStart?: number; styleAndLayoutStart?: number };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as Frame[]) {
+        const end = e.startTime + e.duration;
+        const scripts = (e.scripts ?? []).filter((x) => x.duration > 5).map((x) => `${x.invoker}${x.sourceFunctionName ? ` ${x.sourceFunctionName}` : ''}: ${Math.round(x.duration)} ms`);
+        const scripted = Math.round((e.scripts ?? []).reduce((sum, x) => sum + x.duration, 0));
+        if (e.renderStart) scripts.push(`rendering: ${Math.round(end - e.renderStart)} ms (style and layout ${e.styleAndLayoutStart ? Math.round(end - e.styleAndLayoutStart) : 0} ms)`);
+        scripts.push(`all scripts: ${scripted} ms`);
+        bench.frames.push({ start: e.startTime, duration: e.duration, scripts });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
     // A cheap look every few milliseconds (a DOM query), until the first row is there.
     const look = setInterval(() => {
       if (document.querySelector('[data-row]')) {
