@@ -35,7 +35,7 @@ export async function browserOnly(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const load = loadavg()[0].toFixed(2);
       const p = await browserPoint(pods, rate, seconds, s, { profileDir });
-      console.log(`run ${i + 1}/${runs} (load ${load} → ${loadavg()[0].toFixed(2)}): first rows ${p.firstRowsMs} ms (portal's first demand ${p.firstRowsColdMs} ms; snapshot asked at ${p.snapshotRequest?.startMs ?? '-'}, in at ${p.snapshotRequest?.endMs ?? '-'} ms), all counted ${p.allCountedMs} ms, longest task while changing ${p.longestTaskMs} ms (${p.longTasks} over 50 ms), longest during load ${p.longestLoadTaskMs} ms`);
+      console.log(`run ${i + 1}/${runs} (load ${load} → ${loadavg()[0].toFixed(2)}): first rows ${p.firstRowsMs} ms (portal's first demand ${p.firstRowsColdMs} ms; snapshot asked at ${p.snapshotRequest?.startMs ?? '-'}, first byte at ${p.snapshotRequest?.firstByteMs ?? '-'}, in at ${p.snapshotRequest?.endMs ?? '-'} ms), all counted ${p.allCountedMs} ms, longest task while changing ${p.longestTaskMs} ms (${p.longTasks} over 50 ms), longest during load ${p.longestLoadTaskMs} ms`);
       if (p.longestFrame) console.log(`  longest frame while changing: ${p.longestFrame.durationMs} ms, ${p.longestFrame.scripts.join('; ')}`);
     }
   } finally {

@@ -25,8 +25,8 @@ export interface BrowserPoint {
   firstRowsMs: number;
   /** The same on the portal's first demand for pods (its informer's first list included). */
   firstRowsColdMs: number;
-  /** When the page asked for the snapshot and when its last byte arrived (navigation start = 0), ms; null when it was not fetched. */
-  snapshotRequest: { startMs: number; endMs: number } | null;
+  /** When the page asked for the snapshot, its first and its last byte arrived (navigation start = 0), ms; null when it was not fetched. */
+  snapshotRequest: { startMs: number; firstByteMs: number; endMs: number } | null;
   /** Navigation start → the row count showing every pod, ms. */
   allCountedMs: number | null;
   /** Tasks over 50 ms while changes arrived (after the first rows had settled), and the longest. */
@@ -81,7 +81,7 @@ export async function browserPoint(pods: number, rate: number, seconds: number, 
     }
     const snapshotRequest = await page.evaluate((path) => {
       const entry = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === path) as PerformanceResourceTiming | undefined;
-      return entry ? { startMs: Math.round(entry.startTime), endMs: Math.round(entry.responseEnd) } : null;
+      return entry ? { startMs: Math.round(entry.startTime), firstByteMs: Math.round(entry.responseStart), endMs: Math.round(entry.responseEnd) } : null;
     }, `/api${LIST}`);
     // Let the first render settle, then watch the main thread while the changes stream in.
     await new Promise((r) => setTimeout(r, 2000));
