@@ -107,6 +107,8 @@ export class StreamManager {
   private generation = 0;
   private abort: AbortController | null = null;
   private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Only the latest scheduled reopen runs. */
+  private reopenTicket = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private lastActivityAt = 0;
@@ -115,6 +117,8 @@ export class StreamManager {
   private listeners = new Set<() => void>();
   /** Snapshots pages are fetching, per cache key (one selection's kind), and how many fetches of each. */
   private fetching = new Map<string, number>();
+  /** Where the snapshots pages fetched stand, per cache key: a stream taking the kind on resumes from there. */
+  private fetchedPositions = new Map<string, Position>();
   /** Deltas waiting for the next frame, per cache key. */
   private batches = new DeltaBatches((key, changes) => void mutate(key, (cur: RowSet | undefined) => (cur ? cur.apply(changes) : cur), { revalidate: false }), nextFrame);
 
@@ -240,22 +244,18 @@ export class StreamManager {
     };
     const timer = setTimeout(stopWaiting, SNAPSHOT_WAIT_MS);
     return (rows) => {
-      if (rows) this.noteSnapshot(cluster, kind, namespaces, rows);
+      // Kept by cache key, not by kind: the answer may come before the page has told the manager its selection.
+      if (rows?.epoch) this.fetchedPositions.set(key, { epoch: rows.epoch, seq: rows.seq });
       stopWaiting();
     };
   }
 
-  /** A snapshot fetched by a page (SWR): remember its position so a later stream can resume from it. */
-  noteSnapshot(cluster: string, kind: string, namespaces: readonly string[], rows: RowSet): void {
-    if (cluster !== this.cluster || !sameList([...namespaces].sort(), this.namespaces) || !rows.epoch || !this.interest.has(kind)) return;
-    const r = this.record(kind);
-    if (!r.position) r.position = { epoch: rows.epoch, seq: rows.seq };
-  }
-
   private scheduleReopen(): void {
     clearTimeout(this.reopenTimer);
-    // Registrations of one render arrive together: reopen once for all of them.
-    this.reopenTimer = setTimeout(() => this.reconcile(), 30);
+    const ticket = ++this.reopenTicket;
+    // Registrations of one render arrive together: reopen once for all of them. After the next frame too:
+    // a page showing rows kept from an earlier visit starts fetching them again in its first frame, and the kind waits for that.
+    this.reopenTimer = setTimeout(() => nextFrame(() => ticket === this.reopenTicket && this.reconcile()), 30);
   }
 
   private wanted(): string[] {
@@ -335,8 +335,12 @@ export class StreamManager {
 
     const since = new Map<string, Position>();
     for (const k of kinds) {
-      const p = this.records.get(k)?.position;
-      if (p) since.set(k, p);
+      // A kind's position: what its stream delivered last, else the snapshot its page fetched (kept in the record, so a reopen before any event resumes from it too).
+      const key = rowsKey(cluster, k, namespaces);
+      const r = this.record(k);
+      r.position ??= this.fetchedPositions.get(key);
+      this.fetchedPositions.delete(key);
+      if (r.position) since.set(k, r.position);
     }
     const params = new URLSearchParams({ kinds: kinds.join(',') });
     if (this.streamCounts.length > 0) params.set('counts', this.streamCounts.join(','));

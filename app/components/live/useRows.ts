@@ -41,7 +41,9 @@ export function useRows(cluster: string, kind: string, namespaces: readonly stri
           }
         }
       : null,
-    { revalidateOnFocus: false, revalidateOnReconnect: false, revalidateIfStale: false, shouldRetryOnError: false, compare: (a, b) => a === b },
+    // Fetched again on every mount, however soon (rows kept from an earlier visit are not patched while away):
+    // the page preloaded that answer, and the stream resumes from it.
+    { revalidateOnMount: wantsFetch, dedupingInterval: 0, revalidateOnFocus: false, revalidateOnReconnect: false, revalidateIfStale: false, shouldRetryOnError: false, compare: (a, b) => a === b },
   );
   useEffect(() => () => inFlight.get(key)?.abort(), [key]);
   return swr;
