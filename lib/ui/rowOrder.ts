@@ -1,5 +1,6 @@
 import type { Column, Row } from '../kinds/types';
 import { matchesLabels, type LabelSelector } from '../labelSelector';
+import { compareText } from './textOrder';
 
 export type SortKey = { column: string; descending: boolean };
 
@@ -7,8 +8,6 @@ export type SortKey = { column: string; descending: boolean };
 export const NAME_COLUMN = '__name';
 export const NAMESPACE_COLUMN = '__namespace';
 export const AGE_COLUMN = '__age';
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 type SortValue = number | string;
 
@@ -31,18 +30,19 @@ function valueOf(row: Row, column: string, ageLike: boolean): SortValue {
  * The order of a list sorted by one column (ages: youngest first; numbers by
  * value; text as people read it, digits as numbers), ties broken by namespace,
  * then name, then uid: a total order, so a row's place can be found by binary search.
- * Each row's sort value is worked out once (rows are replaced, never changed, on a delta).
  */
 export function rowComparator(sort: SortKey, columns: readonly Column[]): (a: Row, b: Row) => number {
   const column = sort.column === AGE_COLUMN ? { type: 'age' } : columns.find((c) => c.id === sort.column);
   const ageLike = column?.type === 'age';
   const dir = sort.descending ? -1 : 1;
-  const values = new WeakMap<Row, SortValue>();
+  // Times are parsed once per row (rows are replaced, never changed, on a delta); other values are read as they are.
+  const ages = new WeakMap<Row, SortValue>();
   const valueFor = (row: Row): SortValue => {
-    let v = values.get(row);
+    if (!ageLike) return valueOf(row, sort.column, false);
+    let v = ages.get(row);
     if (v === undefined) {
-      v = valueOf(row, sort.column, ageLike);
-      values.set(row, v);
+      v = valueOf(row, sort.column, true);
+      ages.set(row, v);
     }
     return v;
   };
@@ -52,8 +52,8 @@ export function rowComparator(sort: SortKey, columns: readonly Column[]): (a: Ro
     const vb = valueFor(b);
     let c: number;
     if (typeof va === 'number' && typeof vb === 'number') c = va === vb ? 0 : va < vb ? -1 : 1;
-    else c = collator.compare(String(va), String(vb));
-    if (c === 0) c = collator.compare(a.namespace ?? '', b.namespace ?? '') || collator.compare(a.name, b.name);
+    else c = compareText(String(va), String(vb));
+    if (c === 0) c = compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name);
     if (c === 0) c = a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0;
     return c * dir;
   };
