@@ -106,7 +106,7 @@ export function table(r: BenchReport): string {
   if (r.capacity) lines.push('', ` capacity before saturation: ${r.capacity.framesPerSecond} frames/s (${r.capacity.streams} streams × ${r.capacity.rate}/s)`);
   for (const i of r.idle) lines.push(` idle: ${i.open} streams, ${i.rssPerStreamKiB} KiB RSS per stream (heap ${i.heapPerStreamKiB} KiB)`);
   for (const c of r.coldSync) lines.push(` cold sync: ${c.pods} pods, first snapshot ${c.firstSnapshotSeconds} s (warm ${c.warmSnapshotSeconds} s), ${c.snapshotMiB} MiB, portal ${c.portalRssMiB} MiB RSS`);
-  for (const b of r.browser) lines.push(` browser: ${b.pods} pods × ${b.rate}/s, first rows ${b.firstRowsMs} ms, longest task ${b.longestTaskMs} ms (${b.longTasks} over 50 ms in ${b.seconds} s)`);
+  for (const b of r.browser) lines.push(` browser: ${b.pods} pods × ${b.rate}/s, first rows ${b.firstRowsMs} ms (on the portal's first demand for the kind: ${b.firstRowsColdMs} ms), longest task ${b.longestTaskMs} ms (${b.longTasks} over 50 ms in ${b.seconds} s)`);
   for (const f of r.fleet ?? []) {
     lines.push(
       ` fleet: ${f.streams} streams × ${f.rate}/s; one replica p50/p99 ${f.single.latencyMs.p50}/${f.single.latencyMs.p99} ms, ${f.replicas} replicas through Redis ${f.fleet.latencyMs.p50}/${f.fleet.latencyMs.p99} ms (the hop adds ${f.hopMs.p50}/${f.hopMs.p99} ms), delivered ${Math.round(f.fleet.deliveredRatio * 1000) / 10}%, ${f.fleet.apiserverWatches} apiserver watches`,

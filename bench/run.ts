@@ -8,11 +8,13 @@
  * Writes bench/results/<date>.json (quick: <date>-quick.json), latest.json and
  * latest.svg, and prints a summary. Every scenario is bounded in time; the run
  * stops itself, and kills what it started, even when something fails.
+ * `npm run bench -- --browser-only` runs only the browser point (see browser-only.ts).
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { browserPoint, type BrowserPoint } from './browser';
+import { browserOnly } from './browser-only';
 import { fleetHop } from './fleet';
 import { stopAll } from './processes';
 import { capacity, chart, compare, table, type BenchReport } from './report';
@@ -189,7 +191,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main().catch((err) => {
+(process.argv.includes('--browser-only') ? browserOnly().then(() => stopAll()) : main()).catch((err) => {
   console.error(err);
   stopAll();
   process.exit(1);

@@ -18,33 +18,43 @@ export interface SseHandlers {
 }
 
 export class SseParser {
-  private buffer = '';
+  /** The start of a line not ended yet, in the pieces it came in (joined once, when it ends). */
+  private partial: string[] = [];
+  /** The last chunk ended with `\r`: a `\n` opening the next one belongs to the same line end. */
+  private afterCr = false;
   private event = '';
   private data: string[] = [];
   private id: string | undefined;
 
   constructor(private readonly handlers: SseHandlers) {}
 
+  /** Reads a chunk: each character is looked at once, however long the line it belongs to (a snapshot is one line of megabytes). */
   push(chunk: string): void {
-    this.buffer += chunk;
-    let start = 0;
-    for (;;) {
-      const nl = this.nextLineEnd(start);
-      if (nl === -1) break;
-      const line = this.buffer.slice(start, nl);
-      start = nl + (this.buffer[nl] === '\r' && this.buffer[nl + 1] === '\n' ? 2 : 1);
+    let from = this.afterCr && chunk.startsWith('\n') ? 1 : 0;
+    if (chunk.length > 0) this.afterCr = false;
+    let lf = chunk.indexOf('\n', from);
+    let cr = chunk.indexOf('\r', from);
+    while (from < chunk.length) {
+      if (lf !== -1 && lf < from) lf = chunk.indexOf('\n', from);
+      if (cr !== -1 && cr < from) cr = chunk.indexOf('\r', from);
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (end === -1) {
+        this.partial.push(chunk.slice(from));
+        return;
+      }
+      let line = chunk.slice(from, end);
+      if (this.partial.length > 0) {
+        this.partial.push(line);
+        line = this.partial.join('');
+        this.partial = [];
+      }
+      from = end + 1;
+      if (end === cr) {
+        if (end + 1 === chunk.length) this.afterCr = true;
+        else if (chunk[end + 1] === '\n') from++;
+      }
       this.line(line);
     }
-    this.buffer = this.buffer.slice(start);
-  }
-
-  private nextLineEnd(from: number): number {
-    for (let i = from; i < this.buffer.length; i++) {
-      const c = this.buffer[i];
-      if (c === '\n') return i;
-      if (c === '\r') return i + 1 < this.buffer.length ? i : -1;
-    }
-    return -1;
   }
 
   private line(line: string): void {

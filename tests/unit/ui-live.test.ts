@@ -28,6 +28,13 @@ describe('RowSet', () => {
     expect(set.covers('e2', 1)).toBe(false);
   });
 
+  it('remembers that the portal was still loading the kind (no rows known yet) until a fresh snapshot', () => {
+    const loading = RowSet.fromSnapshot({ epoch: '', seq: 0, items: [], syncing: true });
+    expect(loading.syncing).toBe(true);
+    expect(loading.withError({ kind: 'pods', namespace: 'prod', code: 403, message: 'forbidden' }).syncing).toBe(true);
+    expect(RowSet.fromSnapshot({ epoch: 'e1', seq: 1, items: [aRow('a')] }).syncing).toBe(false);
+  });
+
   it('drops the rows of a namespace that failed and keeps its error', () => {
     const set = RowSet.fromSnapshot({ epoch: 'e1', seq: 1, items: [aRow('a', 'team-a'), aRow('b', 'prod')] });
     const next = set.withError({ kind: 'pods', namespace: 'prod', code: 403, message: 'forbidden' });
@@ -49,6 +56,20 @@ describe('SseParser', () => {
     expect(retry).toBe(3000);
     expect(comments).toEqual(['ping']);
     expect(messages).toEqual([{ event: 'added', id: 'pods:e1-4', data: '{"kind":"pods",\n"x":1}' }]);
+  });
+
+  it('reads a line of many chunks once whole, and a CRLF split between two chunks as one line end', () => {
+    const messages: SseMessage[] = [];
+    const p = new SseParser({ message: (m) => messages.push(m) });
+    const rows = JSON.stringify({ kind: 'pods', items: Array.from({ length: 2000 }, (_, i) => ({ name: `pod-${i}` })) });
+    p.push('event: snapshot\r\ndata: ');
+    for (let i = 0; i < rows.length; i += 977) p.push(rows.slice(i, i + 977));
+    p.push('\r');
+    expect(messages).toEqual([]);
+    p.push('\n\r');
+    expect(messages).toEqual([{ event: 'snapshot', data: rows, id: undefined }]);
+    p.push('\nevent: deleted\rdata: {}\r\r');
+    expect(messages.map((m) => m.event)).toEqual(['snapshot', 'deleted']);
   });
 });
 

@@ -1,21 +1,22 @@
 'use client';
 
-import { useMemo, useState } from 'react';
-import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelSelector } from '@/lib/labelSelector';
+import { useCallback, useMemo, useState } from 'react';
+import { LabelSelectorError, parseLabelSelector, type LabelSelector } from '@/lib/labelSelector';
 import type { Column, Row } from '@/lib/kinds/types';
+import { AGE_COLUMN, NAME_COLUMN, NAMESPACE_COLUMN, rowComparator, rowFilter, type SortKey } from '@/lib/ui/rowOrder';
+import { SortedRows } from '@/lib/ui/sortedRows';
 import { FreshnessBadge } from '../live/FreshnessBadge';
 import { useKindStatus } from '../live/useLive';
 import { useRows } from '../live/useRows';
 import { useKinds } from '../useKinds';
 import { detailPath } from '../urls';
 import { useSelection } from '../useSelection';
-import { sortRows, type SortKey } from './sortRows';
 import { VirtualTable, type TableColumn } from './VirtualTable';
 import { NamespaceErrors } from './NamespaceErrors';
 
-const NAME: Column = { id: '__name', title: 'NAME', type: 'text' };
-const NAMESPACE: Column = { id: '__namespace', title: 'NAMESPACE', type: 'text' };
-const AGE: Column = { id: '__age', title: 'AGE', type: 'age' };
+const NAME: Column = { id: NAME_COLUMN, title: 'NAME', type: 'text' };
+const NAMESPACE: Column = { id: NAMESPACE_COLUMN, title: 'NAMESPACE', type: 'text' };
+const AGE: Column = { id: AGE_COLUMN, title: 'AGE', type: 'age' };
 
 function widthOf(column: Column): string {
   switch (column.type) {
@@ -37,19 +38,19 @@ export function KindList({ kind }: { kind: string }) {
   const info = kinds?.find((k) => k.token === kind);
   const { data: set, error } = useRows(cluster, kind, namespaces);
   // While the portal still loads the kind from the cluster, an empty list means "not yet", not "none".
-  const syncing = useKindStatus(kind).mode === 'syncing';
+  const syncing = useKindStatus(kind).mode === 'syncing' || set?.syncing === true;
   const [filter, setFilter] = useState('');
   const [selectorText, setSelectorText] = useState('');
   const [wide, setWide] = useState(false);
-  const [sort, setSort] = useState<SortKey>({ column: '__name', descending: false });
+  const [sort, setSort] = useState<SortKey>({ column: NAME_COLUMN, descending: false });
 
-  let selector: LabelSelector = [];
-  let selectorError: string | null = null;
-  try {
-    selector = parseLabelSelector(selectorText.trim());
-  } catch (err) {
-    selectorError = err instanceof LabelSelectorError ? err.message : String(err);
-  }
+  const { selector, selectorError } = useMemo((): { selector: LabelSelector; selectorError: string | null } => {
+    try {
+      return { selector: parseLabelSelector(selectorText.trim()), selectorError: null };
+    } catch (err) {
+      return { selector: [], selectorError: err instanceof LabelSelectorError ? err.message : String(err) };
+    }
+  }, [selectorText]);
 
   const namespaced = info?.namespaced ?? true;
   const columns: TableColumn[] = useMemo(() => {
@@ -62,21 +63,11 @@ export function KindList({ kind }: { kind: string }) {
     ];
   }, [info, wide, namespaced]);
 
-  const version = set?.version;
-  const selectorKey = selectorError ? '' : selectorText.trim();
-  const rows = useMemo(() => {
-    if (!set) return [] as Row[];
-    const needle = filter.trim().toLowerCase();
-    const out: Row[] = [];
-    for (const row of set.rows.values()) {
-      if (needle && !row.name.toLowerCase().includes(needle) && !(row.namespace ?? '').toLowerCase().includes(needle)) continue;
-      if (selector.length > 0 && !matchesLabels(selector, row.labels)) continue;
-      out.push(row);
-    }
-    return sortRows(out, sort, columns.map((c) => c.column));
-    // `version` changes whenever the shared Map does; the selector is keyed by its text.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [set, version, filter, selectorKey, sort, columns]);
+  // The sorted, filtered rows follow the set delta by delta; only a new filter, order or snapshot sorts them all again.
+  const view = useMemo(() => new SortedRows(rowComparator(sort, columns.map((c) => c.column)), rowFilter(filter, selector)), [sort, columns, filter, selector]);
+  if (set) view.follow(set);
+  const rows: Row[] = view.rows;
+  const hrefOf = useCallback((row: Row) => detailPath(cluster, kind, row.namespace, row.name, namespaces), [cluster, kind, namespaces]);
 
   const title = info?.title ?? kind;
   return (
@@ -126,7 +117,7 @@ export function KindList({ kind }: { kind: string }) {
           rows={rows}
           sort={sort}
           onSort={(column) => setSort((s) => (s.column === column ? { column, descending: !s.descending } : { column, descending: false }))}
-          hrefOf={(row) => detailPath(cluster, kind, row.namespace, row.name, namespaces)}
+          hrefOf={hrefOf}
         />
       )}
     </section>

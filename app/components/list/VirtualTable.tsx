@@ -2,11 +2,11 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRouter } from 'next/navigation';
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { Column, Row } from '@/lib/kinds/types';
+import type { SortKey } from '@/lib/ui/rowOrder';
 import { useNow } from '../live/useNow';
-import { Cell } from './Cell';
-import type { SortKey } from './sortRows';
+import { VirtualRow } from './VirtualRow';
 
 export interface TableColumn {
   column: Column;
@@ -19,6 +19,8 @@ const ROW_HEIGHT = 34;
 /**
  * The list body: only the rows in view (plus a few) are in the DOM, whatever the
  * list's length. Arrow keys, Page Up/Down, Home/End move the active row; Enter opens it.
+ * `rows` may be changed in place between renders (it is read, never kept); rows
+ * are keyed by their place, and each renders again only when its data changed.
  */
 export function VirtualTable({
   label,
@@ -39,8 +41,10 @@ export function VirtualTable({
   const router = useRouter();
   const now = useNow();
   const [active, setActive] = useState(0);
+  // Keys are places (the default): a key per uid would make the virtualizer measure every row again on each change.
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render only, never memoised
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8, getItemKey: (i) => rows[i]?.uid ?? i });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const open = useCallback((href: string) => router.push(href), [router]);
   const template = columns.map((c) => c.width).join(' ');
   const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
 
@@ -84,7 +88,7 @@ export function VirtualTable({
           else if (e.key === 'PageUp') move(activeIndex - page);
           else if (e.key === 'Home') move(0);
           else if (e.key === 'End') move(rows.length - 1);
-          else if (e.key === 'Enter' && rows[activeIndex]) router.push(hrefOf(rows[activeIndex]));
+          else if (e.key === 'Enter' && rows[activeIndex]) open(hrefOf(rows[activeIndex]));
           else return;
           e.preventDefault();
         }}
@@ -94,37 +98,20 @@ export function VirtualTable({
             const row = rows[item.index];
             if (!row) return null;
             return (
-              <div
+              <VirtualRow
                 key={item.key}
-                id={`row-${row.uid}`}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={item.index === activeIndex}
-                className={`vrow${item.index === activeIndex ? ' vrow-active' : ''}`}
-                data-row={row.namespace ? `${row.namespace}/${row.name}` : row.name}
-                style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => setActive(item.index)}
-              >
-                {columns.map(({ column, align }) => (
-                  <div key={column.id} role="gridcell" className={align === 'right' ? 'right' : undefined}>
-                    {column.id === '__name' ? (
-                      <a href={hrefOf(row)} className="row-link" tabIndex={-1} onClick={(e) => {
-                        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                        e.preventDefault();
-                        router.push(hrefOf(row));
-                      }}>
-                        {row.name}
-                      </a>
-                    ) : column.id === '__namespace' ? (
-                      row.namespace ?? ''
-                    ) : column.id === '__age' ? (
-                      <Cell column={column} value={row.createdAt ?? null} now={now} />
-                    ) : (
-                      <Cell column={column} value={row.cells[column.id]} tone={row.tone} now={now} />
-                    )}
-                  </div>
-                ))}
-              </div>
+                row={row}
+                index={item.index}
+                top={item.start}
+                height={ROW_HEIGHT}
+                active={item.index === activeIndex}
+                columns={columns}
+                template={template}
+                now={now}
+                href={hrefOf(row)}
+                onSelect={setActive}
+                onOpen={open}
+              />
             );
           })}
         </div>

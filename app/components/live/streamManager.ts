@@ -3,7 +3,8 @@
 import { mutate } from 'swr';
 import { formatPosition, formatPositions, parsePositions, type Position, type SseEventMap, type StreamError } from '@/lib/live/protocol';
 import { backoffDelay, retryAfterMs } from '@/lib/ui/backoff';
-import { RowSet } from '@/lib/ui/rowSet';
+import { DeltaBatches, nextFrame } from '@/lib/ui/deltaBatches';
+import { RowSet, type RowChange } from '@/lib/ui/rowSet';
 import { SseParser, type SseMessage } from '@/lib/ui/sseParser';
 import { ApiError, fetchSnapshot, readError, rowsKey } from './snapshots';
 
@@ -29,7 +30,10 @@ function toSignIn(): void {
  * sidebar's counts, the overview) registers its interest here; the manager opens a
  * single multi-kind SSE stream for the current selection (cluster, namespaces),
  * reopens it when the set of kinds changes (resuming the kinds it already had),
- * and patches each kind's SWR cache entry in place, one delta at a time.
+ * and patches each kind's SWR cache entry in place: the deltas that arrive
+ * within one frame as one batch. A kind whose snapshot a page is fetching joins
+ * the stream once the snapshot is in, resuming from its position, so the rows
+ * do not come twice.
  *
  * It reads the stream with fetch rather than EventSource: fetch sees the status
  * (404 switched off, 429 over the cap with Retry-After, 403) and the `: ping`
@@ -64,6 +68,8 @@ const POLL_BACKGROUND_MS = 30_000;
 /** After this many failed attempts in a row the kinds are polled while reconnecting goes on. */
 const FAILURES_BEFORE_POLLING = 2;
 const STREAM_RETRY_AFTER_404_MS = 60_000;
+/** How long a kind waits for its page's snapshot before joining the stream anyway (then the stream sends the rows). */
+const SNAPSHOT_WAIT_MS = 10_000;
 
 interface KindRecord {
   status: KindStatus;
@@ -101,12 +107,20 @@ export class StreamManager {
   private generation = 0;
   private abort: AbortController | null = null;
   private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Only the latest scheduled reopen runs. */
+  private reopenTicket = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private lastActivityAt = 0;
   private heartbeatMs = DEFAULT_HEARTBEAT_MS;
   private lastPingAt = 0;
   private listeners = new Set<() => void>();
+  /** Snapshots pages are fetching, per cache key (one selection's kind), and how many fetches of each. */
+  private fetching = new Map<string, number>();
+  /** Where the snapshots pages fetched stand, per cache key: a stream taking the kind on resumes from there. */
+  private fetchedPositions = new Map<string, Position>();
+  /** Deltas waiting for the next frame, per cache key. */
+  private batches = new DeltaBatches((key, changes) => void mutate(key, (cur: RowSet | undefined) => (cur ? cur.apply(changes) : cur), { revalidate: false }), nextFrame);
 
   // ---- subscription (useSyncExternalStore) ----
 
@@ -210,17 +224,38 @@ export class StreamManager {
     };
   }
 
-  /** A snapshot fetched by a page (SWR): remember its position so a later stream can resume from it. */
-  noteSnapshot(cluster: string, kind: string, namespaces: readonly string[], rows: RowSet): void {
-    if (cluster !== this.cluster || !sameList([...namespaces].sort(), this.namespaces) || !rows.epoch) return;
-    const r = this.records.get(kind);
-    if (r && !r.position) r.position = { epoch: rows.epoch, seq: rows.seq };
+  /**
+   * A page starts fetching the snapshot of a kind: the stream takes that kind on
+   * once it is in (or has failed, or SNAPSHOT_WAIT_MS passed), resuming from its
+   * position. Returns what to call with the snapshot (null: none came).
+   */
+  snapshotStarted(cluster: string, kind: string, namespaces: readonly string[]): (rows: RowSet | null) => void {
+    const key = rowsKey(cluster, kind, [...namespaces].sort());
+    this.fetching.set(key, (this.fetching.get(key) ?? 0) + 1);
+    let waiting = true;
+    const stopWaiting = () => {
+      if (!waiting) return;
+      waiting = false;
+      clearTimeout(timer);
+      const n = (this.fetching.get(key) ?? 1) - 1;
+      if (n <= 0) this.fetching.delete(key);
+      else this.fetching.set(key, n);
+      this.scheduleReopen();
+    };
+    const timer = setTimeout(stopWaiting, SNAPSHOT_WAIT_MS);
+    return (rows) => {
+      // Kept by cache key, not by kind: the answer may come before the page has told the manager its selection.
+      if (rows?.epoch) this.fetchedPositions.set(key, { epoch: rows.epoch, seq: rows.seq });
+      stopWaiting();
+    };
   }
 
   private scheduleReopen(): void {
     clearTimeout(this.reopenTimer);
-    // Registrations of one render arrive together: reopen once for all of them.
-    this.reopenTimer = setTimeout(() => this.reconcile(), 30);
+    const ticket = ++this.reopenTicket;
+    // Registrations of one render arrive together: reopen once for all of them. After the next frame too:
+    // a page showing rows kept from an earlier visit starts fetching them again in its first frame, and the kind waits for that.
+    this.reopenTimer = setTimeout(() => nextFrame(() => ticket === this.reopenTicket && this.reconcile()), 30);
   }
 
   private wanted(): string[] {
@@ -263,6 +298,8 @@ export class StreamManager {
       this.notify();
       return;
     }
+    // A kind whose snapshot is on its way joins when it is in (snapshotStarted reconciles again); the open stream goes on meanwhile.
+    if (wanted.some((k) => !this.streamKinds.includes(k) && this.fetching.has(rowsKey(this.cluster, k, this.namespaces)))) return;
     if (sameList(wanted, this.streamKinds) && sameList(wantedCounts, this.streamCounts) && (this.abort || this.retryTimer)) return;
     this.closeStream();
     this.streamKinds = wanted;
@@ -298,8 +335,12 @@ export class StreamManager {
 
     const since = new Map<string, Position>();
     for (const k of kinds) {
-      const p = this.records.get(k)?.position;
-      if (p) since.set(k, p);
+      // A kind's position: what its stream delivered last, else the snapshot its page fetched (kept in the record, so a reopen before any event resumes from it too).
+      const key = rowsKey(cluster, k, namespaces);
+      const r = this.record(k);
+      r.position ??= this.fetchedPositions.get(key);
+      this.fetchedPositions.delete(key);
+      if (r.position) since.set(k, r.position);
     }
     const params = new URLSearchParams({ kinds: kinds.join(',') });
     if (this.streamCounts.length > 0) params.set('counts', this.streamCounts.join(','));
@@ -446,8 +487,10 @@ export class StreamManager {
         this.startPolling(kind, error.message, Date.now() + STREAM_RETRY_AFTER_404_MS);
       } else if (!error.namespace) {
         this.setStatus(kind, { mode: 'error', reason: error.message });
+        this.batches.flushKey(rowsKey(cluster, kind, namespaces));
         void mutate(rowsKey(cluster, kind, namespaces), (cur: RowSet | undefined) => (cur ?? RowSet.empty()).withError(error), { revalidate: false });
       } else {
+        this.batches.flushKey(rowsKey(cluster, kind, namespaces));
         void mutate(rowsKey(cluster, kind, namespaces), (cur: RowSet | undefined) => (cur ? cur.withError(error) : cur), { revalidate: false });
       }
       this.notify();
@@ -467,19 +510,17 @@ export class StreamManager {
       if (since.has(kind)) r.snapshotFallbacks++;
       else r.snapshots++;
       const set = RowSet.fromSnapshot({ epoch: position?.epoch, seq: position?.seq, items: data.items ?? [] }, connErrors.get(kind) ?? []);
+      this.batches.drop(key);
       void mutate(key, set, { revalidate: false });
       return;
     }
     if (first && since.has(kind)) r.resumes++;
     const epoch = position?.epoch;
     const seq = position?.seq;
-    if (m.event === 'deleted' && data.key) {
-      const k = data.key;
-      void mutate(key, (cur: RowSet | undefined) => (cur ? cur.remove(k, epoch, seq) : cur), { revalidate: false });
-    } else if ((m.event === 'added' || m.event === 'modified') && data.row) {
-      const row = data.row;
-      void mutate(key, (cur: RowSet | undefined) => (cur ? cur.upsert(row, epoch, seq) : cur), { revalidate: false });
-    }
+    let change: RowChange | null = null;
+    if (m.event === 'deleted' && data.key) change = { type: 'remove', key: data.key, epoch, seq };
+    else if ((m.event === 'added' || m.event === 'modified') && data.row) change = { type: 'upsert', row: data.row, epoch, seq };
+    if (change) this.batches.add(key, change);
   }
 
   private failed(gen: number, reason: string): void {
@@ -525,6 +566,7 @@ export class StreamManager {
         r.lastEventAt = Date.now();
         r.position = set.epoch ? { epoch: set.epoch, seq: set.seq } : r.position;
         r.errors = [...set.errors];
+        this.batches.flushKey(rowsKey(cluster, kind, namespaces));
         void mutate(rowsKey(cluster, kind, namespaces), (cur: RowSet | undefined) => (cur && set.epoch && cur.covers(set.epoch, set.seq) ? cur : set), { revalidate: false });
       } catch (err) {
         if (abort.signal.aborted) return;

@@ -26,19 +26,24 @@ export function useRows(cluster: string, kind: string, namespaces: readonly stri
           inFlight.get(key)?.abort();
           const abort = new AbortController();
           inFlight.set(key, abort);
+          // The stream takes this kind on once the snapshot is in, resuming from it instead of sending the rows again.
+          const fetched = streamManager().snapshotStarted(cluster, kind, namespaces);
+          let set: RowSet | null = null;
           try {
-            const set = await fetchSnapshot(cluster, kind, namespaces, abort.signal);
-            streamManager().noteSnapshot(cluster, kind, namespaces, set);
+            set = await fetchSnapshot(cluster, kind, namespaces, abort.signal);
             // The stream may have delivered a newer state meanwhile: never go back in time.
             const current = cache.get(key)?.data as RowSet | undefined;
             if (current && set.epoch && current.covers(set.epoch, set.seq)) return current;
             return set;
           } finally {
+            fetched(set);
             if (inFlight.get(key) === abort) inFlight.delete(key);
           }
         }
       : null,
-    { revalidateOnFocus: false, revalidateOnReconnect: false, revalidateIfStale: false, shouldRetryOnError: false, compare: (a, b) => a === b },
+    // Fetched again on every mount, however soon (rows kept from an earlier visit are not patched while away):
+    // the page preloaded that answer, and the stream resumes from it.
+    { revalidateOnMount: wantsFetch, dedupingInterval: 0, revalidateOnFocus: false, revalidateOnReconnect: false, revalidateIfStale: false, shouldRetryOnError: false, compare: (a, b) => a === b },
   );
   useEffect(() => () => inFlight.get(key)?.abort(), [key]);
   return swr;

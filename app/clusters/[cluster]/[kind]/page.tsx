@@ -1,7 +1,20 @@
+import { preload } from 'react-dom';
 import { KindList } from '../../../components/list/KindList';
+import { snapshotUrl } from '../../../components/live/snapshots';
+import { parseNamespacesParam } from '../../../components/urls';
 
-export default async function KindPage({ params }: { params: Promise<{ cluster: string; kind: string }> }) {
+export default async function KindPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ cluster: string; kind: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { cluster, kind } = await params;
+  const raw = (await searchParams).namespaces;
+  const namespaces = parseNamespacesParam(Array.isArray(raw) ? raw[0] : raw);
+  // The list's snapshot loads alongside the page's scripts, not after them: the list's own request is answered from this one.
+  preload(snapshotUrl(decodeURIComponent(cluster), decodeURIComponent(kind), namespaces), { as: 'fetch', crossOrigin: 'anonymous' });
   // Keyed by the selection: nothing of the previous list (filter, rows, scroll) survives a switch.
   return <KindList key={`${cluster}/${kind}`} kind={decodeURIComponent(kind)} />;
 }
