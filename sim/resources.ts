@@ -3,6 +3,7 @@
  * Built-in kinds are declared once below; custom resources are added and removed
  * at run time when CustomResourceDefinitions come and go.
  */
+import { hpaFromV1, hpaToV1 } from './autoscalingV1';
 import { eventsV1 } from './eventsV1';
 import type { KubeObject } from './types';
 
@@ -56,6 +57,12 @@ export interface ResourceType {
    * where they are stored, and how a stored object reads in this resource's shape.
    */
   view?: { storage: string; read(o: KubeObject): KubeObject };
+  /**
+   * One stored object served at several versions (HPAs at autoscaling/v1 and v2): how
+   * the stored shape (the first version's) reads at another version, and how an object
+   * written at that version is stored.
+   */
+  conversion?: { read(o: KubeObject, version: string): KubeObject; write(o: KubeObject, version: string): KubeObject };
 }
 
 export const CRUD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -105,6 +112,7 @@ interface Decl {
   fields?: ResourceType['fields'];
   sub?: Subresource[];
   view?: ResourceType['view'];
+  conversion?: ResourceType['conversion'];
 }
 
 const podFields: ResourceType['fields'] = {
@@ -165,7 +173,7 @@ const BUILTIN: Decl[] = [
   { g: 'coordination.k8s.io', v: 'v1', r: 'leases', k: 'Lease', ns: true },
   { g: 'batch', v: 'v1', r: 'jobs', k: 'Job', ns: true, all: true, status: true },
   { g: 'batch', v: 'v1', r: 'cronjobs', k: 'CronJob', ns: true, short: ['cj'], all: true, status: true },
-  { g: 'autoscaling', v: 'v2', r: 'horizontalpodautoscalers', k: 'HorizontalPodAutoscaler', ns: true, short: ['hpa'], all: true, status: true },
+  { g: 'autoscaling', v: ['v2', 'v1'], r: 'horizontalpodautoscalers', k: 'HorizontalPodAutoscaler', ns: true, short: ['hpa'], all: true, status: true, conversion: { read: hpaToV1, write: hpaFromV1 } },
   { g: 'policy', v: 'v1', r: 'poddisruptionbudgets', k: 'PodDisruptionBudget', ns: true, short: ['pdb'], status: true },
   { g: 'networking.k8s.io', v: 'v1', r: 'ingresses', k: 'Ingress', ns: true, short: ['ing'], status: true },
   { g: 'networking.k8s.io', v: 'v1', r: 'ingressclasses', k: 'IngressClass', ns: false },
@@ -200,6 +208,7 @@ function fromDecl(d: Decl): ResourceType {
     fields: d.fields,
     subresources: d.sub,
     view: d.view,
+    conversion: d.conversion,
   };
 }
 

@@ -3,6 +3,7 @@
  * kubectl shows for each kind (priority 1 = only with `-o wide`). Kinds without a
  * printer get NAME and AGE; custom resources use their CRD's printer columns.
  */
+import { hpaFromV1 } from './autoscalingV1';
 import { age } from './age';
 import { jsonPath } from './jsonpath';
 import type { PrinterColumn, ResourceType } from './resources';
@@ -282,7 +283,9 @@ const PRINTERS: Record<string, Printer> = {
   },
   HorizontalPodAutoscaler: {
     columns: [NAME, col('Reference'), col('Targets'), col('MinPods', 'string'), col('MaxPods', 'integer'), col('Replicas', 'integer'), AGE],
-    cells: (o, now) => {
+    cells: (served, now) => {
+      // Printed from the stored shape whichever version the rows were read at, as the server prints from its internal one.
+      const o: Obj = served.apiVersion === 'autoscaling/v1' ? hpaFromV1(served) : served;
       const ref = o.spec?.scaleTargetRef ?? {};
       const metric = (o.spec?.metrics ?? [])[0]?.resource;
       const current = (o.status?.currentMetrics ?? [])[0]?.resource?.current?.averageUtilization;

@@ -46,11 +46,22 @@ export function filterFor(r: ResourceRequest): Filter {
   return { namespace: r.namespace, labels: parseLabelSelector(r.query.get('labelSelector')), fields };
 }
 
+/** Whether the request speaks a version other than the one its kind is stored at, through a conversion. */
+function converted(r: Pick<ResourceRequest, 'type' | 'version'>): boolean {
+  return r.type.conversion !== undefined && r.version !== r.type.versions[0];
+}
+
 /** The object as served at the requested version (custom resources may be served at several). */
 export function served(r: Pick<ResourceRequest, 'type' | 'version'>, o: KubeObject): KubeObject {
   const apiVersion = apiVersionOf(r.type.group, r.version);
   if (r.type.view) o = r.type.view.read(o);
+  if (converted(r)) o = r.type.conversion!.read(o, r.version);
   return o.apiVersion === apiVersion ? o : { ...o, apiVersion };
+}
+
+/** An object written at the request's version, in the shape it is stored in. */
+export function toStorage(r: Pick<ResourceRequest, 'type' | 'version'>, o: KubeObject): KubeObject {
+  return converted(r) ? r.type.conversion!.write(o, r.version) : o;
 }
 
 export function includeObject(r: ResourceRequest): IncludeObject {

@@ -5,7 +5,7 @@ import { labelSelectorString } from '../selectors';
 import { methodNotAllowed, notFound, conflict } from '../status';
 import type { KubeObject } from '../types';
 import type { ResourceRequest } from './context';
-import { served } from './list';
+import { served, toStorage } from './list';
 import { checkBody, prepareUpdate } from './objects';
 import { sendJson } from './respond';
 import { commitUpdate, decodeBody, patchValue } from './write';
@@ -72,7 +72,7 @@ export async function handleSubresource(r: ResourceRequest): Promise<void> {
   if (r.subresource === 'status' && r.type.status) {
     if (method === 'GET') return sendJson(r.res, 200, served(r, existing(r)));
     const old = existing(r);
-    const body = checkBody(r, method === 'PATCH' ? await patchValue(r, served(r, old)) : await decodeBody(r));
+    const body = toStorage(r, checkBody(r, method === 'PATCH' ? await patchValue(r, served(r, old)) : await decodeBody(r)));
     if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed();
     const next = prepareUpdate(r.type, old, body, { subresource: 'status' });
     return sendJson(r.res, 200, served(r, commitUpdate(r, old, next, false)));

@@ -6,7 +6,7 @@ import { apiVersionOf, storageKey, type ResourceType } from '../resources';
 import { alreadyExists, badRequest, conflict, forbidden, notFound, StatusError, status } from '../status';
 import type { KubeObject } from '../types';
 import type { ResourceRequest } from './context';
-import { filterFor, served } from './list';
+import { filterFor, served, toStorage } from './list';
 import { checkBody, prepareCreate, prepareUpdate } from './objects';
 import { sendJson } from './respond';
 import { matches } from '../selectors';
@@ -84,7 +84,7 @@ function validated(r: ResourceRequest, value: unknown, origin: Origin): unknown 
 }
 
 export async function handleCreate(r: ResourceRequest): Promise<void> {
-  const body = checkBody(r, validated(r, await decodeBody(r), { kind: 'body' }));
+  const body = toStorage(r, checkBody(r, validated(r, await decodeBody(r), { kind: 'body' })));
   const created = createObject(r, body, dryRun(r));
   sendJson(r.res, 201, served(r, created));
 }
@@ -147,7 +147,7 @@ function keepAllocated(type: ResourceType, old: KubeObject, body: KubeObject): v
 }
 
 export async function handleUpdate(r: ResourceRequest): Promise<void> {
-  const body = checkBody(r, validated(r, await decodeBody(r), { kind: 'body' }));
+  const body = toStorage(r, checkBody(r, validated(r, await decodeBody(r), { kind: 'body' })));
   const old = existing(r);
   keepAllocated(r.type, old, body);
   const next = prepareUpdate(r.type, old, body, { subresource: r.subresource });
@@ -213,10 +213,10 @@ async function handleApply(r: ResourceRequest, doc: unknown, isDryRun: boolean):
   const apiVersion = apiVersionOf(r.type.group, r.version);
   const old = r.ctx.store.get(storageKey(r.type), r.namespace, r.name!);
   if (!old) {
-    const merged = checkBody(r, serverSideApply(undefined, config, manager, apiVersion, true));
+    const merged = toStorage(r, checkBody(r, serverSideApply(undefined, config, manager, apiVersion, true)));
     return sendJson(r.res, 201, served(r, createObject(r, merged, isDryRun, true)));
   }
-  const merged = checkBody(r, serverSideApply(served(r, old), config, manager, apiVersion, forced(r)));
+  const merged = toStorage(r, checkBody(r, serverSideApply(served(r, old), config, manager, apiVersion, forced(r))));
   const next = prepareUpdate(r.type, old, merged, { subresource: r.subresource });
   sendJson(r.res, 200, served(r, commitUpdate(r, old, next, isDryRun, true)));
 }
@@ -232,12 +232,12 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
   const old = r.ctx.store.get(storageKey(r.type), r.namespace, r.name!);
   if (!old) {
     if (!isApply) throw notFound(r.type.resource, r.type.group, r.name!);
-    const body = checkBody(r, applyPatchDocument(r, {}, patch));
+    const body = toStorage(r, checkBody(r, applyPatchDocument(r, {}, patch)));
     return sendJson(r.res, 201, served(r, createObject(r, body, isDryRun)));
   }
   const patched = applyPatchDocument(r, served(r, old), patch);
   const origin: Origin = patch.type === STRATEGIC ? { kind: 'strategic-patch', patch: patch.doc } : { kind: 'json-patch' };
-  const body = checkBody(r, validated(r, patched, origin));
+  const body = toStorage(r, checkBody(r, validated(r, patched, origin)));
   const next = prepareUpdate(r.type, old, body, { subresource: r.subresource });
   sendJson(r.res, 200, served(r, commitUpdate(r, old, next, isDryRun)));
 }
