@@ -4,12 +4,12 @@ import { sleep } from '../live/informer';
 import type { FleetLink } from './fleetLink';
 
 /**
- * The sign-out list of a fleet that outlives Redis. Every sign-out is kept
- * here too; while Redis is away, sessions are checked against what this
- * replica knows (its own sign-outs, and those it saw), and its sign-outs are
- * written to Redis when it returns. A sign-out made on another replica during
- * the outage takes effect here when Redis answers again (open streams and
- * sockets are re-checked then).
+ * The sign-out list of a fleet: Redis, plus what this replica knows (its own
+ * sign-outs and those announced by other replicas, kept until each session's
+ * end). Sign-outs made while Redis is away are written to it when it returns.
+ * A session is never taken as valid without Redis: while it is unreachable a
+ * check fails (and the caller fails closed), unless the session is already
+ * known to be signed out.
  */
 export class FleetRevocations implements Revocations {
   private readonly local = new MemoryRevocations();
@@ -61,7 +61,8 @@ export class FleetRevocations implements Revocations {
 
   async isRevoked(sessionId: string): Promise<boolean> {
     if (await this.local.isRevoked(sessionId)) return true;
-    if (this.link.state === 'down') return false;
+    // Fail closed: a session that cannot be checked against the fleet's list is not trusted.
+    if (this.link.state === 'down') throw new Error(`the sign-out list is unreachable (redis unavailable: ${this.link.reason})`);
     return this.shared.isRevoked(sessionId);
   }
 

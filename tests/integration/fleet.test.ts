@@ -310,7 +310,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     for (let i = Math.max(0, made - 2); i < made; i++) await deletePod('team-b', `roll-${i}`);
   });
 
-  it('serves from its own informers while Redis is away, says so, and shares the informers again when it returns', async () => {
+  it('keeps its data plane on its own informers while Redis is away, says so, and shares the informers again when it returns', async () => {
     const clients = await Promise.all(alive().map((p) => watch(p, 'pods')));
     await until(() => clients.every((c) => c.of('snapshot').length === 1), { message: 'the snapshots' });
     const readiness = () => Promise.all(alive().map(async (p) => (await fetch(`${p.url}/readyz`)).text()));
@@ -319,7 +319,8 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     await until(async () => (await readiness()).every((text) => /^ok \(degraded: redis unavailable/.test(text)), { message: 'every replica to say it is degraded', timeoutMs: 20_000 });
     const metrics = await (await fetch(`${alive()[0].url}/metrics`)).text();
     expect(metrics).toMatch(/^crowsnest_fleet_redis_up 0$/m);
-    // Each replica watches for itself now: changes still reach every client.
+    // The data plane runs on each replica's own informers now: open streams still get every change
+    // (until their session check, every 60 s here, fails closed while the sign-out list is away).
     await createPod('team-b', 'during-outage');
     await until(() => clients.every((c) => c.names('pods').includes('team-b/during-outage')), { message: 'the change during the outage on every stream', timeoutMs: 20_000 });
 
@@ -334,7 +335,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     expect(clients.every((c) => !c.ended)).toBe(true);
   });
 
-  it('starts and serves when Redis is unreachable, saying it is degraded', async () => {
+  it('starts when Redis is unreachable, saying it is degraded, and refuses sessions it cannot check (503)', async () => {
     const port = Number(new URL(redis.url).port) + 1;
     const lonely = await startPortal({
       KUBECONFIG: kubeconfig,
@@ -345,9 +346,10 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     });
     portals.push(lonely);
     expect(await (await fetch(`${lonely.url}/readyz`)).text()).toMatch(/^ok \(degraded: redis unavailable/);
-    const client = await watch(lonely, 'pods');
-    await client.waitFor((c) => c.of('snapshot').length === 1, 'a snapshot from its own informer');
-    expect(client.names('pods')).toEqual(await listed());
+    // Fail closed: without the sign-out list a session is not trusted.
+    const refused = await fetch(`${lonely.url}/api/clusters/sim/pods`, { headers: { Cookie: alice.header() } });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/session cannot be checked/);
   });
 
   it('refuses a second demo-mode replica: each would serve its own simulated cluster under one name', async () => {
