@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import type { Row } from '../../lib/kinds/types';
@@ -66,6 +67,8 @@ interface Harness {
 let redis: Awaited<ReturnType<typeof startRedis>>;
 const clients: Array<{ destroy(): void }> = [];
 const root = new AbortController();
+// Every bus, lease and link of these tests listens to it, as every part of a replica listens to its root signal.
+setMaxListeners(0, root.signal);
 
 async function client() {
   const c = createClient({ url: redis.url, disableOfflineQueue: true, RESP: 2 });
