@@ -347,9 +347,10 @@ export class StreamHub {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Under load (passes back to back) the window widens so writing takes at most about a quarter of the time:
-    // each client then gets fewer, bigger writes. When changes are sparse it stays short.
+    // each client then gets fewer, bigger writes. When changes are sparse the pass runs at the end of this
+    // turn of the event loop (everything one read from the apiserver produced still goes out as one write).
     const sinceLastPass = performance.now() - this.lastPassEndedAt;
-    const coalesceMs = Math.min(MAX_COALESCE_MS, Math.max(this.options.coalesceMs ?? 1, this.lastPassMs * 4 - sinceLastPass));
+    const coalesceMs = Math.min(MAX_COALESCE_MS, Math.max(this.options.coalesceMs ?? 0, this.lastPassMs * 4 - sinceLastPass));
     if (coalesceMs > 0) setTimeout(() => this.flushPass(), coalesceMs);
     else setImmediate(() => this.flushPass());
   }
