@@ -75,6 +75,8 @@ describe('graceful pod deletion', () => {
     const watch = h.kubectlSpawn(['get', 'pods', '-n', 'team-a', '-w', '--output-watch-events', '--field-selector', 'metadata.name=graceful']);
     const raw = await h.api(`/api/v1/namespaces/team-a/pods?watch=true&fieldSelector=metadata.name%3Dgraceful&resourceVersion=${pod.metadata.resourceVersion}`);
     try {
+      // kubectl's watch is running (it listed the pod, still Running) before the delete: else a slow start lists it already Terminating.
+      await until(() => /ADDED\s+graceful\s+\S+\s+Running/.test(watch.stdout()), { message: `the pod in get -w output: ${watch.stdout()} ${watch.stderr()}` });
       const del = await h.kubectl(['delete', 'pod', 'graceful', '-n', 'team-a', '--grace-period=20']);
       expect(del.stdout.trim()).toBe('pod "graceful" deleted from team-a namespace');
       const events = await readWatch(raw, (e) => e.some((x) => x.type === 'DELETED'));
