@@ -1,6 +1,6 @@
 import { MemoryRevocations, type Revocations } from '../auth/revocations';
 import { log } from '../log';
-import { sleep } from '../live/informer';
+import { keepTrying } from './retry';
 import type { FleetLink } from './fleetLink';
 
 /**
@@ -27,21 +27,14 @@ export class FleetRevocations implements Revocations {
     link.onChange((state) => {
       if (state === 'up') void this.flush();
     });
-    void (async () => {
-      for (let failures = 0; !signal.aborted; failures++) {
-        try {
-          // Another replica's sign-out: remembered here too, and this replica's channels of that session end at once.
-          await subscribe((message) => {
-            const [sessionId, expiresAt] = message.split(' ');
-            const until = Number(expiresAt);
-            if (sessionId && Number.isFinite(until)) void this.local.revoke(sessionId, until);
-          });
-          return;
-        } catch {
-          await sleep(Math.min(5000, 200 * 2 ** failures), signal);
-        }
-      }
-    })();
+    // Another replica's sign-out: remembered here too, and this replica's channels of that session end at once.
+    void keepTrying(signal, () =>
+      subscribe((message) => {
+        const [sessionId, expiresAt] = message.split(' ');
+        const until = Number(expiresAt);
+        if (sessionId && Number.isFinite(until)) void this.local.revoke(sessionId, until);
+      }),
+    );
   }
 
   onRevoked(listener: (sessionId: string) => void): () => void {

@@ -3,6 +3,7 @@ import type { Delta, Position } from '../../lib/live/protocol';
 import { sleep } from '../live/informer';
 import { CorruptTopic, LeaseLost, newEpoch, type BusMessage, type DeltaBus, type TopicState } from '../live/deltaBus';
 import { log } from '../log';
+import { redisBackoffMs } from './retry';
 import { RedisScript, scriptError, type RedisCommander } from './redisScripts';
 
 /**
@@ -337,7 +338,7 @@ export class RedisDeltaBus implements DeltaBus {
           failures++;
           if (err instanceof CorruptTopic) this.corrupt(follow.topic, err.message);
           else log.warn({ topic: follow.topic, err: scriptError(err) }, 'could not load a topic from Redis; trying again');
-          await sleep(Math.min(5000, 200 * 2 ** failures), this.signal);
+          await sleep(redisBackoffMs(failures), this.signal);
         }
       }
     } finally {
@@ -354,9 +355,10 @@ export class RedisDeltaBus implements DeltaBus {
     await this.redis.sendCommand(['DEL', this.wakeKey]).catch(() => undefined);
     let failures = 0;
     while (!this.signal.aborted) {
-      const live = [...this.follows.values()].filter((f) => f.live);
-      const keys = live.map((f) => topicKeys(f.topic).deltas);
-      const ids = live.map((f) => (f.gen === 0 ? '0-0' : `${f.gen}-${f.seq}`));
+      const live = new Map<string, Follow>();
+      for (const f of this.follows.values()) if (f.live) live.set(topicKeys(f.topic).deltas, f);
+      const keys = [...live.keys()];
+      const ids = [...live.values()].map((f) => (f.gen === 0 ? '0-0' : `${f.gen}-${f.seq}`));
       let reply: Array<[string, RawEntry[]]> | null;
       try {
         reply = await this.tail.sendCommand<Array<[string, RawEntry[]]> | null>(['XREAD', 'COUNT', '1000', 'BLOCK', '5000', 'STREAMS', ...keys, this.wakeKey, ...ids, this.wakeId]);
@@ -365,7 +367,7 @@ export class RedisDeltaBus implements DeltaBus {
         if (this.signal.aborted) return;
         failures++;
         log.warn({ err: scriptError(err) }, 'following the delta streams failed; reloading every topic');
-        await sleep(Math.min(5000, 200 * 2 ** failures), this.signal);
+        await sleep(redisBackoffMs(failures), this.signal);
         // What was missed while away is unknown (Redis may have restarted empty): start over from the stored state.
         for (const follow of this.follows.values()) void this.reload(follow);
         continue;
@@ -375,7 +377,7 @@ export class RedisDeltaBus implements DeltaBus {
           if (entries.length > 0) this.wakeId = entries[entries.length - 1][0];
           continue;
         }
-        const follow = live.find((f) => topicKeys(f.topic).deltas === key);
+        const follow = live.get(key);
         if (!follow || this.follows.get(follow.topic) !== follow || !follow.live) continue;
         this.deliver(follow, entries);
       }

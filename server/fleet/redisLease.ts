@@ -3,6 +3,7 @@ import type { InformerLease, Ownership } from '../live/deltaBus';
 import { sleep } from '../live/informer';
 import { log } from '../log';
 import { topicKeys } from './redisBus';
+import { keepTrying, redisBackoffMs } from './retry';
 import { RedisScript, scriptError, type RedisCommander } from './redisScripts';
 
 /**
@@ -67,18 +68,11 @@ export class RedisLease implements InformerLease {
 
   /** Heartbeats this replica into the fleet and listens for freed leases (`subscribe` on a connection of its own); both retry while Redis is away. */
   start(subscribe: (channel: string, listener: (message: string) => void) => Promise<void>): void {
-    void (async () => {
-      for (let failures = 0; !this.signal.aborted; failures++) {
-        try {
-          await subscribe(FREED, (topic) => {
-            for (const wake of this.waiters.get(topic) ?? []) wake();
-          });
-          return;
-        } catch {
-          await sleep(Math.min(5000, 200 * 2 ** failures), this.signal);
-        }
-      }
-    })();
+    void keepTrying(this.signal, () =>
+      subscribe(FREED, (topic) => {
+        for (const wake of this.waiters.get(topic) ?? []) wake();
+      }),
+    );
     void (async () => {
       while (!this.signal.aborted) {
         await this.heartbeat().catch(() => undefined);
@@ -131,7 +125,7 @@ export class RedisLease implements InformerLease {
       } catch (err) {
         failures++;
         log.warn({ topic, err: scriptError(err) }, 'could not reach Redis for an informer lease');
-        await sleep(Math.min(5000, 200 * 2 ** failures), signal);
+        await sleep(redisBackoffMs(failures), signal);
       }
     }
     return null;
