@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { node } from '../../sim/scenarios/builders';
-import { tableRows } from '../support/kubectl';
+import { kubectlCreate, kubectlJson, tableRows } from '../support/kubectl';
 import { readWatch, startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
 
@@ -19,16 +19,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function create(name: string, obj: object): Promise<void> {
-  const r = await h.kubectl(['create', '-f', await h.file(`${name}.json`, JSON.stringify(obj))]);
-  expect(r.code, r.stderr).toBe(0);
-}
-
-async function get(args: string[]): Promise<any> {
-  const r = await h.kubectl([...args, '-o', 'json']);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
+const create = (name: string, obj: object) => kubectlCreate(h, name, obj);
+const get = (args: string[]) => kubectlJson(h, args);
 
 async function raw(path: string): Promise<any> {
   const r = await h.kubectl(['get', '--raw', path]);
