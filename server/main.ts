@@ -30,6 +30,9 @@ import { setRuntime } from './runtime';
 import { installShutdown } from './shutdown';
 import { sessionHandshake } from './sockets/handshake';
 import { readSocketConfig, registerSockets } from './sockets';
+import { LocalYardStorage } from './yard/storage';
+import { readYardConfig } from './yard/yardConfig';
+import { Yards } from './yard/yards';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -89,11 +92,15 @@ async function main(): Promise<void> {
   registerLiveMetrics(live);
   if (fleet) registerFleetMetrics(fleet, live);
   log.info(describeWatchStreams(config.live.watchStreams));
+  const yardConfig = readYardConfig();
+  const yards = new Yards(yardConfig, fleet?.yards ?? new LocalYardStorage(yardConfig.dataDir), (name) => clusters.names().includes(name));
+  if (!fleet && !yardConfig.dataDir) log.info('yards are kept in memory only: set CROWSNEST_DATA_DIR (or REDIS_URL) to keep them across restarts');
   setRuntime({
     clusters,
     live,
     fleet,
     config,
+    yards,
     auth: { settings: authSettings, revocations, options: buildAuthOptions(authSettings, revocations) },
     signal: root.signal,
     startedAt: new Date(),
@@ -128,7 +135,7 @@ async function main(): Promise<void> {
   const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin, socketsPerUser: socketConfig.socketsPerUser, limits });
   io.use(handshake);
   io.on('new_namespace', (namespace) => namespace.use(handshake));
-  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal, limits });
+  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal, limits, yards });
   if (config.dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {
@@ -145,7 +152,7 @@ async function main(): Promise<void> {
       () => void io.close(),
       // The informers give their leases back first, so other replicas take the kinds over at once.
       async () => {
-        await live.settled();
+        await Promise.all([live.settled(), yards.close()]);
         await fleet?.close();
       },
     ],

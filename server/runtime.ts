@@ -5,6 +5,7 @@ import type { ClusterRegistry } from './clusters/clusterRegistry';
 import type { ServerConfig } from './config';
 import type { Fleet } from './fleet/connectFleet';
 import type { LiveData } from './live/liveData';
+import type { Yards } from './yard/yards';
 
 /**
  * What the custom server builds at start-up and route handlers use.
@@ -25,6 +26,8 @@ export interface Runtime {
   /** With REDIS_URL: this replica's place in the fleet. */
   fleet?: Fleet;
   config: ServerConfig;
+  /** Team yards and everyone's own yard (the Yard's catalog and open rooms). */
+  yards: Yards;
   /** Aborted when the server starts draining. */
   signal: AbortSignal;
   startedAt: Date;

@@ -13,6 +13,7 @@ import { RedisLimits } from './redisLimits';
 import { claimSharedClusters } from './sharedClusters';
 import type { Limits } from '../limits';
 import { SwitchingBus, SwitchingLease } from './switching';
+import { RedisYardStorage } from './redisYards';
 
 /** The channel on which replicas announce sign-outs to each other. */
 const SIGNED_OUT = 'crowsnest:signed-out';
@@ -32,14 +33,16 @@ export interface Fleet {
   claimClusters(clusters: Array<{ name: string; server: string }>): Promise<void>;
   /** Per-person caps counted across the fleet. */
   limits: Limits;
+  /** The yards, kept in Redis and followed by every replica that has one open. */
+  yards: RedisYardStorage;
   /** Closes the Redis connections (after the informers gave their leases back). */
   close(): Promise<void>;
 }
 
 /**
  * The Redis side of a fleet: the delta bus, informer leases and the sign-out
- * list, over three connections (commands, the blocking stream reader, and
- * the lease announcements' subscription).
+ * list, and the yards, over four connections (commands, the blocking stream
+ * reader, the yards' blocking reader, and the announcements' subscription).
  */
 export async function connectFleet(config: ServerConfig, signal: AbortSignal): Promise<Fleet> {
   const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -47,11 +50,12 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
   const redis = createClient({ url: config.redisUrl, disableOfflineQueue: true, RESP: 2 });
   const tail = redis.duplicate();
   const sub = redis.duplicate();
-  for (const [name, client] of [['commands', redis], ['streams', tail], ['announcements', sub]] as const) {
+  const yardReader = redis.duplicate();
+  for (const [name, client] of [['commands', redis], ['streams', tail], ['announcements', sub], ['yards', yardReader]] as const) {
     client.on('error', (err: Error) => log.warn({ connection: name, err: err.message }, 'redis connection error'));
   }
   // The clients reconnect by themselves for as long as it takes; start-up does not wait for them.
-  for (const client of [redis, tail, sub]) void client.connect().catch((err: Error) => log.warn({ err: err.message }, 'redis connection failed'));
+  for (const client of [redis, tail, sub, yardReader]) void client.connect().catch((err: Error) => log.warn({ err: err.message }, 'redis connection failed'));
   const link = new FleetLink(redis, signal);
 
   const bus = new RedisDeltaBus(redis, tail, replicaId, { historyLength: config.fleet.historyLength, recentLength: config.live.resumeBuffer, checkMs: 5000 }, signal);
@@ -64,12 +68,15 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
   const limits = new RedisLimits(redis, link, signal, config.fleet.heldTtlSeconds * 1000);
   limits.start();
   lease.start((channel, listener) => sub.subscribe(channel, listener));
+  const yards = new RedisYardStorage(redis, yardReader, replicaId, link, signal);
+  yards.start((channel, listener) => sub.subscribe(channel, listener));
   return {
     replicaId,
     link,
     bus: new SwitchingBus(bus, link),
     lease: new SwitchingLease(lease, link),
     limits,
+    yards,
     replicas: () => lease.replicas(),
     claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),
@@ -83,6 +90,7 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     async close() {
       // The stream reader may be blocked in XREAD: it is cut, not waited for.
       tail.destroy();
+      yardReader.destroy();
       await Promise.all([redis, sub].map((client) => client.close().catch(() => client.destroy())));
     },
   };

@@ -4,16 +4,22 @@ import type { SocketDeps } from './context';
 import { registerLogs } from './logs/logsNamespace';
 import { endSocketsOnSignOut } from './sessionWatch';
 import { registerShell } from './shell/shellNamespace';
+import { YARD_NAMESPACE } from '../../lib/yard/model';
+import { registerYard } from '../yard/yardNamespace';
+import type { Yards } from '../yard/yards';
 
 export { readSocketConfig } from './socketConfig';
 export type { SocketDeps } from './context';
 
-/** Registers `/logs` and `/shell` on the portal's socket.io server (the handshake is installed by the caller). */
-export function registerSockets(io: Server, deps: SocketDeps): void {
+/** Registers `/logs`, `/shell` and `/yard` on the portal's socket.io server (the handshake is installed by the caller). */
+export function registerSockets(io: Server, deps: SocketDeps & { yards: Yards }): void {
   const logs = io.of(LOGS_NAMESPACE);
   const shell = io.of(SHELL_NAMESPACE);
+  const yard = io.of(YARD_NAMESPACE);
   endSocketsOnSignOut(logs, deps.sessions);
   endSocketsOnSignOut(shell, deps.sessions);
+  endSocketsOnSignOut(yard, deps.sessions);
   registerLogs(logs, deps);
   registerShell(shell, deps);
+  registerYard(yard, deps.yards);
 }

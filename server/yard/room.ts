@@ -1,0 +1,312 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Actor } from '../../lib/actor';
+import { colourOf, krateSchema, layoutSchema, presenceSchema, YARD_ROOTS, type YardSummary } from '../../lib/yard/model';
+import { describeIssues } from '../../lib/sockets/protocol';
+import { RateLimiter } from '../http/rateLimiter';
+import { log } from '../log';
+import { YardError } from './catalog';
+import { yardMetrics } from './metrics';
+import type { YardLink, YardListener, YardStorage } from './storage';
+
+/** One person's connection to a room (a socket). */
+export interface Member {
+  id: string;
+  actor: Actor;
+  access: YardSummary['access'];
+  /** Sends a y-protocols sync message or an awareness update to this person's browser. */
+  send(event: 'sync' | 'awareness', bytes: Uint8Array): void;
+  notice(message: string): void;
+}
+
+export interface RoomLimits {
+  maxDocumentBytes: number;
+  maxKrates: number;
+  updatesPerSecond: number;
+  /** Whether a krate's cluster is one this portal serves. */
+  clusterExists(name: string): boolean;
+}
+
+/** Origins of changes that did not come from one of this replica's people. */
+const LOADED = Symbol('loaded');
+const REMOTE = Symbol('remote');
+/** A person who sends no presence for this long is taken as gone (browsers send it at least every 5 s). */
+const PRESENCE_TIMEOUT_MS = 12_000;
+/** Awareness ids one connection may hold (one per Yjs document in the tab). */
+const IDS_PER_MEMBER = 4;
+/** Changes between two compactions of the saved yard. */
+const COMPACT_EVERY = 200;
+
+/**
+ * One yard open on this replica: its Yjs document, the people here who have it
+ * open, and their presence. Every change a person sends is tried first on a
+ * shadow copy and checked (shape, limits, clusters); only a change that passes
+ * reaches the document, the other people and the store. Presence is rewritten
+ * with the signed-in person's identity, and a connection may only speak for
+ * the awareness ids it introduced.
+ */
+export class YardRoom {
+  readonly doc = new Y.Doc();
+  private shadow = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly members = new Map<string, Member>();
+  /** Awareness id → the member who introduced it (or REMOTE for another replica's person). */
+  private readonly owners = new Map<number, string | typeof REMOTE>();
+  private readonly rates: RateLimiter;
+  private link: YardLink | undefined;
+  private sinceCompaction = 0;
+  private sweep: NodeJS.Timeout;
+
+  constructor(
+    readonly id: string,
+    private readonly limits: RoomLimits,
+  ) {
+    this.awareness.setLocalState(null);
+    this.rates = new RateLimiter(limits.updatesPerSecond, limits.updatesPerSecond * 2);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      const changed = [...added, ...updated, ...removed];
+      if (!changed.length) return;
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+      for (const member of this.members.values()) if (member.id !== origin) member.send('awareness', update);
+      if (origin !== REMOTE) this.link?.shareAwareness(update);
+      for (const id of removed) this.owners.delete(id);
+    });
+    this.sweep = setInterval(() => this.dropSilent(), 3000);
+    this.sweep.unref();
+  }
+
+  /** Loads the saved yard and starts following the other replicas' changes. */
+  async load(storage: YardStorage): Promise<void> {
+    const listener: YardListener = {
+      remote: (update) => this.applyTrusted(update, REMOTE),
+      awareness: (update) => this.applyRemoteAwareness(update),
+      resave: (lost) => {
+        // One change holding the whole document: other replicas merge it (Yjs ignores what they have).
+        this.link?.append(Y.encodeStateAsUpdate(this.doc));
+        if (!lost) return;
+        log.warn({ yard: this.id, reason: lost }, 'the saved yard was lost; this replica\'s copy is saved again');
+        for (const member of this.members.values()) member.notice(`The yard's saved copy was lost (${lost}); the layout you see was saved again from this server's copy.`);
+      },
+    };
+    const { updates, link } = await storage.open(this.id, listener);
+    for (const update of updates) {
+      try {
+        this.applyTrusted(update, LOADED);
+      } catch (err) {
+        log.error({ yard: this.id, err: (err as Error).message }, 'a saved change of the yard could not be read; it is skipped');
+      }
+    }
+    this.link = link;
+  }
+
+  join(member: Member): void {
+    this.members.set(member.id, member);
+    yardMetrics.people.inc();
+    // Our state first (the browser answers with what it has that we lack), then everyone's presence.
+    const step1 = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(step1, this.doc);
+    member.send('sync', encoding.toUint8Array(step1));
+    const step2 = encoding.createEncoder();
+    syncProtocol.writeSyncStep2(step2, this.doc);
+    member.send('sync', encoding.toUint8Array(step2));
+    const present = [...this.awareness.getStates().keys()];
+    if (present.length) member.send('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
+  }
+
+  leave(memberId: string): void {
+    if (!this.members.delete(memberId)) return;
+    yardMetrics.people.dec();
+    const ids = [...this.owners].filter(([, owner]) => owner === memberId).map(([id]) => id);
+    if (ids.length) awarenessProtocol.removeAwarenessStates(this.awareness, ids, memberId);
+  }
+
+  /** A y-protocols sync message from a person's browser. Throws YardError when it is refused. */
+  receiveSync(member: Member, message: Uint8Array): void {
+    let type: number;
+    let payload: Uint8Array;
+    const decoder = decoding.createDecoder(message);
+    try {
+      type = decoding.readVarUint(decoder);
+      if (type === syncProtocol.messageYjsSyncStep1) {
+        const reply = encoding.createEncoder();
+        syncProtocol.readSyncStep1(decoder, reply, this.doc);
+        member.send('sync', encoding.toUint8Array(reply));
+        return;
+      }
+      payload = decoding.readVarUint8Array(decoder);
+    } catch {
+      throw new YardError(400, 'malformed sync message');
+    }
+    if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) throw new YardError(400, `unknown sync message type ${type}`);
+    this.receiveUpdate(member, payload);
+  }
+
+  private receiveUpdate(member: Member, update: Uint8Array): void {
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
+    try {
+      decoded = Y.decodeUpdate(update);
+    } catch {
+      throw new YardError(400, 'malformed Yjs update');
+    }
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return; // nothing new (a sync answer from an up-to-date browser)
+    if (member.access !== 'edit') throw new YardError(403, 'you may look at this yard but not change it');
+    if (!this.rates.take(member.actor.name).allowed) throw new YardError(429, `too many changes: at most ${this.limits.updatesPerSecond} per second`);
+    const problem = this.tryOnShadow(update);
+    if (problem) {
+      this.shadow = copyOf(this.doc);
+      throw problem;
+    }
+    Y.applyUpdate(this.doc, update, member.id);
+    yardMetrics.updates.inc();
+  }
+
+  /** Applies `update` to the shadow copy and checks the result: null when the document would stay sound. */
+  private tryOnShadow(update: Uint8Array): YardError | null {
+    try {
+      Y.applyUpdate(this.shadow, update);
+    } catch {
+      return new YardError(400, 'malformed Yjs update');
+    }
+    const store = this.shadow.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
+    if (store.pendingStructs || store.pendingDs) return new YardError(409, 'this change builds on a change the yard does not have (refused, or not seen yet): load the yard again');
+    return this.check(this.shadow);
+  }
+
+  private check(doc: Y.Doc): YardError | null {
+    for (const [name, type] of doc.share) {
+      if (!(name in YARD_ROOTS)) return new YardError(400, `"${name}" is not part of a yard (only ${Object.keys(YARD_ROOTS).join(', ')})`);
+      if ((type as unknown as { _start: unknown })._start !== null) return new YardError(400, `"${name}" must be a map`);
+    }
+    const krates = doc.getMap('krates');
+    if (krates.size > this.limits.maxKrates) return new YardError(413, `a yard holds at most ${this.limits.maxKrates} krates`);
+    for (const [id, value] of krates) {
+      if (!(value instanceof Y.Map)) return new YardError(400, `krate "${id}" must be a map of fields`);
+      const parsed = krateSchema.safeParse(value.toJSON());
+      if (!parsed.success) return new YardError(400, `krate "${id}": ${describeIssues(parsed.error)}`);
+      if (!this.limits.clusterExists(parsed.data.cluster)) return new YardError(400, `krate "${id}": cluster "${parsed.data.cluster}" is not one this portal serves`);
+    }
+    const layout = layoutSchema.safeParse(doc.getMap('layout').toJSON());
+    if (!layout.success) return new YardError(400, `layout: ${describeIssues(layout.error)}`);
+    const size = Y.encodeStateAsUpdate(doc).byteLength;
+    if (size > this.limits.maxDocumentBytes) return new YardError(413, `the yard would grow to ${size} bytes; at most ${this.limits.maxDocumentBytes} are kept`);
+    return null;
+  }
+
+  /** Changes from the store or another replica: already checked where they were made. */
+  private applyTrusted(update: Uint8Array, origin: typeof LOADED | typeof REMOTE): void {
+    Y.applyUpdate(this.shadow, update);
+    Y.applyUpdate(this.doc, update, origin);
+  }
+
+  private onUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === LOADED) return;
+    if (origin !== REMOTE) {
+      this.link?.append(update);
+      if (++this.sinceCompaction >= COMPACT_EVERY) this.compact();
+    }
+    const message = encoding.createEncoder();
+    syncProtocol.writeUpdate(message, update);
+    const bytes = encoding.toUint8Array(message);
+    for (const member of this.members.values()) if (member.id !== origin) member.send('sync', bytes);
+  }
+
+  compact(): void {
+    this.sinceCompaction = 0;
+    this.link?.compact(Y.encodeStateAsUpdate(this.doc));
+  }
+
+  /**
+   * Presence from a person's browser. Refused whole when it speaks for an
+   * awareness id another connection introduced, or carries more than presence.
+   */
+  receiveAwareness(member: Member, update: Uint8Array): void {
+    let entries: Array<{ clientId: number; clock: number; state: unknown }>;
+    try {
+      entries = readAwareness(update);
+    } catch {
+      throw new YardError(400, 'malformed awareness update');
+    }
+    const mine = [...this.owners].filter(([, owner]) => owner === member.id).length;
+    let fresh = 0;
+    for (const { clientId, state } of entries) {
+      const owner = this.owners.get(clientId);
+      if (owner === undefined) fresh++;
+      else if (owner !== member.id) throw new YardError(403, `awareness id ${clientId} belongs to another connection`);
+      if (state !== null) {
+        const parsed = presenceSchema.safeParse(state);
+        if (!parsed.success) throw new YardError(400, `presence: ${describeIssues(parsed.error)}`);
+      }
+    }
+    if (mine + fresh > IDS_PER_MEMBER) throw new YardError(400, `one connection may hold at most ${IDS_PER_MEMBER} awareness ids`);
+    const user = { userId: member.actor.name, name: member.actor.name, colour: colourOf(member.actor.name) };
+    for (const entry of entries) {
+      this.owners.set(entry.clientId, member.id);
+      if (entry.state !== null) entry.state = { ...(entry.state as object), user, timestamp: Date.now() };
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwareness(entries), member.id);
+  }
+
+  private applyRemoteAwareness(update: Uint8Array): void {
+    try {
+      for (const { clientId } of readAwareness(update)) if (!this.owners.has(clientId)) this.owners.set(clientId, REMOTE);
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+    } catch (err) {
+      log.warn({ yard: this.id, err: (err as Error).message }, 'presence from another replica could not be read');
+    }
+  }
+
+  /** People whose browser went quiet (a replica that died took their goodbyes with it). */
+  private dropSilent(): void {
+    const now = Date.now();
+    const silent = [...this.awareness.meta].filter(([id, meta]) => this.awareness.states.has(id) && now - meta.lastUpdated > PRESENCE_TIMEOUT_MS).map(([id]) => id);
+    if (silent.length) awarenessProtocol.removeAwarenessStates(this.awareness, silent, 'timeout');
+  }
+
+  /** Saves the yard whole and stops following it. */
+  async close(): Promise<void> {
+    clearInterval(this.sweep);
+    this.compact();
+    this.awareness.destroy();
+    await this.link?.close();
+    this.doc.destroy();
+    this.shadow.destroy();
+  }
+}
+
+function copyOf(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+/** The entries of an awareness update (y-protocols' wire format: count, then id, clock and JSON state each). */
+function readAwareness(update: Uint8Array): Array<{ clientId: number; clock: number; state: unknown }> {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  if (count > 64) throw new Error('too many entries');
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const text = decoding.readVarString(decoder);
+    if (text.length > 4096) throw new Error('state too large');
+    entries.push({ clientId, clock, state: JSON.parse(text) as unknown });
+  }
+  if (decoding.hasContent(decoder)) throw new Error('trailing bytes');
+  return entries;
+}
+
+function writeAwareness(entries: Array<{ clientId: number; clock: number; state: unknown }>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,253 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Actor } from '@/lib/actor';
+import { YardError } from '@/server/yard/catalog';
+import { YardRoom, type Member } from '@/server/yard/room';
+import { LocalYardStorage } from '@/server/yard/storage';
+
+const limits = { maxDocumentBytes: 64 * 1024, maxKrates: 5, updatesPerSecond: 1000, clusterExists: (name: string) => name === 'demo' };
+const actor = (name: string, groups: string[] = []): Actor => ({ name, groups, sessionId: `s-${name}` });
+
+/** A browser: its own Yjs document and awareness, connected to the room the way the socket connects it. */
+class Browser {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly errors: YardError[] = [];
+  readonly notices: string[] = [];
+  readonly member: Member;
+
+  constructor(
+    readonly room: YardRoom,
+    name: string,
+    access: Member['access'] = 'edit',
+  ) {
+    this.member = {
+      id: `socket-${name}-${Math.random()}`,
+      actor: actor(name),
+      access,
+      send: (event, bytes) => {
+        if (event === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, 'server');
+        else this.receive(bytes);
+      },
+      notice: (message) => this.notices.push(message),
+    };
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === 'server') return;
+      const message = encoding.createEncoder();
+      syncProtocol.writeUpdate(message, update);
+      this.sendSync(encoding.toUint8Array(message));
+    });
+  }
+
+  join(): this {
+    this.room.join(this.member);
+    return this;
+  }
+
+  sendSync(bytes: Uint8Array): void {
+    try {
+      this.room.receiveSync(this.member, bytes);
+    } catch (err) {
+      if (err instanceof YardError) this.errors.push(err);
+      else throw err;
+    }
+  }
+
+  sendAwareness(bytes: Uint8Array): void {
+    try {
+      this.room.receiveAwareness(this.member, bytes);
+    } catch (err) {
+      if (err instanceof YardError) this.errors.push(err);
+      else throw err;
+    }
+  }
+
+  private receive(bytes: Uint8Array): void {
+    const reply = encoding.createEncoder();
+    syncProtocol.readSyncMessage(decoding.createDecoder(bytes), reply, this.doc, 'server');
+    if (encoding.length(reply) > 0) this.sendSync(encoding.toUint8Array(reply));
+  }
+
+  addKrate(id: string, fields: Record<string, unknown>): void {
+    this.doc.transact(() => {
+      const krate = new Y.Map<unknown>();
+      this.doc.getMap('krates').set(id, krate);
+      for (const [k, v] of Object.entries(fields)) krate.set(k, v);
+    });
+  }
+
+  krates(): Record<string, unknown> {
+    return this.doc.getMap('krates').toJSON();
+  }
+}
+
+const podKrate = { type: 'object', cluster: 'demo', kind: 'pods', namespace: 'team-a', name: 'web-1', x: 10, y: 20, w: 300, h: 200, z: 1 };
+const rooms: YardRoom[] = [];
+function room(): YardRoom {
+  const r = new YardRoom('team-a', limits);
+  rooms.push(r);
+  return r;
+}
+afterEach(async () => {
+  await Promise.all(rooms.splice(0).map((r) => r.close()));
+});
+
+describe('a yard room', () => {
+  it('hands one person\'s change to everyone else in the yard', () => {
+    const r = room();
+    const alice = new Browser(r, 'alice').join();
+    const bob = new Browser(r, 'bob').join();
+    alice.addKrate('k1', podKrate);
+    expect(alice.errors).toEqual([]);
+    expect(bob.krates()).toEqual({ k1: podKrate });
+    expect(r.doc.getMap('krates').toJSON()).toEqual({ k1: podKrate });
+  });
+
+  it('converges when two people move the same krate at once, and brings a late browser up to date', () => {
+    const r = room();
+    const alice = new Browser(r, 'alice').join();
+    alice.addKrate('k1', podKrate);
+    // Bob made his change offline (his document had the krate already, then lost the connection).
+    const bob = new Browser(r, 'bob');
+    Y.applyUpdate(bob.doc, Y.encodeStateAsUpdate(alice.doc), 'server');
+    (bob.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 500);
+    (alice.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('y', 700);
+    (alice.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 42);
+    bob.join();
+    const carol = new Browser(r, 'carol').join();
+    expect(bob.krates()).toEqual(alice.krates());
+    expect(carol.krates()).toEqual(alice.krates());
+    expect((alice.krates().k1 as { y: number }).y).toBe(700);
+  });
+
+  it('refuses malformed updates, and the document and the others go on', () => {
+    const r = room();
+    const alice = new Browser(r, 'alice').join();
+    const bob = new Browser(r, 'bob').join();
+    alice.addKrate('k1', podKrate);
+    const garbage = encoding.createEncoder();
+    syncProtocol.writeUpdate(garbage, new Uint8Array([1, 200, 7, 3, 3, 3, 99, 0, 1]));
+    bob.sendSync(encoding.toUint8Array(garbage));
+    bob.sendSync(new Uint8Array([77]));
+    bob.sendSync(new Uint8Array([]));
+    expect(bob.errors.map((e) => e.code)).toEqual([400, 400, 400]);
+    alice.addKrate('k2', { ...podKrate, name: 'web-2' });
+    expect(alice.errors).toEqual([]);
+    expect(Object.keys(bob.krates()).sort()).toEqual(['k1', 'k2']);
+  });
+
+  it('checks every change: krate fields, clusters, root types, krate and size caps', () => {
+    const r = room();
+    // A refused change leaves a browser's document ahead of the yard's: the browser starts over from the yard's (a new one here).
+    const attempts: Array<(b: Browser) => void> = [
+      (b) => b.addKrate('bad1', { ...podKrate, cluster: 'nope' }),
+      (b) => b.addKrate('bad2', { ...podKrate, x: 'left' }),
+      (b) => b.addKrate('bad3', { ...podKrate, secret: 'hunter2' }),
+      (b) => b.doc.getMap('krates').set('bad4', 'text'),
+      (b) => b.doc.getText('notes').insert(0, 'hello'),
+    ];
+    const refusals = attempts.map((attempt, i) => {
+      const browser = new Browser(r, `person-${i}`).join();
+      attempt(browser);
+      return browser.errors;
+    });
+    expect(refusals.map((errors) => errors.map((e) => e.code))).toEqual([[400], [400], [400], [400], [400]]);
+    expect(refusals[0][0].message).toContain('cluster "nope" is not one this portal serves');
+    expect(refusals[4][0].message).toContain('"notes" is not part of a yard');
+    // A browser that goes on building on its refused change is told so.
+    const stubborn = new Browser(r, 'stubborn').join();
+    stubborn.addKrate('bad5', { ...podKrate, cluster: 'nope' });
+    stubborn.addKrate('k9', podKrate);
+    expect(stubborn.errors.map((e) => e.code)).toEqual([400, 409]);
+    expect(r.doc.getMap('krates').size).toBe(0);
+
+    const fresh = new Browser(r, 'bob').join();
+    for (let i = 0; i < 5; i++) fresh.addKrate(`k${i}`, { ...podKrate, name: `web-${i}` });
+    fresh.addKrate('k5', { ...podKrate, name: 'web-5' });
+    expect(fresh.errors.map((e) => e.code)).toEqual([413]);
+    expect(r.doc.getMap('krates').size).toBe(5);
+
+    const big = new Browser(r, 'dave').join();
+    (big.doc.getMap('krates').get('k0') as Y.Map<unknown>).set('title', 'x'.repeat(200));
+    expect(big.errors).toEqual([]);
+    big.doc.getMap('layout').set('grid', 'x'.repeat(70_000) as unknown as number);
+    expect(big.errors.map((e) => e.code)).toEqual([400]);
+  });
+
+  it('lets viewers look but not change', () => {
+    const r = room();
+    const alice = new Browser(r, 'alice').join();
+    alice.addKrate('k1', podKrate);
+    const viewer = new Browser(r, 'bob', 'view').join();
+    expect(viewer.errors).toEqual([]); // his answer to the server's sync carried nothing new
+    expect(viewer.krates()).toEqual({ k1: podKrate });
+    viewer.addKrate('k2', podKrate);
+    expect(viewer.errors.map((e) => e.code)).toEqual([403]);
+    expect(r.doc.getMap('krates').size).toBe(1);
+  });
+
+  it('limits how fast one person may change a yard', () => {
+    const r = new YardRoom('fast', { ...limits, updatesPerSecond: 3 });
+    rooms.push(r);
+    const alice = new Browser(r, 'alice').join();
+    alice.addKrate('k1', podKrate);
+    const krate = alice.doc.getMap('krates').get('k1') as Y.Map<unknown>;
+    for (let i = 0; i < 10; i++) krate.set('x', i);
+    expect(alice.errors.some((e) => e.code === 429)).toBe(true);
+  });
+
+  it('shows each person under their own name, refuses a presence that claims another connection\'s id, and forgets who left', () => {
+    const r = room();
+    const alice = new Browser(r, 'alice').join();
+    const bob = new Browser(r, 'bob').join();
+    alice.awareness.setLocalState({ cursor: { x: 1, y: 2 }, user: { name: 'the boss' } });
+    alice.sendAwareness(awarenessProtocol.encodeAwarenessUpdate(alice.awareness, [alice.doc.clientID]));
+    expect(alice.errors).toEqual([]);
+    const seen = bob.awareness.getStates().get(alice.doc.clientID) as { user: { name: string }; cursor: unknown };
+    expect(seen.user.name).toBe('alice');
+    expect(seen.cursor).toEqual({ x: 1, y: 2 });
+
+    // Bob forges an update for alice's awareness id.
+    const forged = new awarenessProtocol.Awareness(new Y.Doc());
+    forged.clientID = alice.doc.clientID;
+    forged.setLocalState({ cursor: { x: 999, y: 999 } });
+    const forgedUpdate = awarenessProtocol.encodeAwarenessUpdate(forged, [alice.doc.clientID]);
+    forged.destroy();
+    bob.sendAwareness(forgedUpdate);
+    expect(bob.errors.map((e) => e.code)).toEqual([403]);
+    expect((r.awareness.getStates().get(alice.doc.clientID) as { cursor: unknown }).cursor).toEqual({ x: 1, y: 2 });
+    bob.sendAwareness(new Uint8Array([5, 1]));
+    expect(bob.errors.map((e) => e.code)).toEqual([403, 400]);
+
+    r.leave(alice.member.id);
+    expect(bob.awareness.getStates().has(alice.doc.clientID)).toBe(false);
+  });
+});
+
+describe('yards kept in files', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('survive a restart of the portal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yards-'));
+    dirs.push(dir);
+    const first = new YardRoom('team-a', limits);
+    await first.load(new LocalYardStorage(dir));
+    const alice = new Browser(first, 'alice').join();
+    alice.addKrate('k1', podKrate);
+    (alice.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 77);
+    await first.close();
+
+    const second = new YardRoom('team-a', limits);
+    rooms.push(second);
+    await second.load(new LocalYardStorage(dir));
+    expect(second.doc.getMap('krates').toJSON()).toEqual({ k1: { ...podKrate, x: 77 } });
+  });
+});
