@@ -18,8 +18,8 @@ export function registerSockets(io: Server, deps: SocketDeps & { yards: Yards })
   const yard = io.of(YARD_NAMESPACE);
   endSocketsOnSignOut(logs, deps.sessions);
   endSocketsOnSignOut(shell, deps.sessions);
-  endSocketsOnSignOut(yard, deps.sessions);
+  endSocketsOnSignOut(yard, deps.sessions, { checkEachEvent: false });
   registerLogs(logs, deps);
   registerShell(shell, deps);
-  registerYard(yard, deps.yards);
+  registerYard(yard, deps.yards, deps.sessions);
 }

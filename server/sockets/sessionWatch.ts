@@ -21,11 +21,13 @@ function end(socket: Socket, why: SessionEnd): void {
  * checked first. A check that fails ends the socket (fail closed), as the
  * HTTP path refuses a request it cannot check.
  */
-export function endSocketsOnSignOut(nsp: Namespace, sessions: SessionWatch): void {
+export function endSocketsOnSignOut(nsp: Namespace, sessions: SessionWatch, { checkEachEvent = true } = {}): void {
   nsp.on('connection', (socket: Socket) => {
     const { sessionId, sessionEndsAt } = actorOf(socket);
     const unwatch = sessions.watch(sessionId, (why) => end(socket, why), sessionEndsAt);
     socket.once('disconnect', unwatch);
+    // (A namespace that must not lose the events that arrive just before a disconnect checks them itself: socket.io drops an event whose middleware ends after the disconnect.)
+    if (!checkEachEvent) return;
     socket.use((_packet, next) => {
       void sessions.check(sessionId).then((verdict) => (verdict === 'valid' ? next() : end(socket, verdict)));
     });

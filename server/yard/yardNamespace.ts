@@ -1,6 +1,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import { joinSchema, type JoinReply, type YardClientEvents, type YardServerEvents } from '../../lib/yard/model';
 import type { Untrusted } from '../../lib/sockets/protocol';
+import type { SessionWatch } from '../auth/sessionWatch';
 import { log } from '../log';
 import { actorOf, parsePayload, refuse } from '../sockets/context';
 import { YardError } from './catalog';
@@ -25,9 +26,25 @@ function bytesOf(payload: unknown): Uint8Array | null {
  * and awareness updates both ways, as bytes. A refused change is answered with
  * an `error` event; the connection, the document and everyone else go on.
  */
-export function registerYard(nsp: YardNamespace, yards: Yards): void {
+export function registerYard(nsp: YardNamespace, yards: Yards, sessions: SessionWatch): void {
   nsp.on('connection', (socket: Socket<Untrusted<YardClientEvents>, YardServerEvents>) => {
     const actor = actorOf(socket);
+    // Every event waits for its session check, in order, and is handled even when the browser
+    // disconnected meanwhile: a change made just before a tab closed is kept.
+    let queue: Promise<unknown> = Promise.resolve();
+    const inTurn =
+      <A extends unknown[]>(handle: (...args: A) => unknown) =>
+      (...args: A) => {
+        queue = queue
+          .then(() => sessions.check(actor.sessionId))
+          .then((verdict) => {
+            if (verdict === 'valid') return handle(...args);
+            refuse(socket, { code: 401, message: 'your session ended; sign in again to continue' });
+            socket.disconnect(true);
+          })
+          .catch((err: unknown) => log.error({ err: (err as Error).message, user: actor.name }, 'a yard event failed'));
+        yards.track(queue);
+      };
     let room: YardRoom | undefined;
     let joining = false;
     const member: Omit<Member, 'access'> = {
@@ -48,13 +65,13 @@ export function registerYard(nsp: YardNamespace, yards: Yards): void {
       refuse(socket, { code: 500, message: 'the yard could not take this change', event });
     };
 
-    socket.on('join', (payload: unknown, ack: unknown) => {
+    socket.on('join', inTurn((payload: unknown, ack: unknown) => {
       const reply = (r: JoinReply) => (typeof ack === 'function' ? (ack as (r: JoinReply) => void)(r) : undefined);
       const parsed = parsePayload(socket, 'join', joinSchema, payload);
       if (!parsed) return reply({ error: { code: 400, message: 'malformed join' } });
       if (joining || room) return reply({ error: { code: 409, message: 'this connection already has a yard open; open another connection for another yard' } });
       joining = true;
-      void yards.catalog
+      return yards.catalog
         .resolve(parsed.yard, actor)
         .then(async (yard) => {
           if (socket.disconnected) return;
@@ -70,9 +87,9 @@ export function registerYard(nsp: YardNamespace, yards: Yards): void {
           reply({ error: { code, message } });
         })
         .finally(() => (joining = false));
-    });
+    }));
 
-    socket.on('sync', (payload: unknown) => {
+    socket.on('sync', inTurn((payload: unknown) => {
       const bytes = bytesOf(payload);
       if (!bytes || bytes.byteLength > MAX_MESSAGE_BYTES) return fail('sync', new YardError(400, 'a sync message must be bytes, at most 1 MiB'));
       if (!room || !current) return fail('sync', new YardError(409, 'join a yard first'));
@@ -81,9 +98,9 @@ export function registerYard(nsp: YardNamespace, yards: Yards): void {
       } catch (err) {
         fail('sync', err);
       }
-    });
+    }));
 
-    socket.on('awareness', (payload: unknown) => {
+    socket.on('awareness', inTurn((payload: unknown) => {
       const bytes = bytesOf(payload);
       if (!bytes || bytes.byteLength > 64 * 1024) return fail('awareness', new YardError(400, 'an awareness update must be bytes, at most 64 KiB'));
       if (!room || !current) return fail('awareness', new YardError(409, 'join a yard first'));
@@ -92,10 +109,12 @@ export function registerYard(nsp: YardNamespace, yards: Yards): void {
       } catch (err) {
         fail('awareness', err);
       }
-    });
+    }));
 
     socket.on('disconnect', () => {
-      if (room) yards.leave(room, socket.id);
+      void queue.then(() => {
+        if (room) yards.leave(room, socket.id);
+      });
     });
   });
 }

@@ -19,6 +19,8 @@ const LINGER_MS = 10_000;
 export class Yards {
   readonly catalog: YardCatalog;
   private readonly rooms = new Map<string, { room: Promise<YardRoom>; idle?: NodeJS.Timeout }>();
+  /** Events being handled (waited for on drain, so a change that arrived is saved). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly config: YardConfig,
@@ -96,8 +98,15 @@ export class Yards {
     return yard;
   }
 
-  /** Saves every open yard (on drain). */
+  /** Holds the drain until `work` ends. */
+  track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Saves every open yard (on drain), after the events already received. */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
     const rooms = [...this.rooms.values()];
     this.rooms.clear();
     await Promise.all(rooms.map(async ({ room, idle }) => {

@@ -13,10 +13,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real redis-server on a free loopback port (or `port`), no persistence; stopped by `stop()`. */
-export async function startRedis({ port: wanted }: { port?: number } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * A real redis-server on a free loopback port (or `port`); stopped by `stop()`.
+ * No persistence, unless `dir` is given: then an append-only file there, so a
+ * server started again on the same `dir` has the data back.
+ */
+export async function startRedis({ port: wanted, dir }: { port?: number; dir?: string } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = wanted ?? (await freePort());
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

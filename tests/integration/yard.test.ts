@@ -1,0 +1,246 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { personalYardId } from '../../server/yard/catalog';
+import { YardClient } from '../../lib/yard/yardClient';
+import { startPortal, type Portal } from '../support/portal';
+import { freePort, startRedis } from '../support/redis';
+import { signInAs, type CookieJar } from '../support/session';
+import { sharedCluster } from '../support/sharedCluster';
+import { until } from '../support/until';
+
+const podKrate = { type: 'object', cluster: 'demo', kind: 'pods', namespace: 'team-a', name: 'web-1', x: 10, y: 20, w: 300, h: 200, z: 1 };
+
+function addKrate(client: YardClient, id: string, fields: Record<string, unknown>): void {
+  client.doc.transact(() => {
+    const krate = new Y.Map<unknown>();
+    client.doc.getMap('krates').set(id, krate);
+    for (const [k, v] of Object.entries(fields)) krate.set(k, v);
+  });
+}
+const krates = (client: YardClient) => client.doc.getMap('krates').toJSON() as Record<string, Record<string, unknown>>;
+
+const clients: YardClient[] = [];
+async function connect(portal: Portal, jar: CookieJar, yard: string): Promise<YardClient> {
+  const socket = io(`${portal.url}/yard`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: jar.header(), Origin: portal.url }, forceNew: true });
+  const client = new YardClient(socket, yard);
+  clients.push(client);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return client;
+}
+async function open(portal: Portal, jar: CookieJar, yard: string): Promise<YardClient> {
+  const client = await connect(portal, jar, yard);
+  await client.join();
+  await until(() => client.synced, { message: 'the yard to sync' });
+  return client;
+}
+afterEach(() => clients.splice(0).forEach((c) => c.close()));
+
+const api = (portal: Portal, jar: CookieJar, path: string, init: RequestInit = {}) =>
+  fetch(`${portal.url}${path}`, { ...init, headers: { Cookie: jar.header(), 'Content-Type': 'application/json', 'X-Crowsnest-Csrf': '1', Origin: portal.url, ...(init.headers ?? {}) } });
+
+describe('the Yard on one replica (kept in files)', () => {
+  let cluster: Awaited<ReturnType<typeof sharedCluster>>;
+  let portal: Portal;
+  let dataDir: string;
+  let alice: CookieJar;
+  let bob: CookieJar;
+  let carol: CookieJar;
+  const secret = randomBytes(32).toString('base64url');
+  const start = () =>
+    startPortal({
+      ...cluster.env,
+      NEXTAUTH_SECRET: secret,
+      CROWSNEST_YARDS: 'team-a=team-a/team-b;platform=platform-admins',
+      CROWSNEST_ADMIN_GROUPS: 'platform-admins',
+      CROWSNEST_DATA_DIR: dataDir,
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+    });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'yard-data-'));
+    cluster = await sharedCluster();
+    portal = await start();
+    [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signInAs(portal.url, u)));
+  }, 180_000);
+  afterAll(async () => {
+    await portal?.stop();
+    await cluster?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("hands alice's new krate to bob, refuses what is not allowed, and keeps the yard through a restart", async () => {
+    const a = await open(portal, alice, 'team-a');
+    const b = await open(portal, bob, 'team-a');
+    expect(a.yard).toMatchObject({ id: 'team-a', access: 'edit' });
+    addKrate(a, 'k1', podKrate);
+    await until(() => krates(b).k1, { message: 'bob to see the krate' });
+    expect(krates(b).k1).toEqual(podKrate);
+
+    // A krate pointing at a cluster the portal does not serve, and bytes that are no sync message: refused, nothing else harmed.
+    addKrate(b, 'k2', { ...podKrate, cluster: 'nope' });
+    b.socket.emit('sync', new Uint8Array([2, 5, 1, 2, 3]));
+    await until(() => b.errors.length >= 2, { message: 'the refusals' });
+    expect(b.errors.map((e) => e.code).sort()).toEqual([400, 400]);
+    expect(b.errors.map((e) => e.message).join(' ')).toContain('cluster "nope" is not one this portal serves');
+    (a.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 99);
+    await until(() => krates(b).k1?.x === 99 && !krates(b).k2, { message: 'bob back in step, without the refused krate' });
+    expect(Object.keys(krates(a))).toEqual(['k1']);
+
+    await portal.stop();
+    portal = await start();
+    const again = await open(portal, alice, 'team-a');
+    expect(krates(again)).toEqual({ k1: { ...podKrate, x: 99 } });
+  });
+
+  it('lets only the groups of a yard open it', async () => {
+    const refusal = async (jar: CookieJar, yard: string) => {
+      const client = await connect(portal, jar, yard);
+      return client.join().then(
+        () => null,
+        (err: Error & { code: number }) => ({ code: err.code, message: err.message }),
+      );
+    };
+    expect(await refusal(carol, 'team-a')).toMatchObject({ code: 403 });
+    expect(await refusal(bob, 'platform')).toMatchObject({ code: 403 });
+    expect(await refusal(bob, 'nope')).toMatchObject({ code: 404 });
+    expect(await refusal(bob, personalYardId('alice'))).toMatchObject({ code: 403 });
+    expect(await refusal(bob, '../etc')).toMatchObject({ code: 400 });
+    // Carol has her own yard.
+    const own = await open(portal, carol, personalYardId('carol'));
+    addKrate(own, 'mine', podKrate);
+    await until(() => own.errors.length === 0 && krates(own).mine);
+
+    const view = await api(portal, bob, '/api/yards');
+    const listed = (await view.json()) as Array<{ id: string; access: string; personal: boolean }>;
+    expect(listed[0]).toMatchObject({ personal: true, id: personalYardId('bob') });
+    expect(listed.map((y) => y.id)).toContain('team-a');
+    expect(listed.map((y) => y.id)).not.toContain('platform');
+  });
+
+  it('makes, renames and deletes team yards as the groups allow, audited', async () => {
+    const created = await api(portal, bob, '/api/yards', { method: 'POST', body: JSON.stringify({ id: 'incident-42', title: 'Incident 42', editGroups: ['team-a'] }) });
+    expect(created.status).toBe(201);
+    expect((await api(portal, bob, '/api/yards', { method: 'POST', body: JSON.stringify({ id: 'incident-42', editGroups: ['team-a'] }) })).status).toBe(409);
+    const foreign = await api(portal, bob, '/api/yards', { method: 'POST', body: JSON.stringify({ id: 'theirs', editGroups: ['platform-admins'] }) });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { message: string } }).error.message).toContain('not in platform-admins');
+    for (const bad of ['{"id": "a b", "editGroups": ["team-a"]}', '{"id": "x"}', '{"id": "x", "editGroups": ["team-a"], "extra": 1}', '[]', 'not json']) {
+      expect((await api(portal, bob, '/api/yards', { method: 'POST', body: bad })).status, bad).toBe(400);
+    }
+    expect((await api(portal, carol, '/api/yards/incident-42', { method: 'PATCH', body: JSON.stringify({ title: 'mine now' }) })).status).toBe(403);
+    const renamed = await api(portal, bob, '/api/yards/incident-42', { method: 'PATCH', body: JSON.stringify({ title: 'Incident 42: payments down' }) });
+    expect(await renamed.json()).toMatchObject({ title: 'Incident 42: payments down' });
+    expect((await api(portal, bob, '/api/yards/team-a', { method: 'DELETE' })).status).toBe(409);
+    expect((await api(portal, carol, '/api/yards/incident-42', { method: 'DELETE' })).status).toBe(403);
+    expect((await api(portal, bob, '/api/yards/incident-42', { method: 'DELETE' })).status).toBe(200);
+    expect((await api(portal, bob, '/api/yards/incident-42')).status).toBe(404);
+    const audit = portal.logs.filter((l) => l.audit === true && String(l.msg).startsWith('yard')).map((l) => `${l.msg} ${l.actor} ${l.yard}`);
+    expect(audit).toEqual(['yard created bob incident-42', 'yard renamed bob incident-42', 'yard deleted bob incident-42']);
+  });
+});
+
+describe('the Yard across a fleet (kept in Redis)', () => {
+  let cluster: Awaited<ReturnType<typeof sharedCluster>>;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redisPort: number;
+  let redisDir: string;
+  const replicas: Portal[] = [];
+  let alice: CookieJar;
+  let bob: CookieJar;
+  const secret = randomBytes(32).toString('base64url');
+  const start = () =>
+    startPortal({
+      ...cluster.env,
+      NEXTAUTH_SECRET: secret,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      CROWSNEST_YARDS: 'team-a=team-a',
+      CROWSNEST_ADMIN_GROUPS: 'platform-admins',
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+      CROWSNEST_DRAIN_SECONDS: '3',
+    });
+
+  beforeAll(async () => {
+    redisDir = mkdtempSync(join(tmpdir(), 'yard-redis-'));
+    redisPort = await freePort();
+    redis = await startRedis({ port: redisPort, dir: redisDir });
+    cluster = await sharedCluster();
+    replicas.push(...(await Promise.all([start(), start()])));
+    [alice, bob] = await Promise.all(['alice', 'bob'].map((u) => signInAs(replicas[0].url, u)));
+  }, 240_000);
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    await redis?.stop();
+    await cluster?.close();
+    rmSync(redisDir, { recursive: true, force: true });
+  });
+
+  it('shows changes and presence made on one replica to people on another, and converges concurrent moves', async () => {
+    const a = await open(replicas[0], alice, 'team-a');
+    const b = await open(replicas[1], bob, 'team-a');
+    addKrate(a, 'k1', podKrate);
+    await until(() => krates(b).k1, { message: 'bob, on the other replica, to see the krate' });
+    (a.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 111);
+    (b.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 222);
+    (b.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('y', 333);
+    await until(() => JSON.stringify(krates(a)) === JSON.stringify(krates(b)) && krates(a).k1.y === 333, { message: 'both to converge' });
+
+    b.setPresence({ cursor: { x: 5, y: 6 }, activeKrateId: 'k1' });
+    const seen = await until(
+      () => [...a.awareness.getStates().values()].find((s) => (s as { user?: { name?: string } }).user?.name === 'bob' && (s as { cursor?: unknown }).cursor) as { cursor: unknown; activeKrateId: string } | undefined,
+      { message: "bob's presence on alice's replica" },
+    );
+    expect(seen).toMatchObject({ cursor: { x: 5, y: 6 }, activeKrateId: 'k1' });
+    b.close();
+    await until(() => ![...a.awareness.getStates().values()].some((s) => (s as { user?: { name?: string } }).user?.name === 'bob'), {
+      timeoutMs: 10_000,
+      message: "bob's presence to be gone after he left",
+    });
+  });
+
+  it('keeps the yard through a restart of every replica and of Redis with persistence; without it the replicas save their copies again', async () => {
+    const a = await open(replicas[0], alice, 'team-a');
+    const watcher = await open(replicas[1], bob, 'team-a');
+    addKrate(a, 'kept', { ...podKrate, name: 'kept' });
+    // Closed at once, as a tab closed right after a change: the change is kept.
+    a.close();
+    await until(() => krates(watcher).kept, { message: 'the change made just before the tab closed to arrive' });
+    for (let i = 0; i < replicas.length; i++) {
+      await replicas[i].stop();
+      replicas[i] = await start();
+    }
+    const afterReplicas = await open(replicas[1], bob, 'team-a');
+    expect(krates(afterReplicas).kept).toMatchObject({ name: 'kept' });
+
+    await redis.stop();
+    redis = await startRedis({ port: redisPort, dir: redisDir });
+    const afterRedis = await until(
+      async () => {
+        const client = await open(replicas[0], alice, 'team-a');
+        return krates(client).kept ? client : undefined;
+      },
+      { timeoutMs: 20_000, message: 'the yard back after Redis restarted with its data' },
+    );
+    expect(krates(afterRedis).kept).toMatchObject({ name: 'kept' });
+
+    // Redis restarted empty: the replicas that have the yard open save it again, and tell their people.
+    await redis.stop();
+    redis = await startRedis({ port: redisPort });
+    await until(() => afterRedis.notices.some((n) => n.includes('saved copy was lost')), { timeoutMs: 20_000, message: 'the notice' });
+    const fresh = await until(
+      async () => {
+        const client = await open(replicas[1], bob, 'team-a');
+        return krates(client).kept ? client : undefined;
+      },
+      { timeoutMs: 20_000, message: 'the yard saved again' },
+    );
+    expect(krates(fresh).kept).toMatchObject({ name: 'kept' });
+  });
+});
