@@ -229,18 +229,45 @@ describe('every screen, for every person: titles, keyboard, small screens, theme
       { page: alice, path: '/clusters/sim/deployments/team-a/web', ready: detailReady },
     ];
     const found: string[] = [];
+    const scan = async (page: Page, what: string) => {
+      const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+        found.push(`${what}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+      }
+    };
     for (const theme of THEMES) {
       for (const { page, path, ready } of pages) {
         await page.emulateMedia({ colorScheme: theme });
         await page.goto(portal.url + path);
         await ready(page);
-        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-        for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-          found.push(`${theme} ${path}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-        }
+        await scan(page, `${theme} ${path}`);
       }
     }
     await signedOut.context().close();
+
+    // What opens over a page, and the pod's events: the palette with results, the menu at 800 px.
+    const narrow = await signedInPage(browser, portal.url, 'alice');
+    for (const theme of THEMES) {
+      await narrow.emulateMedia({ colorScheme: theme });
+      await narrow.setViewportSize({ width: 1400, height: 900 });
+      await narrow.goto(`${portal.url}/clusters/sim/pods/team-a/${pod}`);
+      await detailReady(narrow);
+      await openTab(narrow, 'Events');
+      await narrow.locator('.tabpanel tbody tr').first().waitFor({ timeout: 30_000 });
+      await scan(narrow, `${theme} pod events`);
+      await narrow.keyboard.press('Control+k');
+      await narrow.keyboard.type('web');
+      await narrow.getByRole('dialog').getByRole('option').first().waitFor();
+      await scan(narrow, `${theme} palette`);
+      await narrow.keyboard.press('Escape');
+      await narrow.setViewportSize({ width: 800, height: 900 });
+      await narrow.goto(`${portal.url}/clusters/sim/pods`);
+      await listReady(narrow);
+      await narrow.getByRole('button', { name: 'Menu' }).click();
+      await narrow.getByRole('navigation', { name: 'Cluster navigation' }).waitFor({ state: 'visible' });
+      await scan(narrow, `${theme} 800 px menu`);
+    }
+    await narrow.context().close();
     expect(found, found.join('\n')).toEqual([]);
   });
 });
