@@ -1,7 +1,11 @@
+import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { ACTOR_HEADER, decodeActor } from '@/lib/actor';
 import { ClusterList } from './components/ClusterList';
 import { SignOutButton } from './components/SignOutButton';
+
+// The root layout's title template applies below it, not to this page beside it.
+export const metadata: Metadata = { title: { absolute: 'Clusters — Crowsnest' } };
 
 export default async function HomePage() {
   const actor = decodeActor((await headers()).get(ACTOR_HEADER));

@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { callbackPath } from '@/server/auth/callbackUrl';
 import { SignInPanel } from '../components/SignInPanel';
 
@@ -17,6 +18,8 @@ function safeCallback(raw: string | string[] | undefined): string {
   const value = Array.isArray(raw) ? raw[0] : raw;
   return (value && callbackPath(value)) ?? '/';
 }
+
+export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;

@@ -1,7 +1,7 @@
 'use client';
 
 import { KIND_GROUPS } from '@/lib/kinds';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { SignOutButton } from '../SignOutButton';
 import { useStreamCounts } from '../live/useLive';
 import { useKinds, type KindInfo } from '../useKinds';
@@ -13,8 +13,29 @@ import { usePathname } from 'next/navigation';
 
 const CUSTOM = { alias: 'custom', title: 'Custom resources' } as const;
 
-/** Cluster switcher, the kinds by group with live counts, and who is signed in. */
-export function Sidebar({ cluster, namespaces, userName, userGroups }: { cluster: string; namespaces: string[]; userName: string; userGroups: string[] }) {
+/**
+ * Cluster switcher, the kinds by group with live counts, and who is signed in.
+ * Always shown on wide screens; below 900 px a menu that is `open` or hidden,
+ * closed (`onClose(returnFocus)`) by Escape.
+ */
+export function Sidebar({
+  id,
+  open,
+  onClose,
+  cluster,
+  namespaces,
+  userName,
+  userGroups,
+}: {
+  id: string;
+  open: boolean;
+  onClose: (returnFocus: boolean) => void;
+  cluster: string;
+  namespaces: string[];
+  userName: string;
+  userGroups: string[];
+}) {
+  const root = useRef<HTMLElement>(null);
   const { data: kinds, error } = useKinds(cluster);
   const pathname = usePathname();
   const tokens = useMemo(() => (kinds ?? []).filter((k) => k.state !== 'disabled').map((k) => k.token), [kinds]);
@@ -29,9 +50,22 @@ export function Sidebar({ cluster, namespaces, userName, userGroups }: { cluster
       .filter((g) => g.kinds.length > 0);
   }, [kinds]);
 
+  // Opened as a menu: focus moves into it, and Escape anywhere closes it.
+  useEffect(() => {
+    if (!open) return;
+    root.current?.querySelector<HTMLElement>('a, button, select')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      onClose(true);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open, onClose]);
+
   const overview = clusterPath(cluster);
   return (
-    <nav className="sidebar" aria-label="Cluster navigation">
+    <nav ref={root} id={id} className="sidebar" data-open={open ? 'true' : 'false'} aria-label="Cluster navigation">
       <div className="brand">
         <Link href="/" className="brand-link">
           <span className="brand-mark" aria-hidden="true">◆</span> Crowsnest

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Tone } from '@/lib/kinds/types';
 import { readError } from '../live/snapshots';
 import { detailPath } from '../urls';
+import { useFocusTrap } from './useFocusTrap';
 
 interface Result {
   kind: string;
@@ -14,7 +15,10 @@ interface Result {
   tone?: Tone;
 }
 
-/** Ctrl/Cmd+K: find any object by part of its name, across kinds and namespaces, and jump to it. */
+/**
+ * Ctrl/Cmd+K: find any object by part of its name, across kinds and namespaces, and jump to it.
+ * A modal dialog: focus stays inside while it is open and goes back where it was when it closes.
+ */
 export function CommandPalette({ cluster, namespaces, open, onOpenChange }: { cluster: string; namespaces: string[]; open: boolean; onOpenChange: (open: boolean) => void }) {
   const router = useRouter();
   const [query, setQuery] = useState('');
@@ -24,6 +28,8 @@ export function CommandPalette({ cluster, namespaces, open, onOpenChange }: { cl
   const [searching, setSearching] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialog, open);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -81,26 +87,42 @@ export function CommandPalette({ cluster, namespaces, open, onOpenChange }: { cl
 
   return (
     <div className="overlay" onMouseDown={() => onOpenChange(false)}>
-      <div className="palette" role="dialog" aria-modal="true" aria-label="Search objects" onMouseDown={(e) => e.stopPropagation()}>
-        <input
-          ref={input}
-          role="combobox"
-          aria-expanded={shown.length > 0}
-          aria-controls="palette-results"
-          aria-activedescendant={shown[active] ? `palette-${shown[active].uid}` : undefined}
-          aria-label="Search objects by name"
-          placeholder={`Search ${cluster} by name…`}
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'ArrowDown') setActive((a) => Math.min(shown.length - 1, a + 1));
-            else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
-            else if (e.key === 'Enter' && shown[active]) go(shown[active]);
-            else if (e.key === 'Escape') onOpenChange(false);
-            else return;
-            e.preventDefault();
-          }}
-        />
+      <div
+        ref={dialog}
+        className="palette"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Search objects"
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key !== 'Escape') return;
+          e.preventDefault();
+          onOpenChange(false);
+        }}
+      >
+        <div className="palette-search">
+          <input
+            ref={input}
+            role="combobox"
+            aria-expanded={shown.length > 0}
+            aria-controls="palette-results"
+            aria-activedescendant={shown[active] ? `palette-${shown[active].uid}` : undefined}
+            aria-label="Search objects by name"
+            placeholder={`Search ${cluster} by name…`}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown') setActive((a) => Math.min(shown.length - 1, a + 1));
+              else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
+              else if (e.key === 'Enter' && shown[active]) go(shown[active]);
+              else return;
+              e.preventDefault();
+            }}
+          />
+          <button type="button" className="ghost small-button" onClick={() => onOpenChange(false)}>
+            Close
+          </button>
+        </div>
         <ul id="palette-results" role="listbox" aria-label="Results" className="palette-results">
           {shown.map((r, i) => (
             <li

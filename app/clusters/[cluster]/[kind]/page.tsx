@@ -1,7 +1,21 @@
+import type { Metadata } from 'next';
 import { preload } from 'react-dom';
+import { decodeSegment, listTitle } from '@/lib/ui/pageTitle';
 import { KindList } from '../../../components/list/KindList';
 import { snapshotUrl } from '../../../components/live/snapshots';
 import { parseNamespacesParam } from '../../../components/urls';
+
+export async function generateMetadata({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ cluster: string; kind: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}): Promise<Metadata> {
+  const { cluster, kind } = await params;
+  const raw = (await searchParams).namespaces;
+  return { title: listTitle(decodeSegment(cluster), decodeSegment(kind), parseNamespacesParam(Array.isArray(raw) ? raw[0] : raw)) };
+}
 
 export default async function KindPage({
   params,

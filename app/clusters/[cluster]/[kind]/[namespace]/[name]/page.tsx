@@ -1,6 +1,15 @@
+import type { Metadata } from 'next';
+import { decodeSegment, objectTitle } from '@/lib/ui/pageTitle';
 import { ObjectDetail } from '../../../../../components/detail/ObjectDetail';
 
-export default async function DetailPage({ params }: { params: Promise<{ cluster: string; kind: string; namespace: string; name: string }> }) {
+type DetailPageProps = { params: Promise<{ cluster: string; kind: string; namespace: string; name: string }> };
+
+export async function generateMetadata({ params }: DetailPageProps): Promise<Metadata> {
+  const p = await params;
+  return { title: objectTitle(decodeSegment(p.cluster), decodeSegment(p.kind), decodeSegment(p.namespace), decodeSegment(p.name)) };
+}
+
+export default async function DetailPage({ params }: DetailPageProps) {
   const p = await params;
   const kind = decodeURIComponent(p.kind);
   const namespace = decodeURIComponent(p.namespace);
