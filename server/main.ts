@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, parse } from 'node:url';
 import next from 'next';
@@ -33,6 +33,7 @@ import { readSocketConfig, registerSockets } from './sockets';
 import { LocalYardStorage } from './yard/storage';
 import { readYardConfig } from './yard/yardConfig';
 import { Yards } from './yard/yards';
+import { PresenceHub } from './presence/presenceHub';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   log.info(describeWatchStreams(config.live.watchStreams));
   const yardConfig = readYardConfig();
   const yards = new Yards(yardConfig, fleet?.yards ?? new LocalYardStorage(yardConfig.dataDir), (name) => clusters.names().includes(name));
+  const presence = new PresenceHub(fleet?.replicaId ?? hostname(), root.signal, fleet?.channel('crowsnest:presence'));
   if (!fleet && !yardConfig.dataDir) log.info('yards are kept in memory only: set CROWSNEST_DATA_DIR (or REDIS_URL) to keep them across restarts');
   setRuntime({
     clusters,
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     fleet,
     config,
     yards,
+    presence,
     auth: { settings: authSettings, revocations, options: buildAuthOptions(authSettings, revocations) },
     signal: root.signal,
     startedAt: new Date(),
@@ -135,7 +138,7 @@ async function main(): Promise<void> {
   const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin, socketsPerUser: socketConfig.socketsPerUser, limits });
   io.use(handshake);
   io.on('new_namespace', (namespace) => namespace.use(handshake));
-  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal, limits, yards });
+  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal, limits, yards, presence });
   if (config.dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {

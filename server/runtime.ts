@@ -6,6 +6,7 @@ import type { ServerConfig } from './config';
 import type { Fleet } from './fleet/connectFleet';
 import type { LiveData } from './live/liveData';
 import type { Yards } from './yard/yards';
+import type { PresenceHub } from './presence/presenceHub';
 
 /**
  * What the custom server builds at start-up and route handlers use.
@@ -28,6 +29,8 @@ export interface Runtime {
   config: ServerConfig;
   /** Team yards and everyone's own yard (the Yard's catalog and open rooms). */
   yards: Yards;
+  /** Who is on which page, across the fleet. */
+  presence: PresenceHub;
   /** Aborted when the server starts draining. */
   signal: AbortSignal;
   startedAt: Date;

@@ -106,7 +106,7 @@ export interface PresenceUser {
 export function colourOf(userId: string): string {
   let hash = 0;
   for (let i = 0; i < userId.length; i++) hash = (hash * 31 + userId.charCodeAt(i)) >>> 0;
-  return `hsl(${hash % 360} 70% 45%)`;
+  return `hsl(${hash % 360} 60% 28%)`;
 }
 
 /** Server → client events of `/yard`. Updates travel as y-protocols messages (bytes). */

@@ -35,6 +35,8 @@ export interface Fleet {
   limits: Limits;
   /** The yards, kept in Redis and followed by every replica that has one open. */
   yards: RedisYardStorage;
+  /** A channel every replica hears (Redis PUBLISH / SUBSCRIBE), for what is not kept (presence). */
+  channel(name: string): { publish(message: string): Promise<unknown>; subscribe(listener: (message: string) => void): Promise<unknown> };
   /** Closes the Redis connections (after the informers gave their leases back). */
   close(): Promise<void>;
 }
@@ -77,6 +79,10 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     lease: new SwitchingLease(lease, link),
     limits,
     yards,
+    channel: (name) => ({
+      publish: (message) => redis.sendCommand(['PUBLISH', name, message]),
+      subscribe: (listener) => sub.subscribe(name, listener),
+    }),
     replicas: () => lease.replicas(),
     claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),

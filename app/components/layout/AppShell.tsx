@@ -9,6 +9,7 @@ import { useSelection } from '../useSelection';
 import { NamespacePicker } from './NamespacePicker';
 import { Sidebar } from './Sidebar';
 import { ThemeToggle } from './ThemeToggle';
+import { PageViewers } from '../presence/PageViewers';
 
 const SIDEBAR_ID = 'sidebar';
 const MAIN_ID = 'main';
@@ -55,6 +56,7 @@ export function AppShell({ userName, userGroups, children }: { userName: string;
           </button>
           <NamespacePicker cluster={cluster} namespaces={namespaces} />
           <div className="shell-bar-actions">
+            <PageViewers userName={userName} />
             <button type="button" className="search-button" onClick={() => setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K">
               <span>Search objects…</span>
               <kbd>Ctrl K</kbd>
