@@ -16,8 +16,8 @@ export function runningInCluster(env: Env, serviceAccountDir: string): boolean {
 /**
  * The pod's own connection to its cluster, as client-go's in-cluster config builds it:
  * `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`, verified with the mounted
- * CA bundle, authenticated with the mounted token. The token file is read again as it
- * changes (the kubelet rotates projected tokens), not once at start-up.
+ * CA bundle, authenticated with the mounted token. The token file is read again every
+ * minute, as client-go does, so a token the kubelet rotated is picked up.
  */
 export function inClusterKubeConfig(env: Env, serviceAccountDir: string): KubeConfig {
   const host = env.KUBERNETES_SERVICE_HOST;
