@@ -42,6 +42,20 @@ beforeAll(async () => {
   h.sim.store.create('/nodes', node('node-a', 0));
   h.sim.store.create('/nodes', node('node-b', 1));
   expect((await h.kubectl(['create', 'namespace', NS])).code).toBe(0);
+  // The Prometheus Operator's ServiceMonitor kind, for the values file that turns the chart's on.
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'servicemonitors.monitoring.coreos.com' },
+    spec: {
+      group: 'monitoring.coreos.com',
+      scope: 'Namespaced',
+      names: { plural: 'servicemonitors', singular: 'servicemonitor', kind: 'ServiceMonitor', listKind: 'ServiceMonitorList' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    },
+  };
+  const created = await h.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(crd) });
+  expect(created.code, created.stderr).toBe(0);
 });
 
 afterAll(async () => {
