@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseWatchStreams, type WatchStreams } from '../lib/kinds';
+import { runningInCluster, SERVICE_ACCOUNT_DIR } from './clusters/inCluster';
 
 /** Start-up configuration, read once from the environment and validated. */
 export interface ServerConfig {
@@ -14,6 +15,8 @@ export interface ServerConfig {
   demo: boolean;
   /** No kubeconfig, but running in a pod: use its service account. */
   inCluster: boolean;
+  /** Where the pod's service-account token, CA bundle and namespace are mounted (in-cluster mode). */
+  serviceAccountDir: string;
   drainSeconds: number;
   /** Honour X-Forwarded-For / X-Forwarded-Proto from the proxy in front. */
   trustProxy: boolean;
@@ -77,10 +80,6 @@ function flag(env: Env, name: string): boolean | undefined {
   throw new ConfigError(`${name} must be 1 or 0 (true/false), got "${env[name]}"`);
 }
 
-function inCluster(env: Env): boolean {
-  return Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
-}
-
 function watchStreams(env: Env): WatchStreams {
   try {
     return parseWatchStreams(env.CROWSNEST_WATCH_STREAMS);
@@ -106,15 +105,18 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
   for (const path of explicit) {
     if (!existsSync(path)) throw new ConfigError(`KUBECONFIG names ${path}, which does not exist`);
   }
+  const serviceAccountDir = env.CROWSNEST_SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIR;
+  const inCluster = runningInCluster(env, serviceAccountDir);
   const demoFlag = flag(env, 'CROWSNEST_DEMO');
-  const demo = demoFlag ?? (kubeconfigPaths.length === 0 && !inCluster(env));
+  const demo = demoFlag ?? (kubeconfigPaths.length === 0 && !inCluster);
   return {
     port: integer(env, 'PORT', 3000, { min: 0, max: 65535 }),
     host: env.HOST || '0.0.0.0',
     dev,
     kubeconfigPaths: demo ? [] : kubeconfigPaths,
     demo,
-    inCluster: !demo && kubeconfigPaths.length === 0 && inCluster(env),
+    inCluster: !demo && kubeconfigPaths.length === 0 && inCluster,
+    serviceAccountDir,
     drainSeconds: integer(env, 'CROWSNEST_DRAIN_SECONDS', 25, { min: 0, max: 3600 }),
     trustProxy: flag(env, 'CROWSNEST_TRUST_PROXY') ?? false,
     publicOrigin: publicOrigin(env),

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const demo = await startDemoCluster(dataDir, root.signal);
     source = { kind: 'kubeconfig', paths: [demo.kubeconfigPath] };
   } else if (config.inCluster) {
-    source = { kind: 'in-cluster' };
+    source = { kind: 'in-cluster', serviceAccountDir: config.serviceAccountDir };
   } else {
     source = { kind: 'kubeconfig', paths: config.kubeconfigPaths };
   }

@@ -4,9 +4,10 @@ import type { Actor } from '../../lib/actor';
 import type { ClusterSummary } from '../../lib/clusters';
 import { log } from '../log';
 import { Cluster } from './cluster';
+import { inClusterKubeConfig } from './inCluster';
 
 /** Where the clusters come from: kubeconfig files (every context a cluster) or the pod's service account. */
-export type ClusterSource = { kind: 'kubeconfig'; paths: string[] } | { kind: 'in-cluster' };
+export type ClusterSource = { kind: 'kubeconfig'; paths: string[] } | { kind: 'in-cluster'; serviceAccountDir: string };
 
 export interface ClusterChange {
   added: Cluster[];
@@ -53,8 +54,7 @@ export class ClusterRegistry {
     private readonly options: { accessReviewTtlMs?: number; rbacLivenessMs?: number; reloadIntervalMs?: number } = {},
   ) {
     if (source.kind === 'in-cluster') {
-      const kc = new KubeConfig();
-      kc.loadFromCluster();
+      const kc = inClusterKubeConfig(process.env, source.serviceAccountDir);
       this.clusters.set('in-cluster', { cluster: new Cluster('in-cluster', kc, options), fingerprint: '', controller: new AbortController() });
       return;
     }
