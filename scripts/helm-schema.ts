@@ -96,6 +96,17 @@ export function valuesSchema(): Schema {
       rateLimit: object({ perSecond: int(0, 1_000_000), burst: int(1, 1_000_000) }),
       trustProxy: bool,
       sockets: object({ perUser: int(0, 10_000), shellsPerUser: int(0, 10_000), logStreamsPerUser: int(0, 10_000), shellIdleSeconds: int(1, 86_400), logRingLines: int(0, 1_000_000), bufferBytes: int(1024, 1024 * 1024 * 1024) }),
+      yard: object({
+        teams: {
+          type: 'array',
+          description: 'team yards: id, the groups that edit it, the groups that may only look (CROWSNEST_YARDS)',
+          items: object({ id: str({ pattern: '^[A-Za-z0-9_-]+$' }), edit: { ...strings, minItems: 1 }, view: strings }, { required: ['id', 'edit'] }),
+        },
+        dataDir: str(),
+        maxDocumentBytes: int(4096, 64 * 1024 * 1024),
+        maxKrates: int(1, 10_000),
+        updatesPerSecond: int(1, 10_000),
+      }),
       drainSeconds: int(0, 3600),
       terminationExtraSeconds: int(1, 600),
       logLevel: str({ enum: ['debug', 'info', 'warn', 'error'] }),

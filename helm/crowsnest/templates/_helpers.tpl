@@ -95,3 +95,14 @@ app.kubernetes.io/component: portal
 {{ include "crowsnest.selectorLabels" . }}
 app.kubernetes.io/component: redis
 {{- end }}
+
+{{/* The team yards in the CROWSNEST_YARDS grammar: <id>=<edit groups>[/<view groups>];… */}}
+{{- define "crowsnest.yards" -}}
+{{- $entries := list -}}
+{{- range .Values.yard.teams -}}
+{{- $entry := printf "%s=%s" .id (join "," .edit) -}}
+{{- if .view }}{{- $entry = printf "%s/%s" $entry (join "," .view) -}}{{- end -}}
+{{- $entries = append $entries $entry -}}
+{{- end -}}
+{{- join ";" $entries -}}
+{{- end -}}
