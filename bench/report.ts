@@ -1,5 +1,6 @@
 /** The benchmark's outputs: the JSON report, its chart (SVG, drawn by hand) and a summary table. */
 import type { FleetPoint } from './fleet';
+import type { YardPoint } from './yard';
 import type { BrowserPoint } from './browser';
 import type { ColdSyncPoint, FanoutPoint, IdlePoint } from './scenarios';
 
@@ -33,7 +34,7 @@ export interface Comparison {
 
 export interface BenchReport {
   date: string;
-  mode: 'quick' | 'full' | 'fleet';
+  mode: 'quick' | 'full' | 'fleet' | 'yard';
   durationSeconds: number;
   machine: Machine;
   load: { clientProcesses: number; pods: number; windowSeconds: number; drainSeconds: number; note: string };
@@ -46,6 +47,8 @@ export interface BenchReport {
   browser: BrowserPoint[];
   /** One replica alone against a fleet sharing informers through Redis, at the same load. */
   fleet: FleetPoint[];
+  /** People on one yard moving krates, across replicas through Redis. */
+  yard?: YardPoint[];
   errors: string[];
 }
 
@@ -107,6 +110,11 @@ export function table(r: BenchReport): string {
   for (const i of r.idle) lines.push(` idle: ${i.open} streams, ${i.rssPerStreamKiB} KiB RSS per stream (heap ${i.heapPerStreamKiB} KiB)`);
   for (const c of r.coldSync) lines.push(` cold sync: ${c.pods} pods, first snapshot ${c.firstSnapshotSeconds} s (warm ${c.warmSnapshotSeconds} s), ${c.snapshotMiB} MiB, portal ${c.portalRssMiB} MiB RSS`);
   for (const b of r.browser) lines.push(` browser: ${b.pods} pods × ${b.rate}/s, first rows ${b.firstRowsMs} ms (on the portal's first demand for the kind: ${b.firstRowsColdMs} ms), longest task ${b.longestTaskMs} ms (${b.longTasks} over 50 ms in ${b.seconds} s)`);
+  for (const y of r.yard ?? []) {
+    lines.push(
+      ` yard: ${y.people} people × ${y.rate} moves/s on ${y.replicas} replicas; sync lag p50/p99 ${y.lagMs.all.p50}/${y.lagMs.all.p99} ms (same replica ${y.lagMs.sameReplica.p50}/${y.lagMs.sameReplica.p99}, across replicas ${y.lagMs.crossReplica.p50}/${y.lagMs.crossReplica.p99}), delivered ${y.delivered}/${y.expected}, replica CPU ${y.replicaCpuPercent.join(' %, ')} %${y.errors.length ? `, errors: ${y.errors.join('; ')}` : ''}`,
+    );
+  }
   for (const f of r.fleet ?? []) {
     lines.push(
       ` fleet: ${f.streams} streams × ${f.rate}/s; one replica p50/p99 ${f.single.latencyMs.p50}/${f.single.latencyMs.p99} ms, ${f.replicas} replicas through Redis ${f.fleet.latencyMs.p50}/${f.fleet.latencyMs.p99} ms (the hop adds ${f.hopMs.p50}/${f.hopMs.p99} ms), delivered ${Math.round(f.fleet.deliveredRatio * 1000) / 10}%, ${f.fleet.apiserverWatches} apiserver watches`,

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { browserPoint, type BrowserPoint } from './browser';
 import { browserOnly } from './browser-only';
 import { fleetHop } from './fleet';
+import { yardPoint } from './yard';
 import { stopAll } from './processes';
 import { capacity, chart, compare, table, type BenchReport } from './report';
 import { coldSync, fanout, idle, type ColdSyncPoint, type FanoutPoint, type IdlePoint, type Settings } from './scenarios';
@@ -31,6 +32,8 @@ interface Plan {
   browser: boolean;
   /** The fleet's Redis hop: [changes/s, streams, replicas], or null. */
   fleet: [number, number, number] | null;
+  /** The Yard: [people, moves/s each, replicas], or null. */
+  yard: [number, number, number] | null;
   settings: Omit<Settings, 'dir' | 'log'>;
   /** The whole run is stopped after this long, whatever it is doing. */
   limitSeconds: number;
@@ -39,7 +42,23 @@ interface Plan {
 const quick = process.argv.includes('--quick');
 /** `--fleet`: only the fleet's Redis hop (about a minute). */
 const fleetOnly = process.argv.includes('--fleet');
-const plans: Record<'quick' | 'full' | 'fleet', Plan> = {
+/** `--yard`: only the Yard (100 people moving krates; about a minute). */
+const yardOnly = process.argv.includes('--yard');
+const mode: 'quick' | 'full' | 'fleet' | 'yard' = fleetOnly ? 'fleet' : yardOnly ? 'yard' : quick ? 'quick' : 'full';
+const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
+  yard: {
+    rates: [],
+    naiveRates: [],
+    streams: [],
+    naiveStreams: [],
+    idleStreams: [],
+    coldPods: [],
+    browser: false,
+    fleet: null,
+    yard: [100, 2, 2],
+    settings: { clients: 2, pods: 10, windowSeconds: 20, drainSeconds: 3, openSeconds: 30 },
+    limitSeconds: 300,
+  },
   fleet: {
     rates: [],
     naiveRates: [],
@@ -49,6 +68,7 @@ const plans: Record<'quick' | 'full' | 'fleet', Plan> = {
     coldPods: [],
     browser: false,
     fleet: [1000, 30, 3],
+    yard: null,
     settings: { clients: 2, pods: 2000, windowSeconds: 5, drainSeconds: 5, openSeconds: 30 },
     limitSeconds: 300,
   },
@@ -61,6 +81,7 @@ const plans: Record<'quick' | 'full' | 'fleet', Plan> = {
     coldPods: [10_000],
     browser: false,
     fleet: null,
+    yard: null,
     settings: { clients: 2, pods: 200, windowSeconds: 3, drainSeconds: 2, openSeconds: 12 },
     limitSeconds: 150,
   },
@@ -73,20 +94,21 @@ const plans: Record<'quick' | 'full' | 'fleet', Plan> = {
     coldPods: [10_000, 150_000],
     browser: true,
     fleet: [1000, 30, 3],
+    yard: [100, 2, 2],
     settings: { clients: 2, pods: 200, windowSeconds: 10, drainSeconds: 10, openSeconds: 90 },
     limitSeconds: 40 * 60,
   },
 };
 
 async function main(): Promise<void> {
-  const plan = plans[fleetOnly ? 'fleet' : quick ? 'quick' : 'full'];
+  const plan = plans[mode];
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'crowsnest-bench-'));
   const log = (line: string) => console.log(line);
   const s: Settings = { ...plan.settings, dir, log };
   const report: BenchReport = {
     date: new Date().toISOString(),
-    mode: fleetOnly ? 'fleet' : quick ? 'quick' : 'full',
+    mode,
     durationSeconds: 0,
     machine: {
       cpus: cpus().length,
@@ -110,6 +132,7 @@ async function main(): Promise<void> {
     coldSync: [],
     browser: [],
     fleet: [],
+    yard: [],
     errors: [],
   };
   const fanoutPoints: FanoutPoint[] = report.fanout;
@@ -151,6 +174,11 @@ async function main(): Promise<void> {
     await step(`fleet, ${replicas} replicas through Redis against one, ${streams} streams × ${rate} changes/s`, () => fleetHop(rate, streams, replicas, { ...s, pods: fleetOnly ? s.pods : 2000 }), report.fleet);
   }
 
+  if (plan.yard) {
+    const [people, rate, replicas] = plan.yard;
+    await step(`yard, ${people} people × ${rate} moves/s on ${replicas} replicas through Redis`, () => yardPoint(people, replicas, rate, s), (v) => (report.yard ??= []).push(v));
+  }
+
   clearTimeout(limit);
   finish(report, started, dir);
   stopAll();
@@ -167,15 +195,15 @@ function finish(report: BenchReport, started: number, dir: string): void {
   const name = `${report.date.slice(0, 10)}${report.mode === 'full' ? '' : `-${report.mode}`}`;
   const json = JSON.stringify(report, null, 2) + '\n';
   writeFileSync(join(results, `${name}.json`), json);
-  // A fleet-only run leaves the latest fan-out figures and their chart alone.
-  if (report.mode !== 'fleet') {
+  // A fleet-only or yard-only run leaves the latest fan-out figures and their chart alone.
+  if (report.mode !== 'fleet' && report.mode !== 'yard') {
     writeFileSync(join(results, 'latest.json'), json);
     const svg = chart(report);
     writeFileSync(join(results, `${name}.svg`), svg);
     writeFileSync(join(results, 'latest.svg'), svg);
   }
   rmSync(dir, { recursive: true, force: true });
-  const wrote = report.mode === 'fleet' ? `bench/results/${name}.json` : `bench/results/${name}.json and .svg (also latest.json, latest.svg)`;
+  const wrote = report.mode === 'fleet' || report.mode === 'yard' ? `bench/results/${name}.json` : `bench/results/${name}.json and .svg (also latest.json, latest.svg)`;
   console.log(`\n${table(report)}\n\nwrote ${wrote} in ${report.durationSeconds} s`);
 }
 
