@@ -1,3 +1,4 @@
+import { podReferences } from './podRefs';
 import { arr, at, baseRow, condition, defineKind, isRecord, meta, num, rec, str, time } from './read';
 import type { KubeObject, Tone } from './types';
 
@@ -179,6 +180,8 @@ export const pods = defineKind({
         node: str(spec.nodeName) ?? '<none>',
         nominatedNode: str(status.nominatedNodeName) ?? '<none>',
         readinessGates: gates.length > 0 ? `${gatesReady}/${gates.length}` : '<none>',
+        // No column: what the pod names (config maps, secrets, claims), for related-object pages.
+        refs: podReferences(spec),
       },
       podTone(summary),
     );
