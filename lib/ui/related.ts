@@ -50,16 +50,16 @@ export function relatedKinds(kind: string): string[] {
       return ['pods', 'services'];
     case 'ingresses':
       return ['services'];
-    case 'persistentvolumeclaims':
-      return ['persistentvolumes', 'pods'];
-    case 'persistentvolumes':
-      return ['persistentvolumeclaims', 'pods'];
+    case 'pvcs':
+      return ['pvs', 'pods'];
+    case 'pvs':
+      return ['pvcs', 'pods'];
     case 'nodes':
     case 'configmaps':
     case 'secrets':
       return ['pods'];
     case 'pods':
-      return ['nodes', 'services', 'persistentvolumeclaims'];
+      return ['nodes', 'services', 'pvcs'];
     default:
       return [];
   }
@@ -170,17 +170,17 @@ export function relatedGroups(kind: string, object: KubeObject, rowsOf: RowsOf):
     case 'ingresses':
       group('services', 'Services', named('services', rowsOf('services'), ingressServices(object), ns));
       break;
-    case 'persistentvolumeclaims': {
+    case 'pvcs': {
       const volume = text(spec.volumeName);
-      group('persistentvolumes', 'PersistentVolume', volume ? named('persistentvolumes', rowsOf('persistentvolumes'), [volume], undefined) : []);
+      group('pvs', 'PersistentVolume', volume ? named('pvs', rowsOf('pvs'), [volume], undefined) : []);
       group('pods', 'Pods using it', podsReferring(rowsOf('pods'), ns, `pvc:${name}`));
       break;
     }
-    case 'persistentvolumes': {
+    case 'pvs': {
       const claim = rec(spec.claimRef);
       const claimName = text(claim.name);
       const claimNs = text(claim.namespace);
-      group('persistentvolumeclaims', 'Claim', claimName ? named('persistentvolumeclaims', rowsOf('persistentvolumeclaims'), [claimName], claimNs) : []);
+      group('pvcs', 'Claim', claimName ? named('pvcs', rowsOf('pvcs'), [claimName], claimNs) : []);
       group('pods', 'Pods using it', claimName ? podsReferring(rowsOf('pods'), claimNs, `pvc:${claimName}`) : []);
       break;
     }
@@ -199,7 +199,7 @@ export function relatedGroups(kind: string, object: KubeObject, rowsOf: RowsOf):
       const labels = meta.labels;
       group('services', 'Services selecting it', inNamespace(rowsOf('services'), ns).filter((r) => selects(parseSelectorCell(r.cells.selector), labels)).map((r) => link('services', r)).sort(byName));
       const claims = list(spec.volumes).map((v) => text(rec(v.persistentVolumeClaim).claimName)).filter((c): c is string => c !== undefined);
-      group('persistentvolumeclaims', 'Claims', named('persistentvolumeclaims', rowsOf('persistentvolumeclaims'), claims, ns));
+      group('pvcs', 'Claims', named('pvcs', rowsOf('pvcs'), claims, ns));
       break;
     }
   }

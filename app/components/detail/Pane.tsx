@@ -26,7 +26,7 @@ export function Pane({ label, children }: { label: string; children: ReactNode }
         </button>
         {full ? <span className="muted small">Esc to leave</span> : null}
       </div>
-      <div className="pane-body" role="region" aria-label={label}>
+      <div className="pane-body" data-pane={label}>
         {children}
       </div>
     </div>
