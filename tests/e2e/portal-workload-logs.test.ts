@@ -55,9 +55,17 @@ describe('logs across a workload’s pods, and panes that keep their sessions', 
     await alice.evaluate(() => delete document.documentElement.dataset.theme);
 
     expect((await harness.kubectl(['scale', 'deployment/web', '--replicas=4', '-n', 'team-a'])).code).toBe(0);
-    await until(async () => (await sources(alice)).length === 4, { message: 'the new pod’s lines', timeoutMs: 60_000 });
-    const now = ((await json('/api/v1/namespaces/team-a/pods?labelSelector=app%3Dweb')).items as any[]).map((p) => `${p.metadata.name}/web`).sort();
-    expect(await sources(alice)).toEqual(now);
+    // Every pod running now writes into the view (lines of pods gone meanwhile stay, prefixed with their names).
+    const running = async () => ((await json('/api/v1/namespaces/team-a/pods?labelSelector=app%3Dweb')).items as any[]).filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp).map((p) => `${p.metadata.name}/web`);
+    await until(
+      async () => {
+        const now = await running();
+        const shown = await sources(alice);
+        return now.length === 4 && now.every((s) => shown.includes(s)) && shown.length > 3;
+      },
+      { message: 'lines from every pod running after the scale', timeoutMs: 60_000 },
+    );
+    await until(async () => (await status(alice)).includes('Following 4 of 4 pods'), { message: 'four pods followed' });
   });
 
   it('caps the pods it follows and says so; a workload without pods says there is nothing to follow', async () => {
