@@ -159,6 +159,8 @@ export const pods = defineKind({
     { id: 'node', title: 'NODE', type: 'text', priority: 1 },
     { id: 'nominatedNode', title: 'NOMINATED NODE', type: 'text', priority: 1 },
     { id: 'readinessGates', title: 'READINESS GATES', type: 'text', priority: 1 },
+    // What the pod names (config maps, secrets, claims): a ConfigMap, Secret or claim page finds its pods by it.
+    { id: 'refs', title: 'USES', type: 'list', priority: 1 },
   ],
   project(object) {
     const summary = summarisePod(object);
@@ -180,7 +182,6 @@ export const pods = defineKind({
         node: str(spec.nodeName) ?? '<none>',
         nominatedNode: str(status.nominatedNodeName) ?? '<none>',
         readinessGates: gates.length > 0 ? `${gatesReady}/${gates.length}` : '<none>',
-        // No column: what the pod names (config maps, secrets, claims), for related-object pages.
         refs: podReferences(spec),
       },
       podTone(summary),

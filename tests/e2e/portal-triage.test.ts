@@ -167,6 +167,13 @@ describe('triage-grade detail pages', () => {
     await until(async () => /3\s*current.*storefront-web:2\.14\.1/.test((await history.locator('tr[data-revision="3"]').textContent().catch(() => '')) ?? ''), { message: 'revision 3 to be current', timeoutMs: 30_000 });
   });
 
+  it('reads a StatefulSet’s history from its ControllerRevisions', async () => {
+    await alice.goto(`${portal.url}/clusters/sim/statefulsets/team-b/postgres`);
+    const history = alice.getByTestId('rollout-history');
+    await until(async () => /1\s*current.*postgres:16\.4/.test((await history.locator('tr[data-revision="1"]').textContent().catch(() => '')) ?? ''), { message: 'revision 1 of postgres', timeoutMs: 30_000 });
+    await alice.locator('[data-testid="related-pods"] [data-related="pods/team-b/postgres-0"]').waitFor({ timeout: 30_000 });
+  });
+
   it('answers a rollback to a revision that does not exist with a 404 that says so', async () => {
     const answer = await alice.evaluate(async () => {
       const res = await fetch('/api/clusters/sim/deployments/team-a/web/rollback', { method: 'POST', headers: { 'X-Crowsnest-CSRF': '1', 'Content-Type': 'application/json' }, body: JSON.stringify({ revision: 99 }) });
