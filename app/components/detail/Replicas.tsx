@@ -7,7 +7,7 @@ export function Replicas({ kind, object }: { kind: string; object: KubeObject })
   if (!counts) return null;
   const tone = replicaTone(counts.desired, counts.available, counts.updated);
   return (
-    <div className={`replicas tone-${tone}`} data-testid="replicas" role="group" aria-label="Replicas">
+    <div className={`replicas tone-${tone}`} data-testid="replicas" role="group" aria-label="Pods ready of desired">
       <span className="replicas-main">
         <span className="replicas-n">
           {counts.ready}/{counts.desired}
