@@ -11,7 +11,8 @@ export const deployments = defineKind({
   alias: 'workloads',
   title: 'Deployments',
   columns: [
-    { id: 'ready', title: 'READY', type: 'text' },
+    // A status cell: coloured by the row's tone, so a workload short of available pods stands out in the list.
+    { id: 'ready', title: 'READY', type: 'status' },
     { id: 'upToDate', title: 'UP-TO-DATE', type: 'number' },
     { id: 'available', title: 'AVAILABLE', type: 'number' },
     { id: 'containers', title: 'CONTAINERS', type: 'text', priority: 1 },

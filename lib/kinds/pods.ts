@@ -1,3 +1,4 @@
+import { podReferences } from './podRefs';
 import { arr, at, baseRow, condition, defineKind, isRecord, meta, num, rec, str, time } from './read';
 import type { KubeObject, Tone } from './types';
 
@@ -158,6 +159,8 @@ export const pods = defineKind({
     { id: 'node', title: 'NODE', type: 'text', priority: 1 },
     { id: 'nominatedNode', title: 'NOMINATED NODE', type: 'text', priority: 1 },
     { id: 'readinessGates', title: 'READINESS GATES', type: 'text', priority: 1 },
+    // What the pod names (config maps, secrets, claims): a ConfigMap, Secret or claim page finds its pods by it.
+    { id: 'refs', title: 'USES', type: 'list', priority: 1 },
   ],
   project(object) {
     const summary = summarisePod(object);
@@ -179,6 +182,7 @@ export const pods = defineKind({
         node: str(spec.nodeName) ?? '<none>',
         nominatedNode: str(status.nominatedNodeName) ?? '<none>',
         readinessGates: gates.length > 0 ? `${gatesReady}/${gates.length}` : '<none>',
+        refs: podReferences(spec),
       },
       podTone(summary),
     );

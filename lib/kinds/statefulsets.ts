@@ -11,7 +11,8 @@ export const statefulsets = defineKind({
   alias: 'workloads',
   title: 'StatefulSets',
   columns: [
-    { id: 'ready', title: 'READY', type: 'text' },
+    // A status cell: coloured by the row's tone, so a workload short of available pods stands out in the list.
+    { id: 'ready', title: 'READY', type: 'status' },
     { id: 'containers', title: 'CONTAINERS', type: 'text', priority: 1 },
     { id: 'images', title: 'IMAGES', type: 'text', priority: 1 },
   ],

@@ -10,9 +10,11 @@ import { useRows } from '../live/useRows';
 import { useKinds } from '../useKinds';
 import { listPath, objectApi } from '../urls';
 import { useSelection } from '../useSelection';
+import { DetailTabs } from './DetailTabs';
 import { EventsTab } from './EventsTab';
 import { ObjectActions } from './ObjectActions';
-import { PodLogsTab, PodShellTab } from './PodTabs';
+import { Pane } from './Pane';
+import { PodLogsTab, PodShellTab, WorkloadLogsTab } from './PodTabs';
 import { SecretValues } from './SecretValues';
 import { Summary } from './Summary';
 import { YamlTab } from './YamlTab';
@@ -25,6 +27,9 @@ async function fetchObject(url: string): Promise<KubeObject> {
 
 type Tab = 'summary' | 'yaml' | 'events' | 'data' | 'logs' | 'shell';
 
+/** Kinds whose pods' logs the Logs tab merges. */
+const WORKLOADS = new Set(['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs']);
+
 /** One object, read fresh as the person; kept current by its row on the stream; says so plainly when it is gone. */
 export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: string; kind: string; namespace: string; name: string }) {
   const { namespaces } = useSelection();
@@ -34,6 +39,12 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
   const info = kinds?.find((k) => k.token === kind);
   const { data: set } = useRows(cluster, kind, namespaces, { fetchSnapshot: false });
   const [tab, setTab] = useState<Tab>('summary');
+  // Logs and Shell stay mounted (hidden) once opened, so a session survives a look at another tab.
+  const [kept, setKept] = useState<ReadonlySet<Tab>>(() => new Set());
+  const select = (t: Tab) => {
+    setTab(t);
+    if ((t === 'logs' || t === 'shell') && !kept.has(t)) setKept(new Set([...kept, t]));
+  };
   const [deletedHere, setDeletedHere] = useState(false);
 
   const uid = object?.metadata?.uid;
@@ -84,7 +95,8 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
 
   const isPod = kind === 'pods';
   const isSecret = kind === 'secrets';
-  const tabs: Array<[Tab, string]> = [['summary', 'Summary'], ...(isSecret ? ([['data', 'Data']] as Array<[Tab, string]>) : []), ['yaml', 'YAML'], ['events', 'Events'], ...(isPod ? ([['logs', 'Logs'], ['shell', 'Shell']] as Array<[Tab, string]>) : [])];
+  const isWorkload = WORKLOADS.has(kind);
+  const tabs: Array<[Tab, string]> = [['summary', 'Summary'], ...(isSecret ? ([['data', 'Data']] as Array<[Tab, string]>) : []), ['yaml', 'YAML'], ['events', 'Events'], ...(isPod ? ([['logs', 'Logs'], ['shell', 'Shell']] as Array<[Tab, string]>) : isWorkload ? ([['logs', 'Logs']] as Array<[Tab, string]>) : [])];
   const podContainers = isPod && object ? [...((object.spec as { initContainers?: Array<{ name: string }> })?.initContainers ?? []).map((c) => ({ name: c.name, init: true })), ...((object.spec as { containers?: Array<{ name: string }> })?.containers ?? []).map((c) => ({ name: c.name }))] : [];
 
   return (
@@ -104,43 +116,42 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
         </div>
         {object ? <ObjectActions kind={kind} object={object} url={url} onDone={() => void mutate()} onDeleted={() => setDeletedHere(true)} /> : null}
       </div>
-      <div
-        role="tablist"
-        aria-label="Object views"
-        className="tabs"
-        onKeyDown={(e) => {
-          const i = tabs.findIndex(([t]) => t === tab);
-          if (e.key === 'ArrowRight') setTab(tabs[(i + 1) % tabs.length][0]);
-          else if (e.key === 'ArrowLeft') setTab(tabs[(i - 1 + tabs.length) % tabs.length][0]);
-          else return;
-          e.preventDefault();
-        }}
-      >
-        {tabs.map(([t, label]) => (
-          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}>
-            {label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
-        {!object ? (
-          <p className="muted" aria-busy="true">
-            Loading…
-          </p>
-        ) : tab === 'summary' ? (
-          <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} />
-        ) : tab === 'data' ? (
-          <SecretValues revealUrl={`${url}/reveal`} keys={Object.keys((object.data as Record<string, string> | undefined) ?? {})} />
-        ) : tab === 'yaml' ? (
-          <YamlTab object={object} url={url} onSaved={() => void mutate()} />
-        ) : tab === 'events' ? (
-          <EventsTab url={url} />
-        ) : tab === 'logs' ? (
-          <PodLogsTab cluster={cluster} namespace={namespace} pod={name} containers={podContainers} />
-        ) : (
-          <PodShellTab cluster={cluster} namespace={namespace} pod={name} containers={podContainers} />
-        )}
-      </div>
+      <DetailTabs tabs={tabs} selected={tab} onSelect={select} />
+      {tab === 'logs' || tab === 'shell' ? null : (
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
+          {!object ? (
+            <p className="muted" aria-busy="true">
+              Loading…
+            </p>
+          ) : tab === 'summary' ? (
+            <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} url={url} onChanged={() => void mutate()} />
+          ) : tab === 'data' ? (
+            <SecretValues revealUrl={`${url}/reveal`} keys={Object.keys((object.data as Record<string, string> | undefined) ?? {})} />
+          ) : tab === 'yaml' ? (
+            <YamlTab object={object} url={url} onSaved={() => void mutate()} />
+          ) : (
+            <EventsTab url={url} />
+          )}
+        </div>
+      )}
+      {object && (tab === 'logs' || kept.has('logs')) ? (
+        <div role="tabpanel" id="panel-logs" aria-labelledby="tab-logs" className="tabpanel" hidden={tab !== 'logs'}>
+          {isPod ? (
+            <Pane label="Logs">
+              <PodLogsTab cluster={cluster} namespace={namespace} pod={name} containers={podContainers} />
+            </Pane>
+          ) : (
+            <WorkloadLogsTab cluster={cluster} namespace={namespace} object={object} />
+          )}
+        </div>
+      ) : null}
+      {object && isPod && (tab === 'shell' || kept.has('shell')) ? (
+        <div role="tabpanel" id="panel-shell" aria-labelledby="tab-shell" className="tabpanel" hidden={tab !== 'shell'}>
+          <Pane label="Shell">
+            <PodShellTab cluster={cluster} namespace={namespace} pod={name} containers={podContainers} />
+          </Pane>
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import type { WorkloadLogsProps } from '../logs/WorkloadLogs';
 
 /**
  * The pod's Logs and Shell tabs: app/components/logs/PodLogs.tsx and
@@ -19,3 +20,5 @@ const Loading = () => <p className="muted">Loading…</p>;
 export const PodLogsTab = dynamic<PodTabProps>(() => import('../logs/PodLogs').then((m) => m.PodLogs), { ssr: false, loading: Loading });
 
 export const PodShellTab = dynamic<PodTabProps>(() => import('../shell/PodShell').then((m) => m.PodShell), { ssr: false, loading: Loading });
+
+export const WorkloadLogsTab = dynamic<WorkloadLogsProps>(() => import('../logs/WorkloadLogs').then((m) => m.WorkloadLogs), { ssr: false, loading: Loading });

@@ -9,8 +9,13 @@ import { Cell } from '../list/Cell';
 import { rowsKey } from '../live/snapshots';
 import { useNow } from '../live/useNow';
 import type { KindInfo } from '../useKinds';
+import { relatedKinds } from '@/lib/ui/related';
 import { detailPath } from '../urls';
+import { Containers } from './Containers';
 import { KeyValues } from './KeyValues';
+import { Related } from './Related';
+import { Replicas } from './Replicas';
+import { RolloutHistory } from './RolloutHistory';
 
 interface Condition {
   type?: string;
@@ -26,13 +31,15 @@ function tokenFor(kinds: KindInfo[], apiVersion: string | undefined, kind: strin
 }
 
 /** Key fields (the kind's own columns), conditions, labels and annotations, owners and owned objects as links. */
-export function Summary({ cluster, kind, info, kinds, object, row, namespaces }: { cluster: string; kind: string; info?: KindInfo; kinds: KindInfo[]; object: KubeObject; row?: Row; namespaces: string[] }) {
+export function Summary({ cluster, kind, info, kinds, object, row, namespaces, url, onChanged }: { cluster: string; kind: string; info?: KindInfo; kinds: KindInfo[]; object: KubeObject; row?: Row; namespaces: string[]; url: string; onChanged: () => void }) {
   const now = useNow();
   const { cache } = useSWRConfig();
   const meta = object.metadata ?? {};
   const conditions = (((object.status as { conditions?: Condition[] } | undefined)?.conditions ?? []) as Condition[]).filter((c) => c && typeof c === 'object');
   const owned: Array<{ token: string; row: Row }> = [];
-  if (meta.uid) {
+  // Kinds with related objects of their own show them live below; others list what on screen they own.
+  const genericOwnership = relatedKinds(kind).length === 0;
+  if (meta.uid && genericOwnership) {
     for (const k of kinds) {
       const set = cache.get(rowsKey(cluster, k.token, namespaces))?.data as RowSet | undefined;
       if (!set) continue;
@@ -40,10 +47,10 @@ export function Summary({ cluster, kind, info, kinds, object, row, namespaces }:
       if (owned.length > 200) break;
     }
   }
-  const containers = kind === 'pods' ? ([...(((object.spec as { initContainers?: unknown[] })?.initContainers ?? []) as Array<{ name?: string; image?: string }>).map((c) => ({ ...c, init: true })), ...(((object.spec as { containers?: unknown[] })?.containers ?? []) as Array<{ name?: string; image?: string }>).map((c) => ({ ...c, init: false }))]) : [];
 
   return (
     <div className="summary">
+      <Replicas kind={kind} object={object} />
       <dl className="facts">
         {meta.namespace ? (
           <>
@@ -69,20 +76,11 @@ export function Summary({ cluster, kind, info, kinds, object, row, namespaces }:
         <dd className="mono small">{meta.resourceVersion}</dd>
       </dl>
 
-      {containers.length > 0 ? (
-        <section>
-          <h3>Containers</h3>
-          <ul className="plain-list">
-            {containers.map((c) => (
-              <li key={`${c.init ? 'i' : 'c'}:${c.name}`}>
-                <span className="mono">{c.name}</span>
-                {c.init ? <span className="tag">init</span> : null}
-                <span className="muted mono small">{c.image}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      {kind === 'pods' ? <Containers cluster={cluster} pod={object} namespaces={namespaces} /> : null}
+
+      {kind === 'deployments' || kind === 'statefulsets' || kind === 'daemonsets' ? <RolloutHistory url={url} name={meta.name ?? ''} version={meta.resourceVersion} onDone={onChanged} /> : null}
+
+      <Related cluster={cluster} kind={kind} object={object} kinds={kinds} namespaces={namespaces} />
 
       {conditions.length > 0 ? (
         <section>
@@ -119,6 +117,7 @@ export function Summary({ cluster, kind, info, kinds, object, row, namespaces }:
         <KeyValues title="Annotations" values={meta.annotations} />
       </section>
 
+      {genericOwnership ? (
       <section className="grid-2">
         <div>
           <h3>Owned by</h3>
@@ -149,6 +148,7 @@ export function Summary({ cluster, kind, info, kinds, object, row, namespaces }:
           </ul>
         </div>
       </section>
+      ) : null}
     </div>
   );
 }
