@@ -6,11 +6,10 @@ import { KubeError, kubeJson } from '../kube/kubeRequest';
 import { log } from '../log';
 import type { LiveData } from '../live/liveData';
 import { forbiddenMessage } from '../live/view';
-import { refuseRedactedSecret } from './secretRedaction';
 
 export type Action = 'scale' | 'restart' | 'cordon' | 'suspend';
 
-const ACTIONS: Record<Action, string[]> = {
+export const ACTIONS: Record<Action, string[]> = {
   scale: ['deployments', 'statefulsets', 'replicasets'],
   restart: ['deployments', 'statefulsets', 'daemonsets'],
   cordon: ['nodes'],
@@ -41,7 +40,7 @@ export function resolveKind(live: LiveData, cluster: string, token: string, name
   return kind;
 }
 
-interface Target {
+export interface Target {
   live: LiveData;
   cluster: string;
   token: string;
@@ -108,28 +107,6 @@ export async function runAction(t: Target, action: Action, body: Record<string, 
       return patch('', { spec: { suspend: body.suspend } });
     }
   }
-}
-
-/**
- * Replaces the object with an edited version (parsed at the edge) as the person.
- * The edit must keep its kind, name and namespace; a stale resourceVersion is
- * Kubernetes' 409 Conflict, passed on verbatim. A Secret still holding the
- * redaction marker is refused before it reaches Kubernetes.
- */
-export async function replaceObject(t: Target, body: Record<string, unknown>): Promise<KubeObject> {
-  const { kind, kc, path } = asUser(t);
-  const edited = body as KubeObject;
-  if (edited.kind === undefined) throw new HttpError(400, `the edit has no kind: it must be a ${kind.kind}`);
-  if (edited.kind !== kind.kind) throw new HttpError(400, `the edit is a ${String(edited.kind)}, not a ${kind.kind}`);
-  if (edited.metadata?.name !== t.name) throw new HttpError(400, `the edit renames the object to "${String(edited.metadata?.name)}": create a new one instead`);
-  if (kind.namespaced && edited.metadata?.namespace !== undefined && edited.metadata.namespace !== t.namespace) {
-    throw new HttpError(400, `the edit moves the object to namespace "${edited.metadata.namespace}": that is not possible`);
-  }
-  if (!edited.metadata?.resourceVersion) throw new HttpError(400, 'the edit must keep metadata.resourceVersion, so a change made meanwhile is not overwritten');
-  if (kind.kind === 'Secret' && !kind.group) refuseRedactedSecret(edited);
-  const saved = await kubeJson<KubeObject>(kc, { method: 'PUT', path, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(edited), timeoutMs: 15_000 }).catch(fromKube);
-  audit(t, 'object replaced');
-  return saved;
 }
 
 /**

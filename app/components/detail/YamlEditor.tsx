@@ -2,7 +2,7 @@
 
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
-import { EditorState } from '@codemirror/state';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
@@ -17,37 +17,55 @@ const YAML_COLOURS = HighlightStyle.define([
   { tag: [tags.punctuation, tags.separator, tags.squareBracket, tags.brace], color: 'var(--muted)' },
 ]);
 
-/** CodeMirror with YAML highlighting; read-only unless `editable`. The text is the editor's own once created. */
-export function YamlEditor({ text, editable, onChange, label }: { text: string; editable: boolean; onChange?: (text: string) => void; label: string }) {
+/** The highlighting and keys every YAML view shares (the editor and the diff). */
+export function yamlBasics(): Extension[] {
+  return [lineNumbers(), highlightActiveLine(), history(), keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]), EditorView.lineWrapping, yaml(), syntaxHighlighting(YAML_COLOURS)];
+}
+
+/**
+ * CodeMirror with YAML highlighting; read-only unless `editable`. The text is
+ * the editor's own once created: `text` is read when the editor is made and
+ * never again, so typing (which reports every change through `onChange`)
+ * never rebuilds it — give the component a new `key` to load another text.
+ * `extensions` (completion, lint) may change at any time without a rebuild.
+ */
+export function YamlEditor({ text, editable, onChange, label, extensions = NONE }: { text: string; editable: boolean; onChange?: (text: string) => void; label: string; extensions?: Extension[] }) {
   const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const extra = useRef(new Compartment());
+  const initial = useRef({ text, extensions });
   const changed = useRef(onChange);
   useEffect(() => {
     changed.current = onChange;
   }, [onChange]);
   useEffect(() => {
     if (!host.current) return;
-    const view = new EditorView({
+    const created = new EditorView({
       parent: host.current,
       state: EditorState.create({
-        doc: text,
+        doc: initial.current.text,
         extensions: [
-          lineNumbers(),
-          highlightActiveLine(),
-          history(),
-          keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-          EditorView.lineWrapping,
-          yaml(),
-          syntaxHighlighting(YAML_COLOURS),
+          yamlBasics(),
           EditorState.readOnly.of(!editable),
           EditorView.editable.of(editable),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) changed.current?.(u.state.doc.toString());
           }),
+          extra.current.of(initial.current.extensions),
         ],
       }),
     });
-    return () => view.destroy();
-  }, [text, editable, label]);
+    view.current = created;
+    return () => {
+      view.current = null;
+      created.destroy();
+    };
+  }, [editable, label]);
+  useEffect(() => {
+    view.current?.dispatch({ effects: extra.current.reconfigure(extensions) });
+  }, [extensions]);
   return <div ref={host} className="yaml-editor" data-testid="yaml-editor" />;
 }
+
+const NONE: Extension[] = [];

@@ -1,4 +1,6 @@
-import { checkMayReplace, deleteObject, oneEditAtATime, replaceObject } from '@/server/api/actions';
+import { checkMayReplace, deleteObject, oneEditAtATime } from '@/server/api/actions';
+import { parseEditMode, replaceObject } from '@/server/api/edits';
+import { KubeStatusError, kubeStatusResponse, warningHeaders } from '@/server/api/kubeWrite';
 import { readObject } from '@/server/api/objects';
 import { parseManifest, readBodyText } from '@/server/http/requestBody';
 import { route } from '@/server/http/route';
@@ -18,11 +20,22 @@ export const DELETE = route<{ cluster: string; kind: string; namespace: string; 
   return Response.json({ status: 'deleted' });
 });
 
-/** Replaces the object with the edited YAML or JSON in the body, as the person; Kubernetes' refusal verbatim. */
+/**
+ * Replaces the object with the edited YAML or JSON in the body, as the person;
+ * `?dryRun=All` runs every check without storing. Unknown fields are errors
+ * (strict field validation); Kubernetes' refusal is answered verbatim with its
+ * causes, its warnings as `Warning` headers.
+ */
 export const PUT = route<{ cluster: string; kind: string; namespace: string; name: string }>(async ({ request, actor, params, requestId }) => {
   const target = { live: getRuntime().live, ...params, token: params.kind, actor, requestId };
+  const mode = parseEditMode(new URL(request.url));
   // Who may not update the object gets Kubernetes' refusal before the body is read or parsed.
   await checkMayReplace(target);
-  const saved = await oneEditAtATime(actor, async () => replaceObject(target, parseManifest(await readBodyText(request), request.headers.get('content-type'))));
-  return Response.json(saved, { headers: { 'Cache-Control': 'no-store' } });
+  try {
+    const { object, warnings } = await oneEditAtATime(actor, async () => replaceObject(target, parseManifest(await readBodyText(request), request.headers.get('content-type')), mode));
+    return Response.json(object, { headers: warningHeaders(warnings, { 'Cache-Control': 'no-store' }) });
+  } catch (err) {
+    if (err instanceof KubeStatusError) return kubeStatusResponse(err, requestId);
+    throw err;
+  }
 });
