@@ -29,6 +29,8 @@ export interface YardPoint {
 }
 
 const WORKERS = 4;
+/** A worker thread runs TypeScript through tsx's loader, registered in the thread itself. */
+const BOOT = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./yardWorker.ts', import.meta.url).href)}); });`;
 const round = (v: number) => Math.round(v * 100) / 100;
 
 function latency(h: Histogram): Latency {
@@ -57,7 +59,7 @@ export async function yardPoint(people: number, replicas: number, rate: number, 
     const messages: Array<(m: { kind: string; [k: string]: unknown }) => void> = [];
     for (let w = 0; w < WORKERS; w++) {
       const share = everyone.filter((_, i) => i % WORKERS === w);
-      const worker = new Worker(new URL('./yardWorker.ts', import.meta.url), { workerData: { people: share, yard: 'bench', rate, cluster: 'sim', all }, execArgv: ['--import', 'tsx'] });
+      const worker = new Worker(BOOT, { eval: true, workerData: { people: share, yard: 'bench', rate, cluster: 'sim', all } });
       workers.push(worker);
       worker.on('message', (m: { kind: string }) => messages[w]?.(m));
     }

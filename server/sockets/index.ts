@@ -24,7 +24,7 @@ export function registerSockets(io: Server, deps: SocketDeps & { yards: Yards; p
   endSocketsOnSignOut(yard, deps.sessions, { checkEachEvent: false });
   registerLogs(logs, deps);
   registerShell(shell, deps);
-  registerYard(yard, deps.yards, deps.sessions);
+  registerYard(yard, deps.yards);
   const presence = io.of(PRESENCE_NAMESPACE);
   endSocketsOnSignOut(presence, deps.sessions);
   registerPresence(presence, deps.presence);

@@ -26,7 +26,7 @@ export function endSocketsOnSignOut(nsp: Namespace, sessions: SessionWatch, { ch
     const { sessionId, sessionEndsAt } = actorOf(socket);
     const unwatch = sessions.watch(sessionId, (why) => end(socket, why), sessionEndsAt);
     socket.once('disconnect', unwatch);
-    // (A namespace that must not lose the events that arrive just before a disconnect checks them itself: socket.io drops an event whose middleware ends after the disconnect.)
+    // (Without the per-event check, the watch alone ends the socket: socket.io drops an event whose middleware ends after a disconnect, which a namespace that must keep such events cannot have.)
     if (!checkEachEvent) return;
     socket.use((_packet, next) => {
       void sessions.check(sessionId).then((verdict) => (verdict === 'valid' ? next() : end(socket, verdict)));

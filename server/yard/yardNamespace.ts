@@ -1,7 +1,6 @@
 import type { Namespace, Socket } from 'socket.io';
 import { joinSchema, type JoinReply, type YardClientEvents, type YardServerEvents } from '../../lib/yard/model';
 import type { Untrusted } from '../../lib/sockets/protocol';
-import type { SessionWatch } from '../auth/sessionWatch';
 import { log } from '../log';
 import { actorOf, parsePayload, refuse } from '../sockets/context';
 import { YardError } from './catalog';
@@ -26,22 +25,20 @@ function bytesOf(payload: unknown): Uint8Array | null {
  * and awareness updates both ways, as bytes. A refused change is answered with
  * an `error` event; the connection, the document and everyone else go on.
  */
-export function registerYard(nsp: YardNamespace, yards: Yards, sessions: SessionWatch): void {
+export function registerYard(nsp: YardNamespace, yards: Yards): void {
   nsp.on('connection', (socket: Socket<Untrusted<YardClientEvents>, YardServerEvents>) => {
     const actor = actorOf(socket);
-    // Every event waits for its session check, in order, and is handled even when the browser
-    // disconnected meanwhile: a change made just before a tab closed is kept.
+    // Events are taken as they arrive (socket.io's `onAny` hears an event before a disconnect
+    // that came right behind it could drop it, so a change made just before a tab closed is kept),
+    // handled in order, and waited for by the drain. A signed-out session's socket is ended by the
+    // session watch (at once when the sign-out is announced), so events are not checked one by
+    // one: a yard's stream of small changes would otherwise cost a sign-out-list lookup each.
     let queue: Promise<unknown> = Promise.resolve();
     const inTurn =
       <A extends unknown[]>(handle: (...args: A) => unknown) =>
       (...args: A) => {
         queue = queue
-          .then(() => sessions.check(actor.sessionId))
-          .then((verdict) => {
-            if (verdict === 'valid') return handle(...args);
-            refuse(socket, { code: 401, message: 'your session ended; sign in again to continue' });
-            socket.disconnect(true);
-          })
+          .then(() => handle(...args))
           .catch((err: unknown) => log.error({ err: (err as Error).message, user: actor.name }, 'a yard event failed'));
         yards.track(queue);
       };
@@ -65,7 +62,7 @@ export function registerYard(nsp: YardNamespace, yards: Yards, sessions: Session
       refuse(socket, { code: 500, message: 'the yard could not take this change', event });
     };
 
-    socket.on('join', inTurn((payload: unknown, ack: unknown) => {
+    const onJoin = inTurn((payload: unknown, ack: unknown) => {
       const reply = (r: JoinReply) => (typeof ack === 'function' ? (ack as (r: JoinReply) => void)(r) : undefined);
       const parsed = parsePayload(socket, 'join', joinSchema, payload);
       if (!parsed) return reply({ error: { code: 400, message: 'malformed join' } });
@@ -87,9 +84,9 @@ export function registerYard(nsp: YardNamespace, yards: Yards, sessions: Session
           reply({ error: { code, message } });
         })
         .finally(() => (joining = false));
-    }));
+    });
 
-    socket.on('sync', inTurn((payload: unknown) => {
+    const onSync = inTurn((payload: unknown) => {
       const bytes = bytesOf(payload);
       if (!bytes || bytes.byteLength > MAX_MESSAGE_BYTES) return fail('sync', new YardError(400, 'a sync message must be bytes, at most 1 MiB'));
       if (!room || !current) return fail('sync', new YardError(409, 'join a yard first'));
@@ -98,9 +95,9 @@ export function registerYard(nsp: YardNamespace, yards: Yards, sessions: Session
       } catch (err) {
         fail('sync', err);
       }
-    }));
+    });
 
-    socket.on('awareness', inTurn((payload: unknown) => {
+    const onAwareness = inTurn((payload: unknown) => {
       const bytes = bytesOf(payload);
       if (!bytes || bytes.byteLength > 64 * 1024) return fail('awareness', new YardError(400, 'an awareness update must be bytes, at most 64 KiB'));
       if (!room || !current) return fail('awareness', new YardError(409, 'join a yard first'));
@@ -109,7 +106,13 @@ export function registerYard(nsp: YardNamespace, yards: Yards, sessions: Session
       } catch (err) {
         fail('awareness', err);
       }
-    }));
+    });
+    const handlers: Record<string, (...args: unknown[]) => void> = { join: onJoin, sync: onSync, awareness: onAwareness };
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const handler = handlers[event];
+      if (handler) handler(...args);
+      else fail(event, new YardError(400, `unknown event "${event}" (join, sync, awareness)`));
+    });
 
     socket.on('disconnect', () => {
       void queue.then(() => {

@@ -9,7 +9,7 @@ import { personalYardId } from '../../server/yard/catalog';
 import { YardClient } from '../../lib/yard/yardClient';
 import { startPortal, type Portal } from '../support/portal';
 import { freePort, startRedis } from '../support/redis';
-import { signInAs, type CookieJar } from '../support/session';
+import { signInAs, signOut, type CookieJar } from '../support/session';
 import { sharedCluster } from '../support/sharedCluster';
 import { until } from '../support/until';
 
@@ -123,6 +123,27 @@ describe('the Yard on one replica (kept in files)', () => {
     expect(listed[0]).toMatchObject({ personal: true, id: personalYardId('bob') });
     expect(listed.map((y) => y.id)).toContain('team-a');
     expect(listed.map((y) => y.id)).not.toContain('platform');
+  });
+
+  it('ends the yard of a person who signs out, and takes no change from them after that', async () => {
+    const watcher = await open(portal, alice, 'team-a');
+    const leaving = await signInAs(portal.url, 'bob');
+    const b = await open(portal, leaving, 'team-a');
+    let disconnected = false;
+    b.socket.io.opts.reconnection = false;
+    b.socket.on('disconnect', () => (disconnected = true));
+    await signOut(portal.url, leaving);
+    await until(() => disconnected, { message: "bob's yard socket to end" });
+    expect(b.errors.map((e) => e.code)).toContain(401);
+    addKrate(b, 'after-sign-out', podKrate);
+    const again = await connect(portal, leaving, 'team-a').then(
+      () => 'connected',
+      (err: Error) => err.message,
+    );
+    expect(again).toBe('not signed in');
+    addKrate(watcher, 'marker', { ...podKrate, name: 'marker' });
+    await until(() => krates(watcher).marker);
+    expect(krates(watcher)['after-sign-out']).toBeUndefined();
   });
 
   it('makes, renames and deletes team yards as the groups allow, audited', async () => {
