@@ -30,6 +30,9 @@ import { setRuntime } from './runtime';
 import { installShutdown } from './shutdown';
 import { sessionHandshake } from './sockets/handshake';
 import { readSocketConfig, registerSockets } from './sockets';
+import { LocalLease } from './live/deltaBus';
+import { createUsageStore } from './usage/createUsageStore';
+import { UsageService } from './usage/usageService';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -89,9 +92,13 @@ async function main(): Promise<void> {
   registerLiveMetrics(live);
   if (fleet) registerFleetMetrics(fleet, live);
   log.info(describeWatchStreams(config.live.watchStreams));
+  // One usage sampler per cluster in the fleet, under the same leases as the informers.
+  const usage = new UsageService(clusters, createUsageStore(config, root.signal), fleet?.lease ?? new LocalLease(), config.usageIntervalSeconds * 1000, root.signal);
+  usage.start();
   setRuntime({
     clusters,
     live,
+    usage,
     fleet,
     config,
     auth: { settings: authSettings, revocations, options: buildAuthOptions(authSettings, revocations) },
@@ -145,7 +152,7 @@ async function main(): Promise<void> {
       () => void io.close(),
       // The informers give their leases back first, so other replicas take the kinds over at once.
       async () => {
-        await live.settled();
+        await Promise.all([live.settled(), usage.settled()]);
         await fleet?.close();
       },
     ],

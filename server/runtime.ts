@@ -5,6 +5,7 @@ import type { ClusterRegistry } from './clusters/clusterRegistry';
 import type { ServerConfig } from './config';
 import type { Fleet } from './fleet/connectFleet';
 import type { LiveData } from './live/liveData';
+import type { UsageService } from './usage/usageService';
 
 /**
  * What the custom server builds at start-up and route handlers use.
@@ -22,6 +23,8 @@ export interface Runtime {
     options: NextAuthOptions;
   };
   live: LiveData;
+  /** Usage metrics sampled from metrics.k8s.io. */
+  usage: UsageService;
   /** With REDIS_URL: this replica's place in the fleet. */
   fleet?: Fleet;
   config: ServerConfig;

@@ -10,7 +10,8 @@ export const QUANTITY_FORMAT_MESSAGE = "quantities must match the regular expres
 export class QuantityError extends Error {}
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+/** Powers of ten. */
+const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
 // <sign><number> then a binary suffix, a decimal suffix, or a decimal exponent (`e3`, `E-2`).
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
@@ -21,8 +22,9 @@ export function parseQuantity(text: string): number {
   if (!match) throw new QuantityError(`"${text.slice(0, 64)}": ${QUANTITY_FORMAT_MESSAGE}`);
   const [, sign, digits, suffix, exponent] = match;
   const magnitude = Number(digits);
-  const scale = exponent !== undefined ? 10 ** Number(exponent) : suffix !== undefined ? (BINARY[suffix] ?? DECIMAL[suffix]) : 1;
-  const value = magnitude * scale;
+  const power = exponent !== undefined ? Number(exponent) : suffix !== undefined ? (DECIMAL[suffix] ?? 0) : 0;
+  // Dividing by 10^k keeps 700m exactly 0.7, where multiplying by 1e-3 would not.
+  const value = suffix !== undefined && BINARY[suffix] ? magnitude * BINARY[suffix] : power < 0 ? magnitude / 10 ** -power : magnitude * 10 ** power;
   return sign === '-' ? -value : value;
 }
 
