@@ -16,6 +16,7 @@ import { PodLogsTab, PodShellTab } from './PodTabs';
 import { SecretValues } from './SecretValues';
 import { Summary } from './Summary';
 import { YamlTab } from './YamlTab';
+import { ObjectUsage } from '../usage/ObjectUsage';
 
 async function fetchObject(url: string): Promise<KubeObject> {
   const res = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
@@ -128,7 +129,10 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
             Loading…
           </p>
         ) : tab === 'summary' ? (
-          <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} />
+          <>
+            <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} />
+            <ObjectUsage cluster={cluster} kind={kind} namespace={namespace} name={name} object={object} />
+          </>
         ) : tab === 'data' ? (
           <SecretValues revealUrl={`${url}/reveal`} keys={Object.keys((object.data as Record<string, string> | undefined) ?? {})} />
         ) : tab === 'yaml' ? (
