@@ -130,8 +130,8 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
           </p>
         ) : tab === 'summary' ? (
           <>
-            <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} />
             <ObjectUsage cluster={cluster} kind={kind} namespace={namespace} name={name} object={object} />
+            <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} />
           </>
         ) : tab === 'data' ? (
           <SecretValues revealUrl={`${url}/reveal`} keys={Object.keys((object.data as Record<string, string> | undefined) ?? {})} />

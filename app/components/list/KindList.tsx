@@ -28,7 +28,7 @@ function widthOf(column: Column): string {
     case 'status':
       return 'minmax(110px, 1fr)';
     case 'usage':
-      return 'minmax(150px, 1.1fr)';
+      return 'minmax(190px, 1.4fr)';
     default:
       return 'minmax(90px, 1fr)';
   }

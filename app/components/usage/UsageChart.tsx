@@ -72,6 +72,9 @@ export function UsageChart({ title, times, lines, format, height = 180 }: { titl
     };
     if (!plot.current || shape.current !== key) build();
     else plot.current.setData(data);
+    // Away from the cursor, the legend shows the newest values.
+    const u = plot.current;
+    if (u && times.length > 0 && (u.cursor.left ?? -1) < 0) u.setLegend({ idx: times.length - 1 });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- data is new each render; the chart is rebuilt only when its lines change
   }, [key, times, lines, height]);
 

@@ -29,6 +29,11 @@ async function fetchUsage(url: string): Promise<UsageResponse> {
   return (await res.json()) as UsageResponse;
 }
 
+/** The poll interval: the cluster's sample interval (5 s until it is known). One function for every call, so a re-render does not restart SWR's timer. */
+const pollInterval = (latest: UsageResponse | undefined) => (latest ? latest.intervalSeconds * 1000 : 5000);
+
+const retryUnlessRefused = (err: unknown) => !(err && typeof err === 'object' && 'status' in err && [400, 401, 403, 404].includes((err as { status: number }).status));
+
 /**
  * Usage series, polled at the cluster's sample interval: a sample arrives at most
  * that often, so one request per interval shows each as it lands, through any
@@ -37,9 +42,9 @@ async function fetchUsage(url: string): Promise<UsageResponse> {
  */
 export function useUsage(cluster: string, params: UsageParams | null) {
   return useSWR<UsageResponse>(params ? usageUrl(cluster, params) : null, fetchUsage, {
-    refreshInterval: (latest) => (latest?.intervalSeconds ?? 15) * 1000,
+    refreshInterval: pollInterval,
     revalidateOnFocus: true,
-    shouldRetryOnError: (err: unknown) => !(err && typeof err === 'object' && 'status' in err && [400, 401, 403, 404].includes((err as { status: number }).status)),
+    shouldRetryOnError: retryUnlessRefused,
     keepPreviousData: true,
   });
 }
