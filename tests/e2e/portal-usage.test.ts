@@ -62,6 +62,7 @@ describe('usage metrics in the portal', () => {
       return text.includes('allocatable (all nodes)') ? text : undefined;
     });
     for (const node of nodes) expect(legend).toContain(node);
+    expect(legend).toContain('all nodes');
     // Live: away from the cursor the legend shows the newest sample's time, which moves on as samples arrive.
     const newest = () => panel.locator('.u-legend').first().locator('.u-series').first().locator('.u-value').textContent();
     const first = await until(async () => ((await newest()) ?? '').match(/\d/) && (await newest()));

@@ -15,7 +15,7 @@ function total(rows: Row[], column: 'cpuUsage' | 'memoryUsage'): Reference[] {
   return rows.length > 0 ? [{ label: 'allocatable (all nodes)', value: sum, color: 'var(--muted)' }] : [];
 }
 
-/** The overview's usage: every node's CPU and memory over the last hour, against what the nodes can allocate together. */
+/** The overview's usage: every node's CPU and memory over the last hour, and all nodes' together against what they can allocate together. */
 export function ClusterUsage({ cluster, nodes }: { cluster: string; nodes: Row[] }) {
-  return <UsagePanel cluster={cluster} title="Usage per node" params={{ kind: 'nodes' }} references={{ cpu: total(nodes, 'cpuUsage'), memory: total(nodes, 'memoryUsage') }} />;
+  return <UsagePanel cluster={cluster} title="Usage per node" params={{ kind: 'nodes' }} total="all nodes" references={{ cpu: total(nodes, 'cpuUsage'), memory: total(nodes, 'memoryUsage') }} />;
 }

@@ -18,8 +18,15 @@ export interface References {
   memory?: Reference[];
 }
 
-function linesOf(data: UsageResponse, resource: 'cpu' | 'memory', references: Reference[] = [], label: (name: string) => string): ChartLine[] {
+function linesOf(data: UsageResponse, resource: 'cpu' | 'memory', references: Reference[] = [], label: (name: string) => string, total?: string): ChartLine[] {
   const measured = data.series.map((s, i) => ({ label: label(s.name), values: s[resource], color: SERIES_COLORS[i % SERIES_COLORS.length] }));
+  if (total && data.series.length > 1) {
+    const sum = data.times.map((_, i) => {
+      const values = data.series.map((s) => s[resource][i]).filter((v): v is number => v !== null);
+      return values.length > 0 ? values.reduce((a, b) => a + b, 0) : null;
+    });
+    measured.push({ label: total, values: sum, color: 'var(--text)' });
+  }
   const levels = references.map((r) => ({ label: r.label, values: data.times.map(() => r.value), color: r.color, reference: true }));
   return [...measured, ...levels];
 }
@@ -61,7 +68,22 @@ export function UsageNotice({ error, data }: { error: unknown; data: UsageRespon
 }
 
 /** CPU and memory over the last hour for one query, live at the sample interval. */
-export function UsagePanel({ cluster, params, title, references = {}, label = (name) => name }: { cluster: string; params: UsageParams; title: string; references?: References; label?: (name: string) => string }) {
+export function UsagePanel({
+  cluster,
+  params,
+  title,
+  references = {},
+  label = (name) => name,
+  total,
+}: {
+  cluster: string;
+  params: UsageParams;
+  title: string;
+  references?: References;
+  label?: (name: string) => string;
+  /** When set, a line summing the series, labelled so. */
+  total?: string;
+}) {
   const { data, error } = useUsage(cluster, params);
   const notice = <UsageNotice error={error} data={data} />;
   const drawable = data && !(error instanceof ApiError && error.status === 403) && data.times.length > 0 && data.series.length > 0;
@@ -76,8 +98,8 @@ export function UsagePanel({ cluster, params, title, references = {}, label = (n
             </p>
           ) : null}
           <div className="usage-charts">
-            <UsageChart title="CPU" times={data.times} lines={linesOf(data, 'cpu', references.cpu, label)} format={formatCpu} />
-            <UsageChart title="Memory" times={data.times} lines={linesOf(data, 'memory', references.memory, label)} format={formatBytes} />
+            <UsageChart title="CPU" times={data.times} lines={linesOf(data, 'cpu', references.cpu, label, total)} format={formatCpu} />
+            <UsageChart title="Memory" times={data.times} lines={linesOf(data, 'memory', references.memory, label, total)} format={formatBytes} />
           </div>
         </>
       ) : (
