@@ -53,8 +53,14 @@ export function UsageChart({ title, times, lines, format, height = 180 }: { titl
       const text = cssColor('var(--muted)', el);
       const grid = cssColor('var(--border)', el);
       const fmt = (v: number | null) => (v === null || v === undefined ? '—' : formatRef.current(v));
+      // Away from the cursor, the legend shows the newest values rather than dashes.
+      const showNewest = (u: uPlot) => {
+        const last = u.data[0].length - 1;
+        if (last >= 0 && (u.cursor.left ?? -1) < 0 && u.legend.idx !== last) u.setLegend({ idx: last });
+      };
       const opts: uPlot.Options = {
         width: Math.max(200, el.clientWidth),
+        hooks: { ready: [showNewest], setData: [showNewest], setCursor: [showNewest] },
         height,
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
@@ -72,9 +78,6 @@ export function UsageChart({ title, times, lines, format, height = 180 }: { titl
     };
     if (!plot.current || shape.current !== key) build();
     else plot.current.setData(data);
-    // Away from the cursor, the legend shows the newest values.
-    const u = plot.current;
-    if (u && times.length > 0 && (u.cursor.left ?? -1) < 0) u.setLegend({ idx: times.length - 1 });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- data is new each render; the chart is rebuilt only when its lines change
   }, [key, times, lines, height]);
 
