@@ -48,7 +48,7 @@ function quantity(resources: Resources | undefined, kind: 'requests' | 'limits',
 }
 
 /**
- * A container's usage: with a request, a share of it (30–90 % of CPU, 60–110 % of
+ * A container's usage: with a request, a share of it (30–90 % of CPU from 10m up, 60–110 % of
  * memory), kept under 90 % of a memory limit as a container that stays alive would
  * be; without one, somewhere in a plausible range.
  */
@@ -57,7 +57,8 @@ export function containerUsage(podUid: string, container: string, now = Date.now
   const cpuRequest = quantity(resources, 'requests', 'cpu');
   const memRequest = quantity(resources, 'requests', 'memory');
   const memLimit = quantity(resources, 'limits', 'memory');
-  const cpuBase = cpuRequest !== null ? cpuRequest * 1e9 * (0.3 + 0.6 * unit(`${seed}/c`)) : 2_000_000 + unit(`${seed}/c`) * 250_000_000;
+  // A token CPU request (under 10m) says nothing of the load: such a container runs as busy as one without.
+  const cpuBase = cpuRequest !== null && cpuRequest >= 0.01 ? cpuRequest * 1e9 * (0.3 + 0.6 * unit(`${seed}/c`)) : 2_000_000 + unit(`${seed}/c`) * 250_000_000;
   let memBase = memRequest !== null ? (memRequest / 1024) * (0.6 + 0.5 * unit(`${seed}/m`)) : 12_000 + unit(`${seed}/m`) * 400_000;
   // The wave adds up to 20 %: stay under 90 % of the limit at its top.
   if (memLimit !== null) memBase = Math.min(memBase, (memLimit / 1024) * 0.75);
