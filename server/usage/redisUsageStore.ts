@@ -25,6 +25,8 @@ function keys(cluster: string) {
  */
 export class RedisUsageStore implements UsageStore {
   private readonly local: MemoryUsageStore;
+  /** Per cluster, the list as last read and its newest sample's time: read again only when a newer sample is in. */
+  private readonly cache = new Map<string, { newest: number; samples: UsageSample[] }>();
 
   constructor(
     private readonly redis: RedisCommander,
@@ -53,8 +55,16 @@ export class RedisUsageStore implements UsageStore {
     return this.orLocal(
       'samples',
       async () => {
-        const raw = await this.redis.sendCommand<string[]>(['LRANGE', keys(cluster).samples, '0', '-1']);
-        return raw.map((text) => JSON.parse(text) as UsageSample).filter((s) => s.t >= sinceMs);
+        const newest = await this.latest(cluster);
+        if (!newest) return [];
+        let cached = this.cache.get(cluster);
+        if (cached?.newest !== newest.t) {
+          const raw = await this.redis.sendCommand<string[]>(['LRANGE', keys(cluster).samples, '0', '-1']);
+          const samples = raw.map((text) => JSON.parse(text) as UsageSample);
+          cached = { newest: samples.at(-1)?.t ?? newest.t, samples };
+          this.cache.set(cluster, cached);
+        }
+        return cached.samples.filter((s) => s.t >= sinceMs);
       },
       () => this.local.samples(cluster, sinceMs),
     );

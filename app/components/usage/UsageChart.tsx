@@ -14,6 +14,9 @@ export interface ChartLine {
 }
 
 /** Colours for measured series, readable on both themes. */
+/** 1, 2, 4 … 512 of each binary unit from bytes to PiB. */
+export const BINARY_STEPS = Array.from({ length: 6 }, (_, unit) => Array.from({ length: 10 }, (_, i) => 2 ** i * 1024 ** unit)).flat();
+
 export const SERIES_COLORS = ['#4c6ef5', '#e8590c', '#2f9e44', '#ae3ec9', '#1098ad', '#d6336c', '#f59f00', '#74b816', '#7048e8', '#0ca678'];
 
 function cssColor(color: string, el: Element): string {
@@ -26,7 +29,22 @@ function cssColor(color: string, el: Element): string {
  * with a legend that shows each line's value under the cursor. Redrawn when the
  * theme changes (its colours are read from the CSS variables).
  */
-export function UsageChart({ title, times, lines, format, height = 180 }: { title: string; times: number[]; lines: ChartLine[]; format: (value: number) => string; height?: number }) {
+export function UsageChart({
+  title,
+  times,
+  lines,
+  format,
+  incrs,
+  height = 180,
+}: {
+  title: string;
+  times: number[];
+  lines: ChartLine[];
+  format: (value: number) => string;
+  /** Steps the value axis may use between ticks (for memory: binary ones, so ticks read 128 MiB, not 95.4 MiB). */
+  incrs?: number[];
+  height?: number;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = useRef('');
@@ -66,7 +84,7 @@ export function UsageChart({ title, times, lines, format, height = 180 }: { titl
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
           { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 72, values: (_u, splits) => splits.map((v) => fmt(v)) },
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 72, incrs, values: (_u, splits) => splits.map((v) => fmt(v)) },
         ],
         series: [
           { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleTimeString()) },

@@ -3,7 +3,7 @@
 import { formatBytes, formatCpu } from '@/lib/ui/units';
 import type { UsageResponse } from '@/lib/usage';
 import { ApiError } from '../live/snapshots';
-import { SERIES_COLORS, UsageChart, type ChartLine } from './UsageChart';
+import { BINARY_STEPS, SERIES_COLORS, UsageChart, type ChartLine } from './UsageChart';
 import { useUsage, type UsageParams } from './useUsage';
 
 /** A level usage is measured against (a request, a limit, what a node can allocate), drawn dashed. */
@@ -99,7 +99,7 @@ export function UsagePanel({
           ) : null}
           <div className="usage-charts">
             <UsageChart title="CPU" times={data.times} lines={linesOf(data, 'cpu', references.cpu, label, total)} format={formatCpu} />
-            <UsageChart title="Memory" times={data.times} lines={linesOf(data, 'memory', references.memory, label, total)} format={formatBytes} />
+            <UsageChart title="Memory" times={data.times} lines={linesOf(data, 'memory', references.memory, label, total)} format={formatBytes} incrs={BINARY_STEPS} />
           </div>
         </>
       ) : (
