@@ -56,6 +56,8 @@ export interface ServerConfig {
   };
   /** Groups allowed to see /debug/streams and the admin views. */
   adminGroups: string[];
+  /** How often each cluster's metrics.k8s.io is sampled for the usage charts. */
+  usageIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +141,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
       streamBufferTotalBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_TOTAL_BYTES', 256 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 * 1024 }),
     },
     adminGroups: (env.CROWSNEST_ADMIN_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean),
+    usageIntervalSeconds: integer(env, 'CROWSNEST_USAGE_INTERVAL_SECONDS', 15, { min: 1, max: 600 }),
     rateLimit: {
       perSecond: integer(env, 'CROWSNEST_RATE_LIMIT_PER_SECOND', 20, { min: 0, max: 1_000_000 }),
       burst: integer(env, 'CROWSNEST_RATE_LIMIT_BURST', 200, { min: 1, max: 1_000_000 }),

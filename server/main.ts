@@ -34,6 +34,9 @@ import { LocalYardStorage } from './yard/storage';
 import { readYardConfig } from './yard/yardConfig';
 import { Yards } from './yard/yards';
 import { PresenceHub } from './presence/presenceHub';
+import { LocalLease } from './live/deltaBus';
+import { createUsageStore } from './usage/createUsageStore';
+import { UsageService } from './usage/usageService';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,9 +100,13 @@ async function main(): Promise<void> {
   const yards = new Yards(yardConfig, fleet?.yards ?? new LocalYardStorage(yardConfig.dataDir), (name) => clusters.names().includes(name));
   const presence = new PresenceHub(fleet?.replicaId ?? hostname(), root.signal, fleet?.channel('crowsnest:presence'));
   if (!fleet && !yardConfig.dataDir) log.info('yards are kept in memory only: set CROWSNEST_DATA_DIR (or REDIS_URL) to keep them across restarts');
+  // One usage sampler per cluster in the fleet, under the same leases as the informers.
+  const usage = new UsageService(clusters, createUsageStore(config, root.signal), fleet?.lease ?? new LocalLease(), config.usageIntervalSeconds * 1000, root.signal);
+  usage.start();
   setRuntime({
     clusters,
     live,
+    usage,
     fleet,
     config,
     yards,
@@ -155,7 +162,7 @@ async function main(): Promise<void> {
       () => void io.close(),
       // The informers give their leases back first, so other replicas take the kinds over at once.
       async () => {
-        await Promise.all([live.settled(), yards.close()]);
+        await Promise.all([live.settled(), yards.close(), usage.settled()]);
         await fleet?.close();
       },
     ],

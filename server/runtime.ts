@@ -7,6 +7,7 @@ import type { Fleet } from './fleet/connectFleet';
 import type { LiveData } from './live/liveData';
 import type { Yards } from './yard/yards';
 import type { PresenceHub } from './presence/presenceHub';
+import type { UsageService } from './usage/usageService';
 
 /**
  * What the custom server builds at start-up and route handlers use.
@@ -24,6 +25,8 @@ export interface Runtime {
     options: NextAuthOptions;
   };
   live: LiveData;
+  /** Usage metrics sampled from metrics.k8s.io. */
+  usage: UsageService;
   /** With REDIS_URL: this replica's place in the fleet. */
   fleet?: Fleet;
   config: ServerConfig;

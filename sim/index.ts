@@ -18,6 +18,7 @@ import { startControllers } from './controllers/index';
 import { createHandler } from './server';
 import { createUpgradeHandler } from './exec/handler';
 import { Faults } from './faults/faults';
+import { METRICS_GROUP } from './metrics';
 import { withFaults } from './faults/http';
 import { Store } from './store';
 
@@ -42,6 +43,8 @@ export interface StartOptions extends Partial<SimOptions> {
   churn?: number;
   /** Label each churned pod with the wall-clock microsecond of the write (`bench.crowsnest/t`), for latency benchmarks. */
   churnStamp?: boolean;
+  /** Serve metrics.k8s.io, as a cluster with metrics-server does. Default true; false is a cluster without it (the group is not discovered, its paths are 404). */
+  metrics?: boolean;
 }
 
 export interface Simulator {
@@ -69,6 +72,7 @@ export interface Simulator {
 export async function startSimulator(opts: StartOptions = {}): Promise<Simulator> {
   const store = new Store(opts.historyWindow ?? 5000, { windowMs: opts.historySeconds === undefined ? undefined : opts.historySeconds * 1000, now: simulatedClock(opts.clockSpeed) });
   const registry = new Registry(Object.entries(reviewResources).map(([name, r]) => reviewType(name, r)));
+  if (opts.metrics === false) for (const t of registry.all()) if (t.group === METRICS_GROUP) registry.remove(`${t.group}/${t.resource}`);
   const abort = new AbortController();
   const stops: (() => void)[] = [];
   stops.push(syncCrds(store, registry));

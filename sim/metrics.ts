@@ -2,11 +2,12 @@
  * metrics.k8s.io/v1beta1, as metrics-server serves it: PodMetrics (namespaced) and
  * NodeMetrics, get and list only, computed on request from the stored pods and nodes.
  * Usage is deterministic for a given object and moment: a per-object base derived from
- * its uid plus a slow wave (period of minutes), so `kubectl top` shows plausible,
+ * its uid (and its requests and limits) plus a slow wave (period of minutes), so `kubectl top` shows plausible,
  * gently moving numbers. Only running pods on a node have metrics, as with
  * metrics-server.
  */
 import { createHash } from 'node:crypto';
+import { quantityOrNull } from '../lib/ui/units';
 import type { ResourceRequest } from './api/context';
 import { sendJson } from './api/respond';
 import { matchesLabels, parseLabelSelector, matchesFields, parseFieldSelector } from './selectors';
@@ -36,10 +37,33 @@ function stamp(now: number): string {
   return new Date(Math.floor(now / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-export function containerUsage(podUid: string, container: string, now = Date.now()): { cpu: string; memory: string } {
+interface Resources {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+function quantity(resources: Resources | undefined, kind: 'requests' | 'limits', name: string): number | null {
+  const q = quantityOrNull(resources?.[kind]?.[name]);
+  return q !== null && q > 0 ? q : null;
+}
+
+/**
+ * A container's usage: with a request, a share of it (30–90 % of CPU from 10m up, 60–110 % of
+ * memory), kept under 90 % of a memory limit as a container that stays alive would
+ * be; without one, somewhere in a plausible range.
+ */
+export function containerUsage(podUid: string, container: string, now = Date.now(), resources?: Resources): { cpu: string; memory: string } {
   const seed = `${podUid}/${container}`;
-  const cpuNano = Math.round(wave(`${seed}/cpu`, 2_000_000 + unit(`${seed}/c`) * 250_000_000, now));
-  const memKi = Math.round(wave(`${seed}/mem`, 12_000 + unit(`${seed}/m`) * 400_000, now) / 4) * 4;
+  const cpuRequest = quantity(resources, 'requests', 'cpu');
+  const memRequest = quantity(resources, 'requests', 'memory');
+  const memLimit = quantity(resources, 'limits', 'memory');
+  // A token CPU request (under 10m) says nothing of the load: such a container runs as busy as one without.
+  const cpuBase = cpuRequest !== null && cpuRequest >= 0.01 ? cpuRequest * 1e9 * (0.3 + 0.6 * unit(`${seed}/c`)) : 2_000_000 + unit(`${seed}/c`) * 250_000_000;
+  let memBase = memRequest !== null ? (memRequest / 1024) * (0.6 + 0.5 * unit(`${seed}/m`)) : 12_000 + unit(`${seed}/m`) * 400_000;
+  // The wave adds up to 20 %: stay under 90 % of the limit at its top.
+  if (memLimit !== null) memBase = Math.min(memBase, (memLimit / 1024) * 0.75);
+  const cpuNano = Math.round(wave(`${seed}/cpu`, cpuBase, now));
+  const memKi = Math.round(wave(`${seed}/mem`, memBase, now) / 4) * 4;
   return { cpu: `${cpuNano}n`, memory: `${memKi}Ki` };
 }
 
@@ -52,7 +76,7 @@ export function podMetrics(p: KubeObject, now = Date.now()): KubeObject {
   const statuses: Obj[] = (p.status as Obj)?.containerStatuses ?? [];
   const containers = ((p.spec as Obj)?.containers ?? [])
     .filter((c: Obj) => statuses.find((s) => s.name === c.name)?.state?.running)
-    .map((c: Obj) => ({ name: c.name, usage: containerUsage(p.metadata.uid!, c.name, now) }));
+    .map((c: Obj) => ({ name: c.name, usage: containerUsage(p.metadata.uid!, c.name, now, c.resources) }));
   return {
     kind: 'PodMetrics',
     apiVersion: API_VERSION,

@@ -1,5 +1,6 @@
 import { podReferences } from './podRefs';
 import { arr, at, baseRow, condition, defineKind, isRecord, meta, num, rec, str, time } from './read';
+import { quantityOrNull } from '../ui/units';
 import type { KubeObject, Tone } from './types';
 
 /** What a pod list shows about one pod, derived exactly as kubectl's printer does. */
@@ -141,6 +142,31 @@ export function podTone(summary: PodSummary): Tone {
   return 'warning';
 }
 
+/**
+ * A pod's `[request, limit]` of one resource, summed over its containers, as quantities
+ * (`''` where there is none): what its usage is measured against. A pod has a limit only
+ * when every container has one.
+ */
+export function podResources(pod: KubeObject, resource: 'cpu' | 'memory'): string[] {
+  const containers = arr(at(pod, 'spec', 'containers')).filter(isRecord);
+  let request = 0;
+  let limit = 0;
+  let requested = false;
+  let limited = containers.length > 0;
+  for (const container of containers) {
+    const r = quantityOrNull(at(container, 'resources', 'requests', resource));
+    const l = quantityOrNull(at(container, 'resources', 'limits', resource));
+    if (r !== null) {
+      request += r;
+      requested = true;
+    }
+    if (l === null) limited = false;
+    else limit += l;
+  }
+  const text = (n: number) => String(Number(n.toPrecision(12)));
+  return [requested ? text(request) : '', limited ? text(limit) : ''];
+}
+
 export const pods = defineKind({
   token: 'pods',
   group: '',
@@ -155,6 +181,8 @@ export const pods = defineKind({
     { id: 'status', title: 'STATUS', type: 'status' },
     { id: 'restarts', title: 'RESTARTS', type: 'number' },
     { id: 'lastRestart', title: 'LAST RESTART', type: 'age' },
+    { id: 'cpuUsage', title: 'CPU', type: 'usage' },
+    { id: 'memoryUsage', title: 'MEMORY', type: 'usage' },
     { id: 'ip', title: 'IP', type: 'text', priority: 1 },
     { id: 'node', title: 'NODE', type: 'text', priority: 1 },
     { id: 'nominatedNode', title: 'NOMINATED NODE', type: 'text', priority: 1 },
@@ -178,6 +206,8 @@ export const pods = defineKind({
         status: summary.status,
         restarts: summary.restarts,
         lastRestart: summary.lastRestart,
+        cpuUsage: podResources(object, 'cpu'),
+        memoryUsage: podResources(object, 'memory'),
         ip: str(status.podIP) ?? '<none>',
         node: str(spec.nodeName) ?? '<none>',
         nominatedNode: str(status.nominatedNodeName) ?? '<none>',

@@ -36,7 +36,14 @@ export type ColumnType =
   | 'age'
   /** A status word, coloured by `Row.tone`. */
   | 'status'
-  | 'list';
+  | 'list'
+  /** A memory quantity (`32853120Ki`), shown in binary units (`31.3 GiB`). */
+  | 'memory'
+  /**
+   * Live usage from metrics.k8s.io, which the list adds beside the row; the cell holds
+   * what it is measured against as quantities: `[request, limit]` of a pod, `[allocatable]` of a node.
+   */
+  | 'usage';
 
 export interface Column {
   /** Key of the cell in `Row.cells`. */

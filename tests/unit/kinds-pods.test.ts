@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pods, summarisePod } from '../../lib/kinds/pods';
+import { podResources, pods, summarisePod } from '../../lib/kinds/pods';
 import { aPod, running, terminated, waiting } from './kinds-fixtures';
 import type { PodOptions } from './kinds-fixtures';
 
@@ -87,5 +87,30 @@ describe('pod status, as kubectl prints it', () => {
     expect(json).not.toContain('big');
     expect(json).not.toContain('managedFields');
     expect(json).not.toContain('example/app');
+  });
+});
+
+describe('podResources: what a pod’s usage is measured against', () => {
+  const withResources = (...resources: Array<Record<string, Record<string, string>>>) => {
+    const pod = aPod({ containers: resources.map(() => running()) });
+    (pod.spec as { containers: Array<Record<string, unknown>> }).containers.forEach((c, i) => (c.resources = resources[i]));
+    return pod;
+  };
+
+  it('sums requests and limits over the containers, as quantities', () => {
+    const pod = withResources({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } }, { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } });
+    expect(podResources(pod, 'cpu')).toEqual(['0.3', '1.1']);
+    expect(podResources(pod, 'memory')).toEqual([String(320 * 2 ** 20), String(576 * 2 ** 20)]);
+    expect(pods.project(pod).cells.cpuUsage).toEqual(['0.3', '1.1']);
+  });
+
+  it('has no limit when one container has none, and nothing when nothing is set', () => {
+    const pod = withResources({ requests: { cpu: '100m' }, limits: { cpu: '200m' } }, { requests: { cpu: '100m' } });
+    expect(podResources(pod, 'cpu')).toEqual(['0.2', '']);
+    expect(podResources(aPod(), 'memory')).toEqual(['', '']);
+  });
+
+  it('ignores quantities Kubernetes would refuse', () => {
+    expect(podResources(withResources({ requests: { cpu: 'lots' } }), 'cpu')).toEqual(['', '']);
   });
 });

@@ -18,6 +18,7 @@ import { PodLogsTab, PodShellTab, WorkloadLogsTab } from './PodTabs';
 import { SecretValues } from './SecretValues';
 import { Summary } from './Summary';
 import { YamlTab } from './YamlTab';
+import { ObjectUsage } from '../usage/ObjectUsage';
 
 async function fetchObject(url: string): Promise<KubeObject> {
   const res = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
@@ -124,7 +125,10 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
               Loading…
             </p>
           ) : tab === 'summary' ? (
-            <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} url={url} onChanged={() => void mutate()} />
+            <>
+              <ObjectUsage cluster={cluster} kind={kind} namespace={namespace} name={name} object={object} />
+              <Summary cluster={cluster} kind={kind} info={info} kinds={kinds ?? []} object={object} row={row} namespaces={namespaces} url={url} onChanged={() => void mutate()} />
+            </>
           ) : tab === 'data' ? (
             <SecretValues revealUrl={`${url}/reveal`} keys={Object.keys((object.data as Record<string, string> | undefined) ?? {})} />
           ) : tab === 'yaml' ? (

@@ -13,6 +13,7 @@ import { detailPath } from '../urls';
 import { useSelection } from '../useSelection';
 import { VirtualTable, type TableColumn } from './VirtualTable';
 import { NamespaceErrors } from './NamespaceErrors';
+import { LatestUsageProvider } from '../usage/LatestUsage';
 
 const NAME: Column = { id: NAME_COLUMN, title: 'NAME', type: 'text' };
 const NAMESPACE: Column = { id: NAMESPACE_COLUMN, title: 'NAMESPACE', type: 'text' };
@@ -26,6 +27,8 @@ function widthOf(column: Column): string {
       return 'minmax(110px, 0.6fr)';
     case 'status':
       return 'minmax(110px, 1fr)';
+    case 'usage':
+      return 'minmax(190px, 1.4fr)';
     default:
       return 'minmax(90px, 1fr)';
   }
@@ -111,14 +114,16 @@ export function KindList({ kind }: { kind: string }) {
       ) : set.size === 0 ? (
         <div className="empty muted">No {title.toLowerCase()} {namespaces.length ? `in ${namespaces.join(', ')}` : 'here'}.</div>
       ) : (
-        <VirtualTable
-          label={title}
-          columns={columns}
-          rows={rows}
-          sort={sort}
-          onSort={(column) => setSort((s) => (s.column === column ? { column, descending: !s.descending } : { column, descending: false }))}
-          hrefOf={hrefOf}
-        />
+        <LatestUsageProvider cluster={cluster} kind={columns.some((c) => c.column.type === 'usage') ? kind : ''} namespaces={namespaces}>
+          <VirtualTable
+            label={title}
+            columns={columns}
+            rows={rows}
+            sort={sort}
+            onSort={(column) => setSort((s) => (s.column === column ? { column, descending: !s.descending } : { column, descending: false }))}
+            hrefOf={hrefOf}
+          />
+        </LatestUsageProvider>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import { memo } from 'react';
 import type { Row } from '@/lib/kinds/types';
 import { AGE_COLUMN, NAME_COLUMN, NAMESPACE_COLUMN } from '@/lib/ui/rowOrder';
 import { Cell } from './Cell';
+import { UsageCell } from '../usage/LatestUsage';
 import type { TableColumn } from './VirtualTable';
 
 /**
@@ -63,6 +64,8 @@ export const VirtualRow = memo(function VirtualRow({
             </a>
           ) : column.id === NAMESPACE_COLUMN ? (
             row.namespace ?? ''
+          ) : column.type === 'usage' ? (
+            <UsageCell rowKey={row.namespace ? `${row.namespace}/${row.name}` : row.name} resource={column.id.startsWith('memory') ? 'memory' : 'cpu'} value={row.cells[column.id]} />
           ) : column.id === AGE_COLUMN ? (
             <Cell column={column} value={row.createdAt ?? null} now={now} />
           ) : (

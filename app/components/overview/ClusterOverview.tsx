@@ -10,6 +10,7 @@ import { useRows } from '../live/useRows';
 import { useClusters } from '../useClusters';
 import { detailPath, listPath } from '../urls';
 import { useSelection } from '../useSelection';
+import { ClusterUsage } from '../usage/ClusterUsage';
 
 function values(rows: Map<string, Row> | undefined): Row[] {
   return rows ? [...rows.values()] : [];
@@ -85,6 +86,7 @@ export function ClusterOverview() {
           <span className="muted">pods failing</span>
         </div>
       </div>
+      <ClusterUsage cluster={cluster} nodes={nodeRows} />
       <div className="grid-2">
         <div className="card">
           <h2>
