@@ -96,6 +96,7 @@ export function valuesSchema(): Schema {
       rateLimit: object({ perSecond: int(0, 1_000_000), burst: int(1, 1_000_000) }),
       trustProxy: bool,
       sockets: object({ perUser: int(0, 10_000), shellsPerUser: int(0, 10_000), logStreamsPerUser: int(0, 10_000), shellIdleSeconds: int(1, 86_400), logRingLines: int(0, 1_000_000), bufferBytes: int(1024, 1024 * 1024 * 1024) }),
+      usageIntervalSeconds: int(1, 3600),
       yard: object({
         teams: {
           type: 'array',
