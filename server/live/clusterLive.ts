@@ -9,6 +9,7 @@ import { log } from '../log';
 import { CorruptTopic, LeaseLost, type DeltaBus, type InformerLease, type Ownership } from './deltaBus';
 import { apiPath, backoffMs, Informer, sleep, type InformerMode, type InformerStatus } from './informer';
 import { KindMirror } from './kindMirror';
+import type { KindHealth } from '../../lib/live/protocol';
 
 /** Whether pod and node metrics can be shown. */
 export type MetricsState =
@@ -267,6 +268,23 @@ export class ClusterLive {
     }));
   }
 
+  /**
+   * The portal's connection to the cluster, from the informers of this
+   * replica's kinds (their owners' reports, wherever they run): the worst
+   * state of any kind, with the earliest `since` of that state and its reason.
+   * Undefined until some kind reported.
+   */
+  health(): KindHealth | undefined {
+    const rank = { synced: 0, reconnecting: 1, failed: 2 } as const;
+    let worst: KindHealth | undefined;
+    for (const { mirror } of this.running.values()) {
+      const h = mirror.health;
+      if (!h) continue;
+      if (!worst || rank[h.state] > rank[worst.state] || (h.state === worst.state && h.since < worst.since)) worst = h;
+    }
+    return worst;
+  }
+
   private startInformer(kind: KindDefinition, mode: InformerMode): Running {
     const topic = `${this.cluster.name}/${kind.token}`;
     const controller = new AbortController();
@@ -274,10 +292,15 @@ export class ClusterLive {
     this.signal.addEventListener('abort', onAbort, { once: true });
     controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
     const mirror = new KindMirror(kind.token, 'none', this.options.ringSize, this.options.ringBytes);
-    const unsubscribe = this.options.bus.subscribe(topic, (message) => {
+    const unsubscribeRows = this.options.bus.subscribe(topic, (message) => {
       if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows, message.recent);
       else if (message.epoch === mirror.epoch) mirror.apply(message.delta, message.at);
     });
+    const unsubscribeHealth = this.options.bus.onHealth(topic, (health) => mirror.setHealth(health));
+    const unsubscribe = () => {
+      unsubscribeRows();
+      unsubscribeHealth();
+    };
     const entry: Running = { kind, mode, mirror, controller, users: 0, unsubscribe };
     this.running.set(kind.token, entry);
     const owning = this.own(entry, topic);

@@ -2,7 +2,7 @@ import { MemoryLimits, type Limits } from '../limits';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
-import { formatPosition, formatPositions, type Position, type StreamError } from '../../lib/live/protocol';
+import { formatPosition, formatPositions, type KindHealth, type Position, type StreamError } from '../../lib/live/protocol';
 import type { SessionEnd, SessionWatch } from '../auth/sessionWatch';
 import { HttpError } from '../http/errors';
 import { StreamConnections } from '../http/streamConnections';
@@ -71,6 +71,10 @@ export interface HubCounters {
 }
 
 const RETRY = Buffer.from('retry: 3000\n\n');
+
+function statusEvent(kind: string, health: KindHealth): string {
+  return sseEvent('status', { kind, ...health });
+}
 /** How long a stream waits for a kind's first sync before it opens with `syncing` for it. */
 const STREAM_SYNC_WAIT_MS = 250;
 /** The widest a coalescing window gets under load. */
@@ -243,6 +247,8 @@ export class StreamHub {
       }, req.actor.sessionEndsAt),
     );
     stream.countFeeds = countFeeds;
+    // Every change of the cluster connection of a kind goes out as it happens.
+    for (const feed of feeds) stream.onEnd(feed.mirror.onHealth((health) => stream.pushText(statusEvent(feed.token, health))));
     stream.onEnd(() => {
       for (const feed of feeds) {
         feed.leave?.();
@@ -286,10 +292,11 @@ export class StreamHub {
   private attach(stream: SseStream, feed: StreamFeed, from: Position | undefined, idFor: (token: string, position: Position) => string): void {
     if (!feed.mirror.synced) {
       stream.pushText(sseEvent('status', { kind: feed.token, state: 'syncing', since: new Date().toISOString() }));
+      // Not loaded because the cluster does not answer: say so too.
+      if (feed.mirror.health && feed.mirror.health.state !== 'synced') stream.pushText(statusEvent(feed.token, feed.mirror.health));
       void feed.mirror.whenSynced().then(() => {
         if (stream.state !== 'open') return;
         this.attach(stream, feed, undefined, () => stream.currentId());
-        stream.pushText(sseEvent('status', { kind: feed.token, state: 'synced', since: new Date().toISOString() }));
       });
       return;
     }
@@ -306,6 +313,7 @@ export class StreamHub {
     } else {
       this.sendSnapshot(stream, feed, group, idFor(feed.token, feed.mirror.position));
     }
+    stream.pushText(statusEvent(feed.token, feed.mirror.health ?? { state: 'synced', since: new Date().toISOString() }));
     feed.leave = group.join(stream, feed);
   }
 

@@ -4,7 +4,9 @@ import Link from 'next/link';
 import { useMemo } from 'react';
 import type { Row } from '@/lib/kinds/types';
 import { formatAge } from '@/lib/ui/age';
+import { troubleDetail, troubleLabel } from '../live/clusterTrouble';
 import { FreshnessBadge } from '../live/FreshnessBadge';
+import { useClusterTrouble } from '../live/useLive';
 import { useNow } from '../live/useNow';
 import { useRows } from '../live/useRows';
 import { useClusters } from '../useClusters';
@@ -21,6 +23,7 @@ export function ClusterOverview() {
   const now = useNow();
   const { data: clusters } = useClusters();
   const summary = clusters?.find((c) => c.name === cluster);
+  const trouble = useClusterTrouble();
   const nodes = useRows(cluster, 'nodes', namespaces, { focused: false }).data;
   const deployments = useRows(cluster, 'deployments', namespaces, { focused: false }).data;
   const pods = useRows(cluster, 'pods', namespaces, { focused: false }).data;
@@ -47,7 +50,8 @@ export function ClusterOverview() {
   );
   /* eslint-enable react-hooks/exhaustive-deps */
 
-  if (summary?.status === 'unreachable') {
+  // Unreachable before anything was loaded: nothing to show but why. With data on screen, it stays, marked stale.
+  if (summary?.status === 'unreachable' && !nodes && !pods && !deployments) {
     return (
       <section className="overview">
         <h1>{cluster}</h1>
@@ -67,7 +71,12 @@ export function ClusterOverview() {
           <FreshnessBadge kind="pods" />
         </div>
       </div>
-      <div className="cards">
+      {trouble ? (
+        <div className="stale-banner" role="alert" data-testid="overview-stale">
+          <strong>{troubleLabel(trouble)}.</strong> {troubleDetail(trouble)} The numbers below may be out of date.
+        </div>
+      ) : null}
+      <div className={`cards${trouble ? ' stale' : ''}`} data-stale={trouble ? 'true' : undefined}>
         <div className="card stat">
           <span className="stat-n">{nodes ? nodeRows.filter((n) => n.tone === 'ok').length : '–'}</span>
           <span className="muted">of {nodes?.size ?? '–'} nodes ready</span>
