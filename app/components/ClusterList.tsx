@@ -15,8 +15,8 @@ function describeAccess(access: ClusterAccess | undefined): string {
 /** The portal's connection to the cluster: its informers' state where they know it (unreachable since when, and why). */
 export function describeStatus(cluster: Pick<ClusterSummary, 'status' | 'error' | 'since'>): string {
   if (cluster.status === 'reachable') return 'Reachable';
-  const since = cluster.since ? ` since ${clockTime(Date.parse(cluster.since))}` : '';
-  return `Unreachable${since}: ${cluster.error ?? 'unknown error'}`;
+  const since = cluster.since ? ` (since ${clockTime(Date.parse(cluster.since))})` : '';
+  return `Unreachable: ${cluster.error ?? 'unknown error'}${since}`;
 }
 
 export function ClusterList() {

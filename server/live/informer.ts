@@ -59,7 +59,11 @@ const LASTING = new Set([401, 403, 404]);
 /** What an informer failure means for the people looking: the state to report, in the cluster's or the network's words. */
 export function healthOfError(err: unknown): { state: 'reconnecting' | 'failed'; reason: string } {
   if (err instanceof KubeError) return { state: LASTING.has(err.status) ? 'failed' : 'reconnecting', reason: `the API server answered ${err.status}: ${err.message}` };
-  return { state: 'reconnecting', reason: err instanceof Error ? err.message : String(err) };
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  // An open watch whose connection the other end dropped says only "aborted" or "socket hang up".
+  if (message === 'aborted' || code === 'ECONNRESET' || message === 'socket hang up') return { state: 'reconnecting', reason: `the API server closed the connection (${typeof code === 'string' ? code : message})` };
+  return { state: 'reconnecting', reason: message };
 }
 
 export function apiPath(kind: KindDefinition): string {
@@ -297,9 +301,9 @@ export class Informer {
     }
   }
 
-  /** Puts the connection state on the bus when it changes (a new outage keeps the `since` of its first failure). */
+  /** Puts the connection state on the bus when it (or its reason) changes; one outage keeps the `since` of its first failure. */
   private report(state: KindHealth['state'], reason?: string): void {
-    if (this.health?.state === state || this.broken.signal.aborted) return;
+    if ((this.health?.state === state && this.health.reason === reason) || this.broken.signal.aborted) return;
     if (state === 'synced' && this.health) log.info({ topic: this.options.topic, down: this.health.since }, 'informer synced again');
     const since = state !== 'synced' && this.health && this.health.state !== 'synced' ? this.health.since : new Date().toISOString();
     this.health = { state, since, ...(reason ? { reason } : {}) };

@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import type { ClusterSummary } from '@/lib/clusters';
 import { describeStatus } from '../ClusterList';
-import { troubleDetail, troubleLabel } from '../live/clusterTrouble';
+import { troubleDetail } from '../live/clusterTrouble';
 import { useClusterTrouble } from '../live/useLive';
 import { useClusters } from '../useClusters';
 import { clusterPath } from '../urls';
@@ -22,7 +22,9 @@ export function ClusterSwitcher({ cluster }: { cluster: string }) {
   const trouble = useClusterTrouble();
   const router = useRouter();
   const summary = data?.find((c) => c.name === cluster);
-  const current: Pick<ClusterSummary, 'status' | 'error' | 'since'> | undefined = trouble ? { status: 'unreachable', error: trouble.reason } : summary;
+  const current: Pick<ClusterSummary, 'status' | 'error' | 'since'> | undefined = trouble
+    ? { status: 'unreachable', error: trouble.reason, since: new Date(trouble.since).toISOString() }
+    : summary;
   return (
     <div className="cluster-switcher">
       <label htmlFor="cluster-select">Cluster</label>
@@ -39,7 +41,7 @@ export function ClusterSwitcher({ cluster }: { cluster: string }) {
       </div>
       {current?.status === 'unreachable' ? (
         <p className="cluster-error" role="alert" data-testid="cluster-state" title={trouble ? troubleDetail(trouble) : undefined}>
-          {trouble ? troubleLabel(trouble) : describeStatus(current)}
+          {describeStatus(current)}
         </p>
       ) : null}
     </div>

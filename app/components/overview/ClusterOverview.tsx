@@ -111,7 +111,7 @@ export function ClusterOverview() {
         </div>
         <div className="card">
           <h2>Needs attention</h2>
-          {degraded.length === 0 && crashing.length === 0 ? <p className="muted">All workloads healthy.</p> : null}
+          {degraded.length === 0 && crashing.length === 0 ? <p className="muted">{trouble ? 'Nothing known to need attention — but the data is stale.' : 'All workloads healthy.'}</p> : null}
           <ul className="plain-list">
             {degraded.slice(0, 10).map((d) => (
               <li key={d.uid}>
