@@ -71,7 +71,12 @@ export class ClusterLive {
     readonly cluster: Cluster,
     private readonly options: LiveOptions,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    const stopAll = () => {
+      for (const entry of this.running.values()) entry.controller.abort();
+    };
+    signal.addEventListener('abort', stopAll, { once: true });
+  }
 
   start(): void {
     if (this.started) return;
@@ -287,10 +292,9 @@ export class ClusterLive {
 
   private startInformer(kind: KindDefinition, mode: InformerMode): Running {
     const topic = `${this.cluster.name}/${kind.token}`;
+    // Stopped with the cluster by the one listener in the constructor (not one listener per kind on the cluster's signal).
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    this.signal.addEventListener('abort', onAbort, { once: true });
-    controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
+    if (this.signal.aborted) controller.abort();
     const mirror = new KindMirror(kind.token, 'none', this.options.ringSize, this.options.ringBytes);
     const unsubscribeRows = this.options.bus.subscribe(topic, (message) => {
       if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows, message.recent);
