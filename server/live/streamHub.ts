@@ -190,7 +190,10 @@ export class StreamHub {
         const { mirror, release } = await live.acquire(token, { allowUnsynced: true, syncWaitMs: STREAM_SYNC_WAIT_MS });
         feeds.push({ token, view, mirror, release });
       }
-      countFeeds.push(...(await this.countFeeds(req)));
+      const counted = await this.countFeeds(req);
+      countFeeds.push(...counted.feeds);
+      // Kinds the person may not list at all are said so (with Kubernetes' reason), so navigation shows "not permitted", not 0.
+      errors.push(...counted.refusals);
       if (feeds.length === 0 && (req.kinds.length > 0 || countFeeds.length === 0)) {
         const refusal = errors.find((e) => e.code === 403);
         throw new HttpError(refusal ? 403 : 404, refusal?.message ?? errors[0]?.message ?? 'nothing to stream');
@@ -205,23 +208,28 @@ export class StreamHub {
   }
 
   /**
-   * The kinds to count: those the person may list (silently left out
-   * otherwise: a count is navigation, not an answer), started without waiting
-   * for their first sync (a kind still syncing has no count yet).
+   * The kinds to count: those the person may list, started without waiting
+   * for their first sync (a kind still syncing has no count yet); and the
+   * refusals of those they may not list anywhere asked for.
    */
-  private async countFeeds(req: StreamRequest): Promise<StreamFeed[]> {
+  private async countFeeds(req: StreamRequest): Promise<{ feeds: StreamFeed[]; refusals: StreamError[] }> {
     const tokens = req.counts.filter((token) => !req.kinds.includes(token) && req.live.streamEnabled(token));
+    const refusals: StreamError[] = [];
     const feeds = await Promise.all(
       tokens.map(async (token): Promise<StreamFeed | null> => {
         const kind = await req.live.kindFor(req.actor, token).catch(() => null);
         if (!kind) return null;
         const view = await resolveView(req.live, req.actor, kind, { namespaces: req.namespaces, selector: [] });
-        if (view.empty) return null;
+        if (view.empty) {
+          const reason = view.errors[0]?.message;
+          if (reason) refusals.push({ kind: token, code: 403, message: reason });
+          return null;
+        }
         const acquired = await req.live.acquire(token, { allowUnsynced: true }).catch(() => null);
         return acquired && { token, view, mirror: acquired.mirror, release: acquired.release };
       }),
     );
-    return feeds.filter((feed): feed is StreamFeed => feed !== null);
+    return { feeds: feeds.filter((feed): feed is StreamFeed => feed !== null), refusals };
   }
 
   private start(req: StreamRequest, res: ServerResponse, feeds: StreamFeed[], countFeeds: StreamFeed[], errors: StreamError[]): void {

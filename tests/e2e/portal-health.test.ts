@@ -86,4 +86,91 @@ describe('the portal never says "fine" when it cannot see the cluster', () => {
     await until(async () => (await renderedRows(list)).includes('team-a/web-2'), { message: 'a pod created after the outage', timeoutMs: 30_000 });
     for (const page of [list, overview, home]) expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   }, 180_000);
+
+  describe('kinds a person may not list', () => {
+    it('shows bob "not permitted" for nodes, with Kubernetes\' reason, on the overview and in the sidebar — never 0', async () => {
+      const page = await signedInPage(browser, portal.url, 'bob', '/clusters/sim');
+      const card = page.getByTestId('not-permitted-nodes');
+      await card.waitFor({ timeout: 30_000 });
+      expect(await card.textContent()).toMatch(/Not permitted.*nodes is forbidden: User "bob" cannot list resource "nodes"/);
+      expect(await page.content()).not.toMatch(/of 0 nodes ready/);
+      const nav = page.locator('a.nav-link[data-kind="nodes"]');
+      await nav.getByTestId('not-permitted').waitFor({ timeout: 30_000 });
+      expect(await nav.getAttribute('title')).toMatch(/forbidden/);
+      // What bob may see is still counted.
+      await page.locator('a.nav-link[data-kind="pods"] .count').filter({ hasText: /^\d+$/ }).waitFor({ timeout: 30_000 });
+      await bothThemes(page, 'health-overview-bob-nodes-not-permitted');
+      await page.context().close();
+    });
+
+    it('shows carol, who may list nothing, "not permitted" instead of "All workloads healthy"', async () => {
+      const page = await signedInPage(browser, portal.url, 'carol', '/clusters/sim');
+      await page.getByTestId('not-permitted-pods').waitFor({ timeout: 30_000 });
+      await page.getByTestId('not-permitted-deployments').waitFor();
+      await page.getByTestId('attention-not-permitted').waitFor();
+      expect(await page.content()).not.toMatch(/All workloads healthy/);
+      expect(await page.getByTestId('not-permitted-pods').textContent()).toMatch(/forbidden: User "carol"/);
+      await bothThemes(page, 'health-overview-carol-not-permitted');
+      await page.context().close();
+    });
+  });
+
+  describe('pages for what does not exist or cannot be read', () => {
+    /** Every Content-Security-Policy violation the page reports in its console. */
+    function cspViolations(page: Page): string[] {
+      const seen: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to (execute|load|apply)/i.test(m.text())) seen.push(m.text());
+      });
+      return seen;
+    }
+
+    it('answers an unknown cluster with a real 404 page whose scripts run under the CSP', async () => {
+      const page = await signedInPage(browser, portal.url, 'alice');
+      const violations = cspViolations(page);
+      const res = await page.goto(`${portal.url}/clusters/nope`);
+      expect(res?.status()).toBe(404);
+      await page.getByTestId('not-found').waitFor();
+      expect(await page.locator('h1').first().textContent()).toBe('Not found');
+      expect(await page.content()).not.toMatch(/All workloads healthy/);
+      // The page is hydrated: its link navigates on the client (no full load, so the marker stays).
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+      await page.getByRole('link', { name: 'All clusters' }).click();
+      await page.waitForURL(`${portal.url}/`);
+      await page.locator('tr[data-cluster="sim"]').waitFor();
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      await page.goto(`${portal.url}/clusters/nope`);
+      await page.getByTestId('not-found').waitFor();
+      await bothThemes(page, 'health-404');
+      const unmatched = await page.goto(`${portal.url}/no/such/page`);
+      expect(unmatched?.status()).toBe(404);
+      await page.getByTestId('not-found').waitFor();
+      expect(violations).toEqual([]);
+      await page.context().close();
+    });
+
+    it('answers an address that does not decode with a 400 page, not a bare 500', async () => {
+      const page = await signedInPage(browser, portal.url, 'alice');
+      const violations = cspViolations(page);
+      const res = await page.goto(`${portal.url}/clusters/sim/pods/%E0%A4%A`);
+      expect(res?.status()).toBe(400);
+      expect(await page.locator('h1').textContent()).toBe('Bad address');
+      expect(await page.getByTestId('error-page').textContent()).toMatch(/not valid percent-encoded UTF-8/);
+      await bothThemes(page, 'health-400');
+      // A program gets the JSON error.
+      const api = await page.request.get(`${portal.url}/api/clusters/sim/pods/%E0%A4%A`);
+      expect(api.status()).toBe(400);
+      expect(await api.json()).toMatchObject({ error: { code: 400 } });
+      expect(violations).toEqual([]);
+      await page.context().close();
+    });
+
+    it('says on the sign-in page that the development sign-in listens on loopback only', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${portal.url}/signin`);
+      expect(await page.getByTestId('dev-signin-notice').textContent()).toMatch(/listens on 127\.0\.0\.1 only/);
+      await context.close();
+    });
+  });
 });
