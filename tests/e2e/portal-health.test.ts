@@ -149,6 +149,27 @@ describe('the portal never says "fine" when it cannot see the cluster', () => {
       await page.context().close();
     });
 
+    it('says a pod that never existed is "not found", and one deleted while you watch "was deleted"', async () => {
+      const page = await signedInPage(browser, portal.url, 'alice', '/clusters/sim/pods/team-a/never-was');
+      const missing = page.getByTestId('object-not-found');
+      await missing.waitFor({ timeout: 20_000 });
+      expect(await missing.textContent()).toMatch(/Pod not found.*pods "never-was" not found/);
+      expect(await page.getByTestId('object-deleted').count()).toBe(0);
+      await bothThemes(page, 'health-pod-not-found');
+
+      const created = await harness.api('/api/v1/namespaces/team-a/pods', { method: 'POST', body: JSON.stringify(aPod('team-a', 'short-lived')), headers: { 'Content-Type': 'application/json' } });
+      expect(created.status).toBe(201);
+      await page.goto(`${portal.url}/clusters/sim/pods/team-a/short-lived`);
+      // Loaded (the actions come with the object), then deleted while watched.
+      await page.getByRole('button', { name: 'Delete' }).waitFor({ timeout: 20_000 });
+      await page.getByTestId('freshness').filter({ hasText: /^Live$/ }).waitFor({ timeout: 20_000 });
+      const deleted = await harness.api('/api/v1/namespaces/team-a/pods/short-lived?gracePeriodSeconds=0', { method: 'DELETE' });
+      expect(deleted.status).toBe(200);
+      await page.getByTestId('object-deleted').waitFor({ timeout: 20_000 });
+      expect(await page.getByTestId('object-not-found').count()).toBe(0);
+      await page.context().close();
+    });
+
     it('answers an address that does not decode with a 400 page, not a bare 500', async () => {
       const page = await signedInPage(browser, portal.url, 'alice');
       const violations = cspViolations(page);
