@@ -103,6 +103,18 @@ describe('the portal never says "fine" when it cannot see the cluster', () => {
       await page.context().close();
     });
 
+    it('shows bob "not permitted" on the nodes list page, not a count of 0', async () => {
+      const page = await signedInPage(browser, portal.url, 'bob', '/clusters/sim/nodes');
+      const refusal = page.getByTestId('list-not-permitted');
+      await refusal.waitFor({ timeout: 30_000 });
+      expect(await refusal.textContent()).toMatch(/Not permitted.*nodes is forbidden: User "bob"/);
+      expect(await page.getByTestId('row-count').textContent()).toBe('not permitted');
+      await page.locator('a.nav-link[data-kind="nodes"]').getByTestId('not-permitted').waitFor({ timeout: 30_000 });
+      await page.locator('#list-title').filter({ hasText: 'Nodes' }).waitFor();
+      await bothThemes(page, 'health-list-bob-nodes-not-permitted');
+      await page.context().close();
+    });
+
     it('shows carol, who may list nothing, "not permitted" instead of "All workloads healthy"', async () => {
       const page = await signedInPage(browser, portal.url, 'carol', '/clusters/sim');
       await page.getByTestId('not-permitted-pods').waitFor({ timeout: 30_000 });
