@@ -276,15 +276,17 @@ export class ClusterLive {
   /**
    * The portal's connection to the cluster, from the informers of this
    * replica's kinds (their owners' reports, wherever they run): the worst
-   * state of any kind, with the earliest `since` of that state and its reason.
-   * Undefined until some kind reported.
+   * state, with the earliest `since` of that state and its reason. A kind
+   * that failed on its own (a custom resource whose API went away, one kind
+   * the portal may no longer list) does not make the whole cluster
+   * unreachable; the always-on kinds failing does. Undefined until some kind reported.
    */
   health(): KindHealth | undefined {
     const rank = { synced: 0, reconnecting: 1, failed: 2 } as const;
     let worst: KindHealth | undefined;
-    for (const { mirror } of this.running.values()) {
+    for (const { kind, mirror } of this.running.values()) {
       const h = mirror.health;
-      if (!h) continue;
+      if (!h || (h.state === 'failed' && !ALWAYS_ON.includes(kind.token))) continue;
       if (!worst || rank[h.state] > rank[worst.state] || (h.state === worst.state && h.since < worst.since)) worst = h;
     }
     return worst;
