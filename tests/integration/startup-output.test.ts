@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,4 +56,29 @@ describe('start-up in demo mode with the development sign-in', () => {
     }
     expect(portal.output()).not.toMatch(/MaxListenersExceededWarning/);
   });
+});
+
+describe('start-up output in a terminal', () => {
+  it('is readable lines, not JSON, with the serving line plain', async () => {
+    const env = Object.fromEntries(Object.entries({ ...process.env, PORT: '0', CROWSNEST_DEMO: '1', KUBECONFIG: undefined, HOST: undefined, NODE_ENV: undefined }).filter((e): e is [string, string] => e[1] !== undefined));
+    // `script` gives the server a terminal as its stdout, as a person's shell would.
+    const child = spawn('script', ['-qfec', `${process.execPath} --import tsx server/main.ts`, '/dev/null'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await until(() => /Crowsnest is serving/.test(output), { message: 'the server to start', timeoutMs: 120_000 });
+      const lines = output.split(/\r?\n/);
+      expect(lines.some((l) => l.trimStart().startsWith('{"level"'))).toBe(false);
+      // The serving line is just its message: no time, no level, no fields.
+      expect(lines).toContainEqual(expect.stringMatching(/^Crowsnest is serving http:\/\/localhost:\d+ with cluster\(s\): demo \(sign-in: development users\)$/));
+      // Other lines: time of day, level, message.
+      expect(lines.some((l) => /\d\d:\d\d:\d\d.*INFO.*development sign-in: listening on 127\.0\.0\.1 only/.test(l))).toBe(true);
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  }, 150_000);
 });
