@@ -60,7 +60,7 @@ describe('start-up in demo mode with the development sign-in', () => {
 
 describe('start-up output in a terminal', () => {
   it('is readable lines, not JSON, with the serving line plain', async () => {
-    const env = Object.fromEntries(Object.entries({ ...process.env, PORT: '0', CROWSNEST_DEMO: '1', KUBECONFIG: undefined, HOST: undefined, NODE_ENV: undefined }).filter((e): e is [string, string] => e[1] !== undefined));
+    const env = Object.fromEntries(Object.entries({ ...process.env, PORT: '0', CROWSNEST_DEMO: '1', KUBECONFIG: undefined, HOST: undefined, NODE_ENV: undefined }).filter((e) => e[1] !== undefined)) as NodeJS.ProcessEnv;
     // `script` gives the server a terminal as its stdout, as a person's shell would.
     const child = spawn('script', ['-qfec', `${process.execPath} --import tsx server/main.ts`, '/dev/null'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
