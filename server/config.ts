@@ -7,7 +7,8 @@ import { runningInCluster, SERVICE_ACCOUNT_DIR } from './clusters/inCluster';
 /** Start-up configuration, read once from the environment and validated. */
 export interface ServerConfig {
   port: number;
-  host: string;
+  /** HOST, when set explicitly; otherwise see listenHost. */
+  host?: string;
   dev: boolean;
   /** Kubeconfig files to load (KUBECONFIG may list several). Empty in demo mode. */
   kubeconfigPaths: string[];
@@ -62,6 +63,21 @@ export interface ServerConfig {
 
 export class ConfigError extends Error {}
 
+/**
+ * Where the server listens: HOST when set; otherwise every interface, except
+ * with the development sign-in (anyone who reaches the port may be a
+ * cluster-admin with one click), which listens on loopback only.
+ */
+export function listenHost(config: Pick<ServerConfig, 'host'>, authMode: 'dev' | 'oidc'): string {
+  if (config.host) return config.host;
+  return authMode === 'dev' ? '127.0.0.1' : '0.0.0.0';
+}
+
+/** Whether only this machine can reach `host`. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 type Env = Record<string, string | undefined>;
 
 function integer(env: Env, name: string, fallback: number, { min, max }: { min: number; max: number }): number {
@@ -113,7 +129,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
   const demo = demoFlag ?? (kubeconfigPaths.length === 0 && !inCluster);
   return {
     port: integer(env, 'PORT', 3000, { min: 0, max: 65535 }),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || undefined,
     dev,
     kubeconfigPaths: demo ? [] : kubeconfigPaths,
     demo,

@@ -9,12 +9,15 @@ export const DEMO_CLUSTER = 'demo';
 /**
  * Starts the built-in simulated cluster on a free loopback port and writes a
  * kubeconfig that Crowsnest then loads like any other: one context, `demo`,
- * as the simulator's cluster-admin (the portal's own identity).
+ * as the simulator's cluster-admin (the portal's own identity). The
+ * simulator's own kubeconfig, with a context per demo user (alice, bob,
+ * carol, admin), is for people running kubectl beside the portal.
  */
-export async function startDemoCluster(dataDir: string, signal: AbortSignal): Promise<{ sim: Simulator; kubeconfigPath: string }> {
+export async function startDemoCluster(dataDir: string, signal: AbortSignal): Promise<{ sim: Simulator; kubeconfigPath: string; usersKubeconfigPath: string; userContexts: string[] }> {
   const dir = join(dataDir, 'demo');
   mkdirSync(dir, { recursive: true });
-  const sim = await startSimulator({ port: 0, host: '127.0.0.1', scenario: 'demo', kubeconfigPath: join(dir, 'sim-kubeconfig.yaml') });
+  const usersKubeconfigPath = join(dir, 'sim-kubeconfig.yaml');
+  const sim = await startSimulator({ port: 0, host: '127.0.0.1', scenario: 'demo', kubeconfigPath: usersKubeconfigPath });
   signal.addEventListener('abort', () => void sim.close(), { once: true });
 
   const all = new KubeConfig();
@@ -33,6 +36,7 @@ export async function startDemoCluster(dataDir: string, signal: AbortSignal): Pr
   });
   const kubeconfigPath = join(dir, 'kubeconfig.yaml');
   writeFileSync(kubeconfigPath, portal.exportConfig(), { mode: 0o600 });
-  log.info({ server: sim.url, kubeconfig: kubeconfigPath }, 'started the simulated demo cluster');
-  return { sim, kubeconfigPath };
+  const userContexts = all.getContexts().map((c) => c.name);
+  log.info({ server: sim.url }, 'started the simulated demo cluster');
+  return { sim, kubeconfigPath, usersKubeconfigPath, userContexts };
 }

@@ -17,8 +17,8 @@ import { registerFleetMetrics } from './fleet/fleetMetrics';
 import { SessionWatch } from './auth/sessionWatch';
 import { buildIsStale } from './buildFreshness';
 import { ClusterRegistry, type ClusterSource } from './clusters/clusterRegistry';
-import { ConfigError, readConfig } from './config';
-import { startDemoCluster } from './demo';
+import { ConfigError, isLoopback, listenHost, readConfig } from './config';
+import { DEMO_CLUSTER, startDemoCluster } from './demo';
 import { createHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
 import { describeWatchStreams } from '../lib/kinds';
@@ -72,10 +72,18 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crowsnest-'));
   root.signal.addEventListener('abort', () => rmSync(dataDir, { recursive: true, force: true }), { once: true });
 
+  // The development sign-in lets anyone who reaches the port be cluster-admin: unless HOST says otherwise, only this machine may.
+  const host = listenHost(config, authSettings.mode);
+  const loopbackOnly = isLoopback(host);
+  config.host = host;
+
   let source: ClusterSource;
+  let kubectlHint: string | undefined;
   if (config.demo) {
     const demo = await startDemoCluster(dataDir, root.signal);
     source = { kind: 'kubeconfig', paths: [demo.kubeconfigPath] };
+    const people = demo.userContexts.filter((c) => c !== 'admin');
+    kubectlHint = `kubectl beside the portal: KUBECONFIG=${demo.usersKubeconfigPath} kubectl --context <${people.join('|')}|admin> get pods -A (cluster "${DEMO_CLUSTER}"; the file is removed when the portal stops)`;
   } else if (config.inCluster) {
     source = { kind: 'in-cluster', serviceAccountDir: config.serviceAccountDir };
   } else {
@@ -170,16 +178,21 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen(config.port, host, () => resolve());
   });
   accepting = true;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
+  const url = `http://${loopbackOnly || host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
   const names = clusters.names();
+  if (authSettings.mode === 'dev') {
+    if (loopbackOnly) log.info({ host }, `development sign-in: listening on ${host} only, so only this machine can sign in (set HOST to listen elsewhere)`);
+    else log.warn({ host }, `development sign-in on ${host}: anyone who can reach port ${port} can sign in as any demo user, including a cluster-admin`);
+  }
+  if (kubectlHint) log.info(kubectlHint);
   log.info(
-    { url, port, clusters: names, demo: config.demo, auth: authSettings.mode },
-    `Crowsnest is serving ${url} with cluster(s): ${names.join(', ') || 'none'} (sign-in: ${authSettings.mode})`,
+    { banner: true, url, host, port, clusters: names, demo: config.demo, auth: authSettings.mode },
+    `Crowsnest is serving ${url} with cluster(s): ${names.join(', ') || 'none'} (sign-in: ${authSettings.mode === 'dev' ? 'development users' : 'SSO'})`,
   );
 }
 

@@ -133,6 +133,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     close() {
       closing ??= new Promise<void>((resolve) => {
         abort.abort();
+        for (const close of [...ctx.watches.keys()]) close();
         for (const t of timers) clearTimeout(t);
         timers.clear();
         for (const stop of stops) stop();

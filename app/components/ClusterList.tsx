@@ -1,7 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import type { ClusterAccess } from '@/lib/clusters';
+import type { ClusterAccess, ClusterSummary } from '@/lib/clusters';
+import { clockTime } from './live/clusterTrouble';
 import { useClusters } from './useClusters';
 
 function describeAccess(access: ClusterAccess | undefined): string {
@@ -9,6 +10,13 @@ function describeAccess(access: ClusterAccess | undefined): string {
   if (access.scope === 'cluster') return 'All namespaces';
   if (access.scope === 'namespaces') return access.namespaces.join(', ');
   return 'Nothing (no RBAC bindings)';
+}
+
+/** The portal's connection to the cluster: its informers' state where they know it (unreachable since when, and why). */
+export function describeStatus(cluster: Pick<ClusterSummary, 'status' | 'error' | 'since'>): string {
+  if (cluster.status === 'reachable') return 'Reachable';
+  const since = cluster.since ? ` (since ${clockTime(Date.parse(cluster.since))})` : '';
+  return `Unreachable: ${cluster.error ?? 'unknown error'}${since}`;
 }
 
 export function ClusterList() {
@@ -35,7 +43,7 @@ export function ClusterList() {
               <Link href={`/clusters/${encodeURIComponent(cluster.name)}`}>{cluster.name}</Link>
             </td>
             <td className={`status-${cluster.status}`}>
-              {cluster.status === 'reachable' ? 'Reachable' : `Unreachable: ${cluster.error ?? 'unknown error'}`}
+              {describeStatus(cluster)}
             </td>
             <td>{cluster.version ?? '—'}</td>
             <td>{cluster.nodeCount ?? '—'}</td>

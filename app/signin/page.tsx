@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import { callbackPath } from '@/server/auth/callbackUrl';
+import { isLoopback } from '@/server/config';
+import { getRuntime } from '@/server/runtime';
 import { SignInPanel } from '../components/SignInPanel';
 
 const ERRORS: Record<string, string> = {
@@ -21,6 +23,25 @@ function safeCallback(raw: string | string[] | undefined): string {
 
 export const metadata: Metadata = { title: 'Sign in' };
 
+/** With the development sign-in, who can reach it: only this machine, or (HOST set) anyone on the network. */
+function DevSignInNotice() {
+  const { config, auth } = getRuntime();
+  if (auth.settings.mode !== 'dev') return null;
+  const host = config.host ?? '';
+  if (isLoopback(host)) {
+    return (
+      <p className="muted signin-notice" data-testid="dev-signin-notice">
+        Development sign-in: this portal listens on {host} only, so only this machine can use it. Set HOST to listen elsewhere; with SSO (CROWSNEST_AUTH=oidc) it is safe to.
+      </p>
+    );
+  }
+  return (
+    <p className="signin-warning" role="alert" data-testid="dev-signin-notice">
+      Development sign-in on {host}: anyone who can reach this portal can sign in as any demo user, including a cluster-admin. Use SSO (CROWSNEST_AUTH=oidc) for anything shared.
+    </p>
+  );
+}
+
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const code = Array.isArray(params.error) ? params.error[0] : params.error;
@@ -34,6 +55,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </p>
       ) : null}
       <SignInPanel callbackUrl={safeCallback(params.callbackUrl)} />
+      <DevSignInNotice />
     </main>
   );
 }

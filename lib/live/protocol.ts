@@ -29,6 +29,20 @@ export interface Snapshot {
   syncing?: boolean;
 }
 
+/**
+ * The portal's connection to the cluster for one kind, as its informer's
+ * owner sees it: `synced` (the cache follows the cluster), `reconnecting`
+ * (the cluster stopped answering at `since`; the informer keeps trying) or
+ * `failed` (the cluster refuses in a way retrying will not fix, e.g. 401 or
+ * 403; the informer still retries, slowly). `since`: when the state began,
+ * RFC 3339. `reason`: why, in the cluster's or the network's own words.
+ */
+export interface KindHealth {
+  state: 'synced' | 'reconnecting' | 'failed';
+  since: string;
+  reason?: string;
+}
+
 export type DeltaType = 'added' | 'modified' | 'deleted';
 
 export type Delta =
@@ -58,8 +72,12 @@ export interface SseEventMap {
   error: StreamError | { code: number; message: string };
   /** Rows per kind the person may see, for navigation; throttled. */
   counts: Record<string, number>;
-  /** The portal's view of a kind: `syncing` while it first loads from the cluster (its snapshot follows), then `synced`. */
-  status: { kind: string; state: 'syncing' | 'synced'; since: string };
+  /**
+   * The portal's view of the cluster for a kind: `syncing` while it first
+   * loads (its snapshot follows), then its informer's health (KindHealth);
+   * sent after the snapshot and on every change.
+   */
+  status: { kind: string; state: 'syncing' | KindHealth['state']; since: string; reason?: string };
   done: { reason: DoneReason };
 }
 

@@ -1,5 +1,5 @@
 import type { Row } from '../../lib/kinds/types';
-import type { Delta, Position } from '../../lib/live/protocol';
+import type { Delta, KindHealth, Position } from '../../lib/live/protocol';
 import { sleep } from '../live/informer';
 import { CorruptTopic, LeaseLost, newEpoch, type BusMessage, type DeltaBus, type TopicState } from '../live/deltaBus';
 import { log } from '../log';
@@ -23,6 +23,8 @@ export function topicKeys(topic: string) {
     gen: `${base}:gen`,
     /** Stream of deltas, ids `<gen>-<seq>`; a new history opens with `<gen>-0`. */
     deltas: `${base}:deltas`,
+    /** Stream of the owner's connection states (KindHealth JSON in field `h`), newest last; a few kept. */
+    health: `${base}:health`,
     /** Hash uid → row JSON, of one epoch. */
     rows: (epoch: string) => `${base}:rows:${epoch}`,
   };
@@ -52,6 +54,24 @@ redis.call('HSET', KEYS[1], 'epoch', ARGV[2], 'seq', 0, 'gen', ARGV[3])
 redis.call('XADD', KEYS[4], ARGV[3] .. '-0', 'r', '1')
 return 1
 `);
+
+/** Appends the owner's connection state, fenced like every write of the topic. */
+const SET_HEALTH = new RedisScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED') end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', '8', '*', 'h', ARGV[2])
+return 1
+`);
+
+function parseHealth(text: string | undefined): KindHealth | null {
+  if (text === undefined) return null;
+  try {
+    const health = JSON.parse(text) as KindHealth;
+    const known = health && (health.state === 'synced' || health.state === 'reconnecting' || health.state === 'failed');
+    return known && typeof health.since === 'string' ? health : null;
+  } catch {
+    return null;
+  }
+}
 
 interface Entry {
   gen: number;
@@ -97,6 +117,8 @@ interface Follow {
   loading: boolean;
   /** Loaded and following the stream. */
   live: boolean;
+  /** The last health entry delivered (`0-0`: none yet). */
+  healthId: string;
 }
 
 export interface RedisBusOptions {
@@ -118,6 +140,9 @@ export interface RedisBusOptions {
 export class RedisDeltaBus implements DeltaBus {
   private readonly follows = new Map<string, Follow>();
   private readonly corruptionListeners = new Map<string, Set<(why: string) => void>>();
+  private readonly healthListeners = new Map<string, Set<(health: KindHealth) => void>>();
+  /** The last connection state seen per followed topic, for listeners that come later. */
+  private readonly healthSeen = new Map<string, KindHealth>();
   private wakeId = '0-0';
   private readonly wakeKey: string;
 
@@ -274,6 +299,38 @@ export class RedisDeltaBus implements DeltaBus {
     return { length: Number(length), first: first[0]?.[0] ?? null, last: last[0]?.[0] ?? null };
   }
 
+  async setHealth(topic: string, fence: string, health: KindHealth): Promise<void> {
+    const keys = topicKeys(topic);
+    try {
+      await SET_HEALTH.run(this.redis, [keys.fence, keys.health], [fence, JSON.stringify(health)]);
+    } catch (err) {
+      if (/\bFENCED\b/.test(scriptError(err))) throw new LeaseLost(topic);
+      throw err;
+    }
+  }
+
+  onHealth(topic: string, listener: (health: KindHealth) => void): () => void {
+    let set = this.healthListeners.get(topic);
+    if (!set) this.healthListeners.set(topic, (set = new Set()));
+    set.add(listener);
+    const seen = this.healthSeen.get(topic);
+    if (seen) listener(seen);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.healthListeners.get(topic) === set) this.healthListeners.delete(topic);
+    };
+  }
+
+  private deliverHealth(follow: Follow, raw: RawEntry[]): void {
+    for (const item of raw) {
+      follow.healthId = item[0];
+      const health = parseHealth(parseEntry(item).fields.get('h'));
+      if (!health) continue;
+      this.healthSeen.set(follow.topic, health);
+      for (const listener of this.healthListeners.get(follow.topic) ?? []) listener(health);
+    }
+  }
+
   onCorrupt(topic: string, listener: (why: string) => void): () => void {
     let set = this.corruptionListeners.get(topic);
     if (!set) this.corruptionListeners.set(topic, (set = new Set()));
@@ -292,7 +349,7 @@ export class RedisDeltaBus implements DeltaBus {
   subscribe(topic: string, handler: (message: BusMessage) => void): () => void {
     let follow = this.follows.get(topic);
     if (!follow) {
-      follow = { topic, handlers: new Set(), gen: 0, epoch: '', seq: 0, loading: false, live: false };
+      follow = { topic, handlers: new Set(), gen: 0, epoch: '', seq: 0, loading: false, live: false, healthId: '0-0' };
       this.follows.set(topic, follow);
       void this.reload(follow);
     } else {
@@ -304,6 +361,7 @@ export class RedisDeltaBus implements DeltaBus {
       follow!.handlers.delete(handler);
       if (follow!.handlers.size === 0 && this.follows.get(topic) === follow) {
         this.follows.delete(topic);
+        this.healthSeen.delete(topic);
         void this.wake();
       }
     };
@@ -319,6 +377,10 @@ export class RedisDeltaBus implements DeltaBus {
       while (!this.signal.aborted && this.follows.get(follow.topic) === follow) {
         try {
           const loaded = await this.load(follow.topic);
+          // The latest connection state, then the tail follows the later ones.
+          const latest = await this.redis.sendCommand<RawEntry[]>(['XREVRANGE', topicKeys(follow.topic).health, '+', '-', 'COUNT', '1']).catch(() => []);
+          if (latest.length > 0) this.deliverHealth(follow, latest);
+          else follow.healthId = '0-0';
           if (loaded) {
             follow.gen = loaded.gen;
             follow.epoch = loaded.epoch;
@@ -356,9 +418,14 @@ export class RedisDeltaBus implements DeltaBus {
     let failures = 0;
     while (!this.signal.aborted) {
       const live = new Map<string, Follow>();
-      for (const f of this.follows.values()) if (f.live) live.set(topicKeys(f.topic).deltas, f);
-      const keys = [...live.keys()];
-      const ids = [...live.values()].map((f) => (f.gen === 0 ? '0-0' : `${f.gen}-${f.seq}`));
+      const healthOf = new Map<string, Follow>();
+      for (const f of this.follows.values()) {
+        if (!f.live) continue;
+        live.set(topicKeys(f.topic).deltas, f);
+        healthOf.set(topicKeys(f.topic).health, f);
+      }
+      const keys = [...live.keys(), ...healthOf.keys()];
+      const ids = [...[...live.values()].map((f) => (f.gen === 0 ? '0-0' : `${f.gen}-${f.seq}`)), ...[...healthOf.values()].map((f) => f.healthId)];
       let reply: Array<[string, RawEntry[]]> | null;
       try {
         reply = await this.tail.sendCommand<Array<[string, RawEntry[]]> | null>(['XREAD', 'COUNT', '1000', 'BLOCK', '5000', 'STREAMS', ...keys, this.wakeKey, ...ids, this.wakeId]);
@@ -375,6 +442,11 @@ export class RedisDeltaBus implements DeltaBus {
       for (const [key, entries] of reply ?? []) {
         if (key === this.wakeKey) {
           if (entries.length > 0) this.wakeId = entries[entries.length - 1][0];
+          continue;
+        }
+        const watched = healthOf.get(key);
+        if (watched) {
+          if (this.follows.get(watched.topic) === watched) this.deliverHealth(watched, entries);
           continue;
         }
         const follow = live.get(key);

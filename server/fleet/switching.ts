@@ -1,5 +1,5 @@
 import type { Row } from '../../lib/kinds/types';
-import type { Delta, Position } from '../../lib/live/protocol';
+import type { Delta, KindHealth, Position } from '../../lib/live/protocol';
 import { LocalLease, MemoryDeltaBus, type BusMessage, type DeltaBus, type InformerLease, type Ownership, type TopicState } from '../live/deltaBus';
 import type { FleetLink } from './fleetLink';
 
@@ -13,6 +13,7 @@ import type { FleetLink } from './fleetLink';
 export class SwitchingBus implements DeltaBus {
   private readonly local = new MemoryDeltaBus();
   private readonly subscriptions = new Set<{ topic: string; handler: (message: BusMessage) => void; off: () => void }>();
+  private readonly healthListeners = new Set<{ topic: string; listener: (health: KindHealth) => void; off: () => void }>();
 
   constructor(
     private readonly shared: DeltaBus,
@@ -22,6 +23,10 @@ export class SwitchingBus implements DeltaBus {
       for (const sub of this.subscriptions) {
         sub.off();
         sub.off = this.active().subscribe(sub.topic, sub.handler);
+      }
+      for (const sub of this.healthListeners) {
+        sub.off();
+        sub.off = this.active().onHealth(sub.topic, sub.listener);
       }
     });
   }
@@ -48,6 +53,19 @@ export class SwitchingBus implements DeltaBus {
     return () => {
       sub.off();
       this.subscriptions.delete(sub);
+    };
+  }
+
+  setHealth(topic: string, fence: string, health: KindHealth): Promise<void> {
+    return this.active().setHealth(topic, fence, health);
+  }
+
+  onHealth(topic: string, listener: (health: KindHealth) => void): () => void {
+    const sub = { topic, listener, off: this.active().onHealth(topic, listener) };
+    this.healthListeners.add(sub);
+    return () => {
+      sub.off();
+      this.healthListeners.delete(sub);
     };
   }
 

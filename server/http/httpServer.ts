@@ -6,7 +6,8 @@ import { ACTOR_HEADER, encodeActor, type Actor } from '../../lib/actor';
 import { endAfterBody, limitBody } from './bodyLimit';
 import { errorBody, isHttpError } from './errors';
 import type { RateLimiter } from './rateLimiter';
-import { nonNormalTarget } from './requestTarget';
+import { sendErrorPage } from './errorPage';
+import { nonNormalTarget, undecodablePath } from './requestTarget';
 import { applySecurityHeaders } from './securityHeaders';
 import { isWatchPath, type StreamConnections } from './streamConnections';
 
@@ -117,6 +118,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     try {
       const malformed = nonNormalTarget(req.url);
       if (malformed) return refuse(req, res, 400, `malformed request target: ${malformed}`, requestId);
+      const undecodable = undecodablePath(path);
+      if (undecodable) {
+        // A person followed a broken link: a page that says so; a program gets the JSON error.
+        if (path.startsWith('/api/') || path.startsWith('/debug/')) return refuse(req, res, 400, `malformed request target: ${undecodable}`, requestId);
+        return sendErrorPage(res, 400, 'Bad address', `This address cannot be read: ${undecodable}. Check the link, or start again from the list of clusters.`, requestId);
+      }
 
       // The body limit, from the first byte: declared too large → 413 at once; streamed past it → 413 then, wherever the request is.
       const tooLarge = `request body too large: the limit is ${maxBodyBytes} bytes`;

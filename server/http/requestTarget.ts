@@ -22,3 +22,13 @@ export function nonNormalTarget(target: string | undefined): string | null {
   if (path.split('/').some((segment) => segment === '.' || segment === '..')) return 'the path must not contain "." or ".." segments';
   return null;
 }
+
+/** Why the path's percent-encoding does not decode to UTF-8 text (e.g. `%E0%A4%A`), or null when it does. */
+export function undecodablePath(path: string): string | null {
+  try {
+    decodeURIComponent(path);
+    return null;
+  } catch {
+    return 'the path is not valid percent-encoded UTF-8';
+  }
+}

@@ -9,6 +9,7 @@ import { log } from '../log';
 import { CorruptTopic, LeaseLost, type DeltaBus, type InformerLease, type Ownership } from './deltaBus';
 import { apiPath, backoffMs, Informer, sleep, type InformerMode, type InformerStatus } from './informer';
 import { KindMirror } from './kindMirror';
+import type { KindHealth } from '../../lib/live/protocol';
 
 /** Whether pod and node metrics can be shown. */
 export type MetricsState =
@@ -70,7 +71,12 @@ export class ClusterLive {
     readonly cluster: Cluster,
     private readonly options: LiveOptions,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    const stopAll = () => {
+      for (const entry of this.running.values()) entry.controller.abort();
+    };
+    signal.addEventListener('abort', stopAll, { once: true });
+  }
 
   start(): void {
     if (this.started) return;
@@ -267,17 +273,40 @@ export class ClusterLive {
     }));
   }
 
+  /**
+   * The portal's connection to the cluster, from the informers of this
+   * replica's kinds (their owners' reports, wherever they run): the worst
+   * state, with the earliest `since` of that state and its reason. A kind
+   * that failed on its own (a custom resource whose API went away, one kind
+   * the portal may no longer list) does not make the whole cluster
+   * unreachable; the always-on kinds failing does. Undefined until some kind reported.
+   */
+  health(): KindHealth | undefined {
+    const rank = { synced: 0, reconnecting: 1, failed: 2 } as const;
+    let worst: KindHealth | undefined;
+    for (const { kind, mirror } of this.running.values()) {
+      const h = mirror.health;
+      if (!h || (h.state === 'failed' && !ALWAYS_ON.includes(kind.token))) continue;
+      if (!worst || rank[h.state] > rank[worst.state] || (h.state === worst.state && h.since < worst.since)) worst = h;
+    }
+    return worst;
+  }
+
   private startInformer(kind: KindDefinition, mode: InformerMode): Running {
     const topic = `${this.cluster.name}/${kind.token}`;
+    // Stopped with the cluster by the one listener in the constructor (not one listener per kind on the cluster's signal).
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    this.signal.addEventListener('abort', onAbort, { once: true });
-    controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
+    if (this.signal.aborted) controller.abort();
     const mirror = new KindMirror(kind.token, 'none', this.options.ringSize, this.options.ringBytes);
-    const unsubscribe = this.options.bus.subscribe(topic, (message) => {
+    const unsubscribeRows = this.options.bus.subscribe(topic, (message) => {
       if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows, message.recent);
       else if (message.epoch === mirror.epoch) mirror.apply(message.delta, message.at);
     });
+    const unsubscribeHealth = this.options.bus.onHealth(topic, (health) => mirror.setHealth(health));
+    const unsubscribe = () => {
+      unsubscribeRows();
+      unsubscribeHealth();
+    };
     const entry: Running = { kind, mode, mirror, controller, users: 0, unsubscribe };
     this.running.set(kind.token, entry);
     const owning = this.own(entry, topic);

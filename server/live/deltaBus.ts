@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Row } from '../../lib/kinds/types';
-import type { Delta, Position } from '../../lib/live/protocol';
+import type { Delta, KindHealth, Position } from '../../lib/live/protocol';
 
 /** A topic's rows at a position, with the deltas that led there (as many as are still held, oldest first). */
 export interface TopicState extends Position {
@@ -38,6 +38,17 @@ export interface DeltaBus {
   append(topic: string, fence: string, epoch: string, delta: Delta, at: number): Promise<void>;
   /** Receives the current state first (when there is one), then every later message in order. */
   subscribe(topic: string, handler: (message: BusMessage) => void): () => void;
+  /**
+   * Records the owner's connection state for the topic (a small record beside
+   * the history, fenced like every write). Rejects with LeaseLost when fenced off.
+   */
+  setHealth(topic: string, fence: string, health: KindHealth): Promise<void>;
+  /**
+   * Receives the topic's connection state: the current record first (when
+   * there is one), then every change, for as long as this replica follows
+   * the topic (subscribes to it).
+   */
+  onHealth(topic: string, listener: (health: KindHealth) => void): () => void;
   /** Called when this replica finds the topic's stored history unreadable: its owner should begin a new one. */
   onCorrupt?(topic: string, listener: (why: string) => void): () => void;
 }
@@ -52,6 +63,8 @@ interface MemoryTopic {
   fence: number;
   rows: Map<string, Row>;
   handlers: Set<(message: BusMessage) => void>;
+  health?: KindHealth;
+  healthListeners: Set<(health: KindHealth) => void>;
 }
 
 /**
@@ -64,7 +77,7 @@ export class MemoryDeltaBus implements DeltaBus {
 
   private topic(name: string): MemoryTopic {
     let topic = this.topics.get(name);
-    if (!topic) this.topics.set(name, (topic = { epoch: '', seq: 0, fence: 0, rows: new Map(), handlers: new Set() }));
+    if (!topic) this.topics.set(name, (topic = { epoch: '', seq: 0, fence: 0, rows: new Map(), handlers: new Set(), healthListeners: new Set() }));
     return topic;
   }
 
@@ -108,6 +121,21 @@ export class MemoryDeltaBus implements DeltaBus {
     }
   }
 
+  async setHealth(name: string, fence: string, health: KindHealth): Promise<void> {
+    const topic = this.fenced(name, fence);
+    topic.health = health;
+    for (const listener of topic.healthListeners) listener(health);
+  }
+
+  onHealth(name: string, listener: (health: KindHealth) => void): () => void {
+    const topic = this.topic(name);
+    topic.healthListeners.add(listener);
+    if (topic.health) listener(topic.health);
+    return () => {
+      topic.healthListeners.delete(listener);
+    };
+  }
+
   subscribe(name: string, handler: (message: BusMessage) => void): () => void {
     const topic = this.topic(name);
     topic.handlers.add(handler);
@@ -124,6 +152,7 @@ export class MemoryDeltaBus implements DeltaBus {
       topic.rows = new Map();
       topic.epoch = '';
       topic.seq = 0;
+      topic.health = undefined;
     }
   }
 }

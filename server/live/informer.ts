@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KindDefinition, KubeObject, Row } from '../../lib/kinds/types';
-import type { Delta } from '../../lib/live/protocol';
+import type { Delta, KindHealth } from '../../lib/live/protocol';
 import { errorFrom, kubeJson, kubeRequest, KubeError, lines } from '../kube/kubeRequest';
 import { log } from '../log';
 import { deltasTotal } from '../metrics';
@@ -53,6 +53,19 @@ interface WatchEvent {
   object?: KubeObject & { code?: number; message?: string };
 }
 
+/** Refusals retrying will not cure (credentials, permissions, an API that is not served): `failed`, not `reconnecting`. */
+const LASTING = new Set([401, 403, 404]);
+
+/** What an informer failure means for the people looking: the state to report, in the cluster's or the network's words. */
+export function healthOfError(err: unknown): { state: 'reconnecting' | 'failed'; reason: string } {
+  if (err instanceof KubeError) return { state: LASTING.has(err.status) ? 'failed' : 'reconnecting', reason: `the API server answered ${err.status}: ${err.message}` };
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  // An open watch whose connection the other end dropped says only "aborted" or "socket hang up".
+  if (message === 'aborted' || code === 'ECONNRESET' || message === 'socket hang up') return { state: 'reconnecting', reason: `the API server closed the connection (${typeof code === 'string' ? code : message})` };
+  return { state: 'reconnecting', reason: message };
+}
+
 export function apiPath(kind: KindDefinition): string {
   return kind.group ? `/apis/${kind.group}/${kind.version}/${kind.plural}` : `/api/${kind.version}/${kind.plural}`;
 }
@@ -95,6 +108,8 @@ export class Informer {
   private readonly status: InformerStatus;
   /** Aborted when a write to the bus failed: this owner's view of the history is no longer the bus's. */
   private readonly broken = new AbortController();
+  /** The connection state last reported on the bus. */
+  private health?: KindHealth;
 
   constructor(private readonly options: InformerOptions) {
     const initial = options.initial;
@@ -131,6 +146,7 @@ export class Informer {
         if (!resourceVersion || this.options.mode === 'poll') {
           this.status.phase = 'listing';
           resourceVersion = await this.relist(signal);
+          this.report('synced');
         }
         failures = 0;
         if (this.options.mode === 'poll') {
@@ -159,7 +175,11 @@ export class Informer {
         this.status.phase = 'backoff';
         this.status.lastError = err instanceof Error ? err.message : String(err);
         const wait = backoffMs(failures, backoffBaseMs, backoffMaxMs);
-        log.warn({ topic: this.options.topic, err: this.status.lastError, retryInMs: wait }, 'informer error; backing off');
+        const { state, reason } = healthOfError(err);
+        // Logged when the state changes; the retries of one outage only at debug level.
+        const changed = this.health?.state !== state;
+        (changed ? log.warn : log.debug).call(log, { topic: this.options.topic, err: this.status.lastError, retryInMs: wait }, changed ? `informer error: ${state}` : 'informer still failing; backing off');
+        this.report(state, reason);
         if (err instanceof KubeError && err.status === 410) resourceVersion = undefined;
         await sleep(wait, signal);
       }
@@ -230,6 +250,7 @@ export class Informer {
         if (err.status === 410) return { type: 'expired' };
         throw err;
       }
+      this.report('synced');
       let sliceStarted = performance.now();
       for await (const line of lines(res)) {
         alive();
@@ -278,6 +299,17 @@ export class Informer {
       outer.removeEventListener('abort', abort);
       controller.abort();
     }
+  }
+
+  /** Puts the connection state on the bus when it (or its reason) changes; one outage keeps the `since` of its first failure. */
+  private report(state: KindHealth['state'], reason?: string): void {
+    if ((this.health?.state === state && this.health.reason === reason) || this.broken.signal.aborted) return;
+    if (state === 'synced' && this.health) log.info({ topic: this.options.topic, down: this.health.since }, 'informer synced again');
+    const since = state !== 'synced' && this.health && this.health.state !== 'synced' ? this.health.since : new Date().toISOString();
+    this.health = { state, since, ...(reason ? { reason } : {}) };
+    this.options.bus.setHealth(this.options.topic, this.options.fence, this.health).catch((err: unknown) => {
+      if (!this.broken.signal.aborted) this.broken.abort(err instanceof Error ? err : new Error(String(err)));
+    });
   }
 
   private project(object: KubeObject): Row | null {

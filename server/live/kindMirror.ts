@@ -1,5 +1,5 @@
 import type { Row } from '../../lib/kinds/types';
-import type { Delta, RowKey } from '../../lib/live/protocol';
+import type { Delta, KindHealth, RowKey } from '../../lib/live/protocol';
 
 /** `at`: when the informer received the change (ms since the epoch). */
 export type MirrorListener = (delta: Delta, at: number) => void;
@@ -37,6 +37,9 @@ export class KindMirror {
   private readonly resetListeners = new Set<() => void>();
   /** Resolves the first time the mirror holds a full list. */
   synced = false;
+  /** The owner's connection to the cluster for this kind (none reported yet: undefined). */
+  health: KindHealth | undefined;
+  private readonly healthListeners = new Set<(health: KindHealth) => void>();
   private syncWaiters: Array<() => void> = [];
 
   constructor(
@@ -172,6 +175,19 @@ export class KindMirror {
   subscribe(listener: MirrorListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The owner's informer reported a connection state. */
+  setHealth(health: KindHealth): void {
+    const old = this.health;
+    if (old && old.state === health.state && old.since === health.since && old.reason === health.reason) return;
+    this.health = health;
+    for (const listener of this.healthListeners) listener(health);
+  }
+
+  onHealth(listener: (health: KindHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
   }
 
   get subscriberCount(): number {

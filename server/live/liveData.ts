@@ -1,4 +1,5 @@
 import type { Actor } from '../../lib/actor';
+import type { ClusterSummary } from '../../lib/clusters';
 import type { SessionWatch } from '../auth/sessionWatch';
 import type { Row } from '../../lib/kinds/types';
 import type { ClusterRegistry } from '../clusters/clusterRegistry';
@@ -116,6 +117,17 @@ export class LiveData {
 
   all(): ClusterLive[] {
     return [...this.clusters.values()].map((entry) => entry.live);
+  }
+
+  /**
+   * A cluster's summary with the state of the portal's real connection: a
+   * cluster whose informers cannot reach it is unreachable, since when they
+   * lost it and why, whatever a one-off probe found.
+   */
+  withConnection(summary: ClusterSummary): ClusterSummary {
+    const health = this.clusters.get(summary.name)?.live.health();
+    if (!health || health.state === 'synced') return summary;
+    return { ...summary, status: 'unreachable', error: health.reason ?? summary.error, since: health.since };
   }
 
   /** The rows of a kind this person may see, from the shared cache. */

@@ -2,7 +2,7 @@ import { MemoryLimits, type Limits } from '../limits';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
-import { formatPosition, formatPositions, type Position, type StreamError } from '../../lib/live/protocol';
+import { formatPosition, formatPositions, type KindHealth, type Position, type StreamError } from '../../lib/live/protocol';
 import type { SessionEnd, SessionWatch } from '../auth/sessionWatch';
 import { HttpError } from '../http/errors';
 import { StreamConnections } from '../http/streamConnections';
@@ -71,6 +71,10 @@ export interface HubCounters {
 }
 
 const RETRY = Buffer.from('retry: 3000\n\n');
+
+function statusEvent(kind: string, health: KindHealth): string {
+  return sseEvent('status', { kind, ...health });
+}
 /** How long a stream waits for a kind's first sync before it opens with `syncing` for it. */
 const STREAM_SYNC_WAIT_MS = 250;
 /** The widest a coalescing window gets under load. */
@@ -186,7 +190,10 @@ export class StreamHub {
         const { mirror, release } = await live.acquire(token, { allowUnsynced: true, syncWaitMs: STREAM_SYNC_WAIT_MS });
         feeds.push({ token, view, mirror, release });
       }
-      countFeeds.push(...(await this.countFeeds(req)));
+      const counted = await this.countFeeds(req);
+      countFeeds.push(...counted.feeds);
+      // Kinds the person may not list at all are said so (with Kubernetes' reason), so navigation shows "not permitted", not 0.
+      errors.push(...counted.refusals);
       if (feeds.length === 0 && (req.kinds.length > 0 || countFeeds.length === 0)) {
         const refusal = errors.find((e) => e.code === 403);
         throw new HttpError(refusal ? 403 : 404, refusal?.message ?? errors[0]?.message ?? 'nothing to stream');
@@ -201,23 +208,28 @@ export class StreamHub {
   }
 
   /**
-   * The kinds to count: those the person may list (silently left out
-   * otherwise: a count is navigation, not an answer), started without waiting
-   * for their first sync (a kind still syncing has no count yet).
+   * The kinds to count: those the person may list, started without waiting
+   * for their first sync (a kind still syncing has no count yet); and the
+   * refusals of those they may not list anywhere asked for.
    */
-  private async countFeeds(req: StreamRequest): Promise<StreamFeed[]> {
+  private async countFeeds(req: StreamRequest): Promise<{ feeds: StreamFeed[]; refusals: StreamError[] }> {
     const tokens = req.counts.filter((token) => !req.kinds.includes(token) && req.live.streamEnabled(token));
+    const refusals: StreamError[] = [];
     const feeds = await Promise.all(
       tokens.map(async (token): Promise<StreamFeed | null> => {
         const kind = await req.live.kindFor(req.actor, token).catch(() => null);
         if (!kind) return null;
         const view = await resolveView(req.live, req.actor, kind, { namespaces: req.namespaces, selector: [] });
-        if (view.empty) return null;
+        if (view.empty) {
+          const reason = view.errors[0]?.message;
+          if (reason) refusals.push({ kind: token, code: 403, message: reason });
+          return null;
+        }
         const acquired = await req.live.acquire(token, { allowUnsynced: true }).catch(() => null);
         return acquired && { token, view, mirror: acquired.mirror, release: acquired.release };
       }),
     );
-    return feeds.filter((feed): feed is StreamFeed => feed !== null);
+    return { feeds: feeds.filter((feed): feed is StreamFeed => feed !== null), refusals };
   }
 
   private start(req: StreamRequest, res: ServerResponse, feeds: StreamFeed[], countFeeds: StreamFeed[], errors: StreamError[]): void {
@@ -243,6 +255,8 @@ export class StreamHub {
       }, req.actor.sessionEndsAt),
     );
     stream.countFeeds = countFeeds;
+    // Every change of the cluster connection of a kind goes out as it happens.
+    for (const feed of feeds) stream.onEnd(feed.mirror.onHealth((health) => stream.pushText(statusEvent(feed.token, health))));
     stream.onEnd(() => {
       for (const feed of feeds) {
         feed.leave?.();
@@ -286,10 +300,11 @@ export class StreamHub {
   private attach(stream: SseStream, feed: StreamFeed, from: Position | undefined, idFor: (token: string, position: Position) => string): void {
     if (!feed.mirror.synced) {
       stream.pushText(sseEvent('status', { kind: feed.token, state: 'syncing', since: new Date().toISOString() }));
+      // Not loaded because the cluster does not answer: say so too.
+      if (feed.mirror.health && feed.mirror.health.state !== 'synced') stream.pushText(statusEvent(feed.token, feed.mirror.health));
       void feed.mirror.whenSynced().then(() => {
         if (stream.state !== 'open') return;
         this.attach(stream, feed, undefined, () => stream.currentId());
-        stream.pushText(sseEvent('status', { kind: feed.token, state: 'synced', since: new Date().toISOString() }));
       });
       return;
     }
@@ -306,6 +321,7 @@ export class StreamHub {
     } else {
       this.sendSnapshot(stream, feed, group, idFor(feed.token, feed.mirror.position));
     }
+    stream.pushText(statusEvent(feed.token, feed.mirror.health ?? { state: 'synced', since: new Date().toISOString() }));
     feed.leave = group.join(stream, feed);
   }
 

@@ -135,8 +135,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   cleanups.push(() => clearTimeout(timer));
   ctx.watches.set(close, r.type.group ? `${r.type.resource}.${r.type.group}` : r.type.resource);
   cleanups.push(() => ctx.watches.delete(close));
-  const onAbort = () => close();
-  ctx.signal.addEventListener('abort', onAbort);
-  cleanups.push(() => ctx.signal.removeEventListener('abort', onAbort));
+  // Closed with the simulator through the watch registry (one listener per watch on the shared signal would pile up).
+  if (ctx.signal.aborted) close();
   res.on('close', close);
 }

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import type { Row } from '../../lib/kinds/types';
-import type { Delta } from '../../lib/live/protocol';
+import type { Delta, KindHealth } from '../../lib/live/protocol';
 import { CorruptTopic, LeaseLost, LocalLease, MemoryDeltaBus, type BusMessage, type DeltaBus, type InformerLease } from '../../server/live/deltaBus';
 import { RedisDeltaBus, topicKeys } from '../../server/fleet/redisBus';
 import { RedisLease } from '../../server/fleet/redisLease';
@@ -197,6 +197,43 @@ function contract(name: string, make: () => Promise<Harness>) {
       await expect(h.bus.append(topic, old.fence, epoch, { type: 'added', seq: 2, row: row('c') }, Date.now())).rejects.toBeInstanceOf(LeaseLost);
       await expect(h.bus.reset(topic, old.fence, [])).rejects.toBeInstanceOf(LeaseLost);
       expect((await h.bus.current(topic))?.rows.map((r) => r.uid).sort()).toEqual(['a', 'b']);
+      await next.release();
+    });
+
+    it("carries the owner's connection state to every follower, latest first to a late one, and refuses it from an older owner", async () => {
+      const h = await make();
+      const topic = nextTopic();
+      const seen: KindHealth[] = [];
+      h.bus.subscribe(topic, () => undefined);
+      h.bus.onHealth(topic, (health) => seen.push(health));
+      const other = h.other();
+      other.subscribe(topic, () => undefined);
+      const old = (await h.lease.acquire(topic, root.signal))!;
+      await h.bus.reset(topic, old.fence, [row('a')]);
+      await h.bus.setHealth(topic, old.fence, { state: 'synced', since: '2026-12-01T10:00:00.000Z' });
+      await h.bus.setHealth(topic, old.fence, { state: 'reconnecting', since: '2026-12-01T10:05:00.000Z', reason: 'connect ECONNREFUSED 127.0.0.1:6443' });
+      await until(() => seen.some((s) => s.state === 'reconnecting'), { message: 'the reconnecting state to reach a follower' });
+      // A follower that loads the topic after both writes gets only the latest: states are news, not history.
+      expect(seen[seen.length - 1]).toEqual({ state: 'reconnecting', since: '2026-12-01T10:05:00.000Z', reason: 'connect ECONNREFUSED 127.0.0.1:6443' });
+
+      const late: KindHealth[] = [];
+      await until(
+        () =>
+          new Promise<boolean>((resolve) => {
+            const off = other.onHealth(topic, (health) => late.push(health));
+            off();
+            resolve(late.length > 0);
+          }),
+        { message: 'the other replica to hold the latest state' },
+      );
+      expect(late[late.length - 1].state).toBe('reconnecting');
+
+      await old.release();
+      const next = (await h.lease.acquire(topic, root.signal))!;
+      await h.bus.setHealth(topic, next.fence, { state: 'synced', since: '2026-12-01T10:07:00.000Z' });
+      await expect(h.bus.setHealth(topic, old.fence, { state: 'failed', since: '2026-12-01T10:06:00.000Z', reason: 'stale owner' })).rejects.toBeInstanceOf(LeaseLost);
+      await until(() => seen[seen.length - 1]?.state === 'synced', { message: 'synced again' });
+      expect(seen.some((s) => s.reason === 'stale owner')).toBe(false);
       await next.release();
     });
 

@@ -54,7 +54,11 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
   const namespaceBlocked = set?.errors.some((e) => !e.namespace || e.namespace === namespace);
   const goneFromStream = Boolean(uid && set && inSelection && !namespaceBlocked && !row && set.size > 0);
   const rowVersion = row?.resourceVersion;
-  const gone = deletedHere || goneFromStream || (error instanceof ApiError && error.status === 404);
+  // A 404 for an object never shown here: it was not found (a wrong link), not deleted while you watched.
+  const [shown, setShown] = useState(false);
+  if (uid && !shown) setShown(true);
+  const neverSeen = !uid && !shown && !deletedHere && error instanceof ApiError && error.status === 404;
+  const gone = !neverSeen && (deletedHere || goneFromStream || (error instanceof ApiError && error.status === 404));
 
   // The row moved on (a new resourceVersion came on the stream): read the object again.
   useEffect(() => {
@@ -63,6 +67,25 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
 
   const title = info?.kind ?? kind;
   const back = listPath(cluster, kind, namespaces);
+
+  if (neverSeen) {
+    return (
+      <section className="detail">
+        <nav className="crumbs" aria-label="Breadcrumb">
+          <Link href={back}>{info?.title ?? kind}</Link> <span aria-hidden="true">/</span> <span>{name}</span>
+        </nav>
+        <div className="empty gone" role="alert" data-testid="object-not-found">
+          <h1>{title} not found</h1>
+          <p className="muted">
+            There is no {title} <span className="mono">{namespace !== '_' ? `${namespace}/` : ''}{name}</span> in {cluster}. Kubernetes said: {error.message}
+          </p>
+          <Link className="button-link" href={back}>
+            Back to {info?.title ?? kind}
+          </Link>
+        </div>
+      </section>
+    );
+  }
 
   if (gone) {
     return (

@@ -12,6 +12,7 @@ import { useKinds } from '../useKinds';
 import { detailPath } from '../urls';
 import { useSelection } from '../useSelection';
 import { VirtualTable, type TableColumn } from './VirtualTable';
+import { notPermitted } from '../live/notPermitted';
 import { NamespaceErrors } from './NamespaceErrors';
 import { LatestUsageProvider } from '../usage/LatestUsage';
 
@@ -40,6 +41,7 @@ export function KindList({ kind }: { kind: string }) {
   const { data: kinds } = useKinds(cluster);
   const info = kinds?.find((k) => k.token === kind);
   const { data: set, error } = useRows(cluster, kind, namespaces);
+  const refused = notPermitted(set, error);
   // While the portal still loads the kind from the cluster, an empty list means "not yet", not "none".
   const syncing = useKindStatus(kind).mode === 'syncing' || set?.syncing === true;
   const [filter, setFilter] = useState('');
@@ -79,7 +81,7 @@ export function KindList({ kind }: { kind: string }) {
         <div className="page-title">
           <h1 id="list-title">{title}</h1>
           <span className="muted count-label" data-testid="row-count">
-            {set ? (rows.length === set.size ? `${set.size}` : `${rows.length} of ${set.size}`) : ''}
+            {refused ? 'not permitted' : set ? (rows.length === set.size ? `${set.size}` : `${rows.length} of ${set.size}`) : ''}
           </span>
           <FreshnessBadge kind={kind} />
         </div>
@@ -102,8 +104,12 @@ export function KindList({ kind }: { kind: string }) {
         </div>
       </div>
       {selectorError ? <p className="inline-error" role="alert">{selectorError}</p> : null}
-      {set ? <NamespaceErrors errors={set.errors} /> : null}
-      {error && !set ? (
+      {set && !refused ? <NamespaceErrors errors={set.errors} /> : null}
+      {refused ? (
+        <div className="empty" role="alert" data-testid="list-not-permitted">
+          <strong>Not permitted.</strong> You may not list {title.toLowerCase()} here. Kubernetes said: {refused}
+        </div>
+      ) : error && !set ? (
         <div className="empty" role="alert">
           <strong>Could not load {title}.</strong> {(error as Error).message}
         </div>

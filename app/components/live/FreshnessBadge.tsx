@@ -1,17 +1,31 @@
 'use client';
 
 import { formatDuration } from '@/lib/ui/age';
+import { troubleDetail, troubleLabel } from './clusterTrouble';
 import { streamManager } from './streamManager';
 import { useKindStatus } from './useLive';
 import { useNow } from './useNow';
 
-/** How current the page is, honestly: Syncing, Live, Reconnecting (countdown), Polling, Stale. */
+/**
+ * How current the page is, honestly: Syncing, Live, Reconnecting (countdown),
+ * Polling, Stale — and, when the portal itself cannot see the cluster, how old
+ * the data on screen is ("Cluster unreachable — showing data from 14:02:11").
+ */
 export function FreshnessBadge({ kind }: { kind: string }) {
   const status = useKindStatus(kind);
   const now = useNow();
   let label: string;
   let tone: string;
   let detail = status.reason ?? '';
+  const trouble = status.cluster;
+  if (trouble && (status.mode === 'live' || status.mode === 'syncing')) {
+    return (
+      <span className="freshness tone-error" role="status" aria-live="polite" data-testid="freshness" data-mode="cluster-unreachable" title={troubleDetail(trouble)}>
+        <span className="freshness-dot" aria-hidden="true" />
+        {troubleLabel(trouble, status.mode === 'live')}
+      </span>
+    );
+  }
   switch (status.mode) {
     case 'live':
       if (streamManager().isStale(now)) {

@@ -43,8 +43,17 @@ function toSignIn(): void {
 
 export type Mode = 'idle' | 'connecting' | 'syncing' | 'live' | 'reconnecting' | 'polling' | 'error';
 
+/** The portal cannot see the cluster for a kind: since when (ms), why, and whether it keeps trying. */
+export interface ClusterTrouble {
+  state: 'reconnecting' | 'failed';
+  since: number;
+  reason?: string;
+}
+
 export interface KindStatus {
   mode: Mode;
+  /** The portal's own connection to the cluster for this kind, when it is not synced (from `status` events). */
+  cluster?: ClusterTrouble;
   /** Why the kind is polling or failed. */
   reason?: string;
   /** When the next stream attempt happens (reconnecting, polling). */
@@ -280,8 +289,28 @@ export class StreamManager {
     const r = this.record(kind);
     const prev = r.status;
     if (prev.mode === status.mode && prev.reason === status.reason && prev.nextAttemptAt === status.nextAttemptAt && prev.pollIntervalMs === status.pollIntervalMs) return;
-    r.status = status;
+    // The cluster's state is the server's to change (by `status` events), not the browser connection's.
+    r.status = prev.cluster ? { ...status, cluster: prev.cluster } : status;
     this.notify();
+  }
+
+  private setClusterTrouble(kind: string, trouble: ClusterTrouble | undefined): void {
+    const r = this.record(kind);
+    const prev = r.status.cluster;
+    if (prev === trouble || (prev && trouble && prev.state === trouble.state && prev.since === trouble.since && prev.reason === trouble.reason)) return;
+    const { cluster: _old, ...rest } = r.status;
+    r.status = trouble ? { ...rest, cluster: trouble } : rest;
+    this.notify();
+  }
+
+  /** The worst trouble any kind on screen reports about the cluster (the oldest of the worst), or undefined when all are synced. */
+  clusterTrouble(): ClusterTrouble | undefined {
+    let worst: ClusterTrouble | undefined;
+    for (const r of this.records.values()) {
+      const t = r.status.cluster;
+      if (t && (!worst || (t.state === 'failed' && worst.state !== 'failed') || (t.state === worst.state && t.since < worst.since))) worst = t;
+    }
+    return worst;
   }
 
   private reconcile(): void {
@@ -451,6 +480,8 @@ export class StreamManager {
       try {
         const status = JSON.parse(m.data) as SseEventMap['status'];
         if (status.state === 'syncing') this.setStatus(status.kind, { mode: 'syncing', reason: 'the portal is loading this kind from the cluster; its rows follow' });
+        else if (status.state === 'synced') this.setClusterTrouble(status.kind, undefined);
+        else this.setClusterTrouble(status.kind, { state: status.state, since: Date.parse(status.since) || Date.now(), reason: status.reason });
       } catch {
         return;
       }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useSyncExternalStore } from 'react';
-import { streamManager, type KindStatus } from './streamManager';
+import { streamManager, type ClusterTrouble, type KindStatus } from './streamManager';
 
 /** Puts kinds on the tab's one stream while the calling component is mounted. */
 export function useStreamKinds(kinds: readonly string[], focused = false): void {
@@ -49,4 +49,14 @@ export function useLiveSelection(cluster: string, namespaces: readonly string[])
   useEffect(() => {
     streamManager().select(cluster, joined ? joined.split(',') : []);
   }, [cluster, joined]);
+}
+
+/** What the portal cannot see of the current cluster right now (the worst kind on screen), or undefined. */
+export function useClusterTrouble(): ClusterTrouble | undefined {
+  const manager = streamManager();
+  return useSyncExternalStore(
+    manager.subscribe,
+    () => manager.clusterTrouble(),
+    () => undefined,
+  );
 }

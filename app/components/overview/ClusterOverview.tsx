@@ -4,7 +4,10 @@ import Link from 'next/link';
 import { useMemo } from 'react';
 import type { Row } from '@/lib/kinds/types';
 import { formatAge } from '@/lib/ui/age';
+import { troubleDetail, troubleLabel } from '../live/clusterTrouble';
 import { FreshnessBadge } from '../live/FreshnessBadge';
+import { notPermitted } from '../live/notPermitted';
+import { useClusterTrouble } from '../live/useLive';
 import { useNow } from '../live/useNow';
 import { useRows } from '../live/useRows';
 import { useClusters } from '../useClusters';
@@ -16,16 +19,39 @@ function values(rows: Map<string, Row> | undefined): Row[] {
   return rows ? [...rows.values()] : [];
 }
 
+/** A figure the person may not see: "not permitted", with Kubernetes' reason. */
+function Refused({ what, reason }: { what: string; reason: string }) {
+  return (
+    <div className="card stat stat-refused" data-testid={`not-permitted-${what}`} title={reason}>
+      <span className="stat-n">Not permitted</span>
+      <span className="muted">to list {what}</span>
+      <span className="muted small refusal-reason">{reason}</span>
+    </div>
+  );
+}
+
 /** The cluster at a glance, live: nodes and readiness, workloads that need attention, recent warnings. */
 export function ClusterOverview() {
   const { cluster, namespaces } = useSelection();
   const now = useNow();
   const { data: clusters } = useClusters();
   const summary = clusters?.find((c) => c.name === cluster);
-  const nodes = useRows(cluster, 'nodes', namespaces, { focused: false }).data;
-  const deployments = useRows(cluster, 'deployments', namespaces, { focused: false }).data;
-  const pods = useRows(cluster, 'pods', namespaces, { focused: false }).data;
-  const events = useRows(cluster, 'events', namespaces, { focused: false }).data;
+  const trouble = useClusterTrouble();
+  const nodeResult = useRows(cluster, 'nodes', namespaces, { focused: false });
+  const deploymentResult = useRows(cluster, 'deployments', namespaces, { focused: false });
+  const podResult = useRows(cluster, 'pods', namespaces, { focused: false });
+  const eventResult = useRows(cluster, 'events', namespaces, { focused: false });
+  // What the person may not list at all: said so, with Kubernetes' reason, instead of a 0 or "healthy".
+  const refused = {
+    nodes: notPermitted(nodeResult.data, nodeResult.error),
+    deployments: notPermitted(deploymentResult.data, deploymentResult.error),
+    pods: notPermitted(podResult.data, podResult.error),
+    events: notPermitted(eventResult.data, eventResult.error),
+  };
+  const nodes = refused.nodes ? undefined : nodeResult.data;
+  const deployments = refused.deployments ? undefined : deploymentResult.data;
+  const pods = refused.pods ? undefined : podResult.data;
+  const events = refused.events ? undefined : eventResult.data;
 
   /* eslint-disable react-hooks/exhaustive-deps -- the versions mark changes of the shared Maps */
   const nodeRows = useMemo(() => values(nodes?.rows).sort((a, b) => a.name.localeCompare(b.name)), [nodes, nodes?.version]);
@@ -48,7 +74,8 @@ export function ClusterOverview() {
   );
   /* eslint-enable react-hooks/exhaustive-deps */
 
-  if (summary?.status === 'unreachable') {
+  // Unreachable before anything was loaded: nothing to show but why. With data on screen, it stays, marked stale.
+  if (summary?.status === 'unreachable' && !nodes && !pods && !deployments) {
     return (
       <section className="overview">
         <h1>{cluster}</h1>
@@ -68,23 +95,42 @@ export function ClusterOverview() {
           <FreshnessBadge kind="pods" />
         </div>
       </div>
-      <div className="cards">
-        <div className="card stat">
-          <span className="stat-n">{nodes ? nodeRows.filter((n) => n.tone === 'ok').length : '–'}</span>
-          <span className="muted">of {nodes?.size ?? '–'} nodes ready</span>
+      {trouble ? (
+        <div className="stale-banner" role="alert" data-testid="overview-stale">
+          <strong>{troubleLabel(trouble)}.</strong> {troubleDetail(trouble)} The numbers below may be out of date.
         </div>
-        <div className="card stat">
-          <span className="stat-n">{pods?.size ?? '–'}</span>
-          <span className="muted">pods</span>
-        </div>
-        <div className={`card stat${degraded.length ? ' stat-warn' : ''}`}>
-          <span className="stat-n">{deployments ? degraded.length : '–'}</span>
-          <span className="muted">deployments not fully available</span>
-        </div>
-        <div className={`card stat${crashing.length ? ' stat-bad' : ''}`}>
-          <span className="stat-n">{pods ? crashing.length : '–'}</span>
-          <span className="muted">pods failing</span>
-        </div>
+      ) : null}
+      <div className={`cards${trouble ? ' stale' : ''}`} data-stale={trouble ? 'true' : undefined}>
+        {refused.nodes ? (
+          <Refused what="nodes" reason={refused.nodes} />
+        ) : (
+          <div className="card stat">
+            <span className="stat-n">{nodes ? nodeRows.filter((n) => n.tone === 'ok').length : '–'}</span>
+            <span className="muted">of {nodes?.size ?? '–'} nodes ready</span>
+          </div>
+        )}
+        {refused.pods ? (
+          <Refused what="pods" reason={refused.pods} />
+        ) : (
+          <div className="card stat">
+            <span className="stat-n">{pods?.size ?? '–'}</span>
+            <span className="muted">pods</span>
+          </div>
+        )}
+        {refused.deployments ? (
+          <Refused what="deployments" reason={refused.deployments} />
+        ) : (
+          <div className={`card stat${degraded.length ? ' stat-warn' : ''}`}>
+            <span className="stat-n">{deployments ? degraded.length : '–'}</span>
+            <span className="muted">deployments not fully available</span>
+          </div>
+        )}
+        {refused.pods ? null : (
+          <div className={`card stat${crashing.length ? ' stat-bad' : ''}`}>
+            <span className="stat-n">{pods ? crashing.length : '–'}</span>
+            <span className="muted">pods failing</span>
+          </div>
+        )}
       </div>
       <ClusterUsage cluster={cluster} nodes={nodeRows} />
       <div className="grid-2">
@@ -92,6 +138,7 @@ export function ClusterOverview() {
           <h2>
             <Link href={listPath(cluster, 'nodes', namespaces)}>Nodes</Link>
           </h2>
+          {refused.nodes ? <p className="muted small">Not permitted: {refused.nodes}</p> : null}
           {nodes?.errors.length ? <p className="muted small">{nodes.errors[0].message}</p> : null}
           <ul className="plain-list">
             {nodeRows.slice(0, 20).map((n) => (
@@ -104,7 +151,13 @@ export function ClusterOverview() {
         </div>
         <div className="card">
           <h2>Needs attention</h2>
-          {degraded.length === 0 && crashing.length === 0 ? <p className="muted">All workloads healthy.</p> : null}
+          {refused.deployments || refused.pods ? (
+            <p className="muted" data-testid="attention-not-permitted">
+              Not known: you may not list {[refused.deployments ? 'deployments' : '', refused.pods ? 'pods' : ''].filter(Boolean).join(' or ')} here.
+            </p>
+          ) : degraded.length === 0 && crashing.length === 0 && deployments && pods ? (
+            <p className="muted">{trouble ? 'Nothing known to need attention — but the data is stale.' : 'All workloads healthy.'}</p>
+          ) : null}
           <ul className="plain-list">
             {degraded.slice(0, 10).map((d) => (
               <li key={d.uid}>
@@ -127,7 +180,7 @@ export function ClusterOverview() {
         <h2>
           <Link href={listPath(cluster, 'events', namespaces)}>Recent warnings</Link>
         </h2>
-        {warnings.length === 0 ? <p className="muted">No warning events.</p> : null}
+        {refused.events ? <p className="muted">Not permitted: {refused.events}</p> : events && warnings.length === 0 ? <p className="muted">No warning events.</p> : null}
         <ul className="plain-list events-list">
           {warnings.map((e) => (
             <li key={e.uid}>
