@@ -12,6 +12,7 @@ import { listPath, objectApi } from '../urls';
 import { useSelection } from '../useSelection';
 import { EventsTab } from './EventsTab';
 import { ObjectActions } from './ObjectActions';
+import { PinToYard } from '../yard/PinToYard';
 import { PodLogsTab, PodShellTab } from './PodTabs';
 import { SecretValues } from './SecretValues';
 import { Summary } from './Summary';
@@ -103,6 +104,7 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
           <FreshnessBadge kind={kind} />
         </div>
         {object ? <ObjectActions kind={kind} object={object} url={url} onDone={() => void mutate()} onDeleted={() => setDeletedHere(true)} /> : null}
+        <PinToYard target={{ cluster, kind, namespace, name }} />
       </div>
       <div
         role="tablist"

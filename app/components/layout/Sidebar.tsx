@@ -76,6 +76,9 @@ export function Sidebar({
         <Link href={clusterPath(cluster, namespaces)} className="nav-link" aria-current={pathname === overview ? 'page' : undefined}>
           <span>Overview</span>
         </Link>
+        <Link href="/yards" className="nav-link" aria-current={pathname === '/yards' || pathname.startsWith('/yards/') ? 'page' : undefined}>
+          <span>Yards</span>
+        </Link>
         {error ? <p className="sidebar-error" role="alert">Kinds unavailable: {(error as Error).message}</p> : null}
         {groups.map((group) => (
           <section key={group.alias} className="nav-group" aria-label={group.title}>
