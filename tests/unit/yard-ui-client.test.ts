@@ -32,8 +32,8 @@ class FakePortal extends EventEmitter {
       else this.receive(event, payload, ack);
       return socket;
     };
-    const socket = { on, emit, disconnect: () => this.drop(), get connected() { return portal.connected; } } as unknown as Socket;
-    const portal = this;
+    const isConnected = () => this.connected;
+    const socket = { on, emit, disconnect: () => this.drop(), get connected() { return isConnected(); } } as unknown as Socket;
     return socket;
   }
 
