@@ -72,8 +72,15 @@ export function useYard(yardId: string): YardView {
         });
       }
     });
+    // The browser knows before a heartbeat times out: leave at once when the network goes, come back when it returns.
+    const offline = () => socket.disconnect();
+    const online = () => socket.connect();
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
     return () => {
       live = false;
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
       client.close();
     };
   }, [yardId]);
