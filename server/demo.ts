@@ -12,7 +12,7 @@ export const DEMO_CLUSTER = 'demo';
  * as the simulator's cluster-admin (the portal's own identity).
  */
 export async function startDemoCluster(dataDir: string, signal: AbortSignal): Promise<{ sim: Simulator; kubeconfigPath: string }> {
-  process.env.CROWSNEST_YARDS ??= 'team-a=team-a/team-b;platform=platform-admins'; // the demo's team yards, unless set
+  process.env.CROWSNEST_YARDS ??= 'team-a=team-a,platform-admins/team-b;platform=platform-admins'; // the demo's team yards, unless set
   const dir = join(dataDir, 'demo');
   mkdirSync(dir, { recursive: true });
   const sim = await startSimulator({ port: 0, host: '127.0.0.1', scenario: 'demo', kubeconfigPath: join(dir, 'sim-kubeconfig.yaml') });

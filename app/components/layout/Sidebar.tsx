@@ -73,9 +73,11 @@ export function Sidebar({
       </div>
       <ClusterSwitcher cluster={cluster} />
       <div className="sidebar-scroll">
-        <Link href={clusterPath(cluster, namespaces)} className="nav-link" aria-current={pathname === overview ? 'page' : undefined}>
-          <span>Overview</span>
-        </Link>
+        {cluster ? (
+          <Link href={clusterPath(cluster, namespaces)} className="nav-link" aria-current={pathname === overview ? 'page' : undefined}>
+            <span>Overview</span>
+          </Link>
+        ) : null}
         <Link href="/yards" className="nav-link" aria-current={pathname === '/yards' || pathname.startsWith('/yards/') ? 'page' : undefined}>
           <span>Yards</span>
         </Link>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { YARD_NAMESPACE, type Presence, type PresenceUser, type YardSummary } from '@/lib/yard/model';
 import { YardClient } from '@/lib/yard/yardClient';
@@ -87,8 +87,8 @@ export function useYard(yardId: string): YardView {
 
   const client = state?.client ?? null;
   const refusal = state?.refusal ?? null;
-  return useSyncExternalStore(
-    (listener) => {
+  const subscribe = useCallback(
+    (listener: () => void) => {
       if (!client) return () => undefined;
       const unsubscribe = client.subscribe(listener);
       client.socket.on('connect', listener);
@@ -99,9 +99,10 @@ export function useYard(yardId: string): YardView {
         client.socket.off('disconnect', listener);
       };
     },
-    () => (client ? cachedView(client, refusal) : EMPTY),
-    () => EMPTY,
+    [client],
   );
+  const snapshot = useCallback(() => (client ? cachedView(client, refusal) : EMPTY), [client, refusal]);
+  return useSyncExternalStore(subscribe, snapshot, () => EMPTY);
 }
 
 /** useSyncExternalStore needs the same object until something changed: one view per client version. */
