@@ -301,6 +301,10 @@ describe('the Yard in Chromium: people editing one canvas together, each seeing 
   it('stacks the krates as a list on a phone', async () => {
     const bob = await openYard('bob', 'team-a', { width: 390, height: 844 });
     await until(async () => (await bob.locator('[data-krate]').count()) >= 3, { message: 'the krates' });
+    // Their content in, as bob: the forbidden secret, the pod's live card, the log lines.
+    await bob.locator('[data-krate] .krate-error').first().waitFor();
+    await until(async () => (await bob.locator('[data-krate][data-type="object"] .krate-facts').allTextContents()).some((t) => t.includes('Running')), { message: "the pod's card" });
+    await bob.locator('[data-krate][data-type="logs"] [data-testid="log-lines"] .log-line').first().waitFor();
     const boxes = await bob.locator('[data-krate]').evaluateAll((els) => els.map((e) => ({ position: getComputedStyle(e).position, ...JSON.parse(JSON.stringify(e.getBoundingClientRect())) as DOMRect })));
     for (const [i, box] of boxes.entries()) {
       expect(box.position).toBe('static');

@@ -52,6 +52,18 @@ describe('changing a yard from the browser', () => {
     expect(updates).toBe(0);
   });
 
+  it('puts a krate added in view where it covers no other', () => {
+    const doc = new Y.Doc();
+    const ids = [0, 1, 2, 3].map((i) => addKrate(doc, aPodKrate(`web-${i}`), { x: 40, y: 40 }));
+    const placed = readKrates(doc).filter((k) => ids.includes(k.id));
+    expect(placed).toHaveLength(4);
+    for (const a of placed) {
+      expect(a.x).toBeGreaterThanOrEqual(40);
+      expect(a.y).toBeGreaterThanOrEqual(40);
+      for (const b of placed) if (a !== b) expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, `${a.name} over ${b.name}`).toBe(false);
+    }
+  });
+
   it('brings a krate to the front only when another is above it', () => {
     const doc = new Y.Doc();
     const low = addKrate(doc, aPodKrate('a'));

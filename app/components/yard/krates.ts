@@ -66,18 +66,31 @@ function topZ(doc: Y.Doc): number {
   return z;
 }
 
-/** Adds a krate below the lowest one (or at `at`), on top of the others; returns its id. */
-export function addKrate(doc: Y.Doc, target: KrateTarget, at?: { x: number; y: number }): string {
+/** Where a krate of size w × h fits without covering another: the first free place right of and below `start`, row by row. */
+export function freeSpot(krates: readonly PlacedKrate[], w: number, h: number, start: { x: number; y: number }, grid: number): { x: number; y: number } {
+  const step = grid * 4;
+  const overlaps = (x: number, y: number) => krates.some((k) => x < k.x + k.w && k.x < x + w && y < k.y + (k.minimised ? 40 : k.h) && k.y < y + h);
+  for (let y = Math.max(0, snap(start.y, grid)); y < start.y + 4000; y += step) {
+    for (let x = Math.max(0, snap(start.x, grid)); x < start.x + 1200; x += step) if (!overlaps(x, y)) return { x, y };
+  }
+  const bottom = krates.reduce((max, k) => Math.max(max, k.y + (k.minimised ? 40 : k.h)), 0);
+  return { x: snap(start.x, grid), y: snap(bottom + grid, grid) };
+}
+
+/** Adds a krate on top of the others, in the first free place from `near` (the top left of the view), else below the lowest; returns its id. */
+export function addKrate(doc: Y.Doc, target: KrateTarget, near?: { x: number; y: number }): string {
   const grid = gridOf(doc);
   const size = SIZES[target.type];
-  const bottom = readKrates(doc).reduce((max, k) => Math.max(max, k.y + (k.minimised ? 40 : k.h)), 0);
+  const existing = readKrates(doc);
+  const bottom = existing.reduce((max, k) => Math.max(max, k.y + (k.minimised ? 40 : k.h)), 0);
+  const at = near ? freeSpot(existing, size.w, size.h, near, grid) : { x: grid, y: bottom + grid };
   const krate: Krate = {
     ...Object.fromEntries(Object.entries(target).filter(([, v]) => v !== undefined && v !== '')),
     type: target.type,
     cluster: target.cluster,
     kind: target.kind,
-    x: snap(at?.x ?? grid, grid),
-    y: snap(at?.y ?? bottom + grid, grid),
+    x: snap(at.x, grid),
+    y: snap(at.y, grid),
     w: size.w,
     h: size.h,
     z: topZ(doc) + 1,
