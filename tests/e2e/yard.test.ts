@@ -139,8 +139,11 @@ describe('the Yard in Chromium: people editing one canvas together, each seeing 
     await drag(bob, krate(bob, 'events').first(), 120, 60);
     // The offline person changes something too: it waits in their browser.
     const offlineKrate = krate(third, pod).first();
+    const id = await offlineKrate.getAttribute('data-krate');
+    const width = Number(await offlineKrate.getAttribute('data-w'));
     await offlineKrate.focus();
     await third.keyboard.press('Shift+ArrowRight');
+    await until(async () => Number(await offlineKrate.getAttribute('data-w')) === width + 20, { message: 'the offline resize, here' });
     await until(async () => {
       const [a, b] = await Promise.all([layout(alice), layout(bob)]);
       return a.length === before + 1 && JSON.stringify(a) === JSON.stringify(b);
@@ -151,8 +154,10 @@ describe('the Yard in Chromium: people editing one canvas together, each seeing 
     await third.locator('.yard[data-connected="true"][data-synced="true"]').waitFor();
     await until(async () => {
       const [a, b, c] = await Promise.all([layout(alice), layout(bob), layout(third)]);
-      return JSON.stringify(a) === JSON.stringify(b) && JSON.stringify(b) === JSON.stringify(c) && a.length >= 3 ? a : null;
+      return JSON.stringify(a) === JSON.stringify(b) && JSON.stringify(b) === JSON.stringify(c) && a.length === before + 1 ? a : null;
     }, { message: 'all three views to agree', timeoutMs: 20_000 });
+    // The change made offline is everyone's now.
+    expect(Number(await alice.locator(`[data-krate="${id}"]`).getAttribute('data-w'))).toBe(width + 20);
     for (const page of [alice, bob, third]) await page.context().close();
   });
 
