@@ -19,6 +19,9 @@ export interface KrateActions {
   activate(id: string): void;
 }
 
+/** Where the canvas becomes a stacked list (the same width as in the stylesheet). */
+const PHONE = '(max-width: 700px)';
+
 type Drag = { mode: 'move' | 'resize'; startX: number; startY: number; dx: number; dy: number };
 
 /**
@@ -56,7 +59,8 @@ export const KrateWindow = memo(function KrateWindow({
   }, [confirming]);
 
   const start = (mode: Drag['mode']) => (e: PointerEvent<HTMLElement>) => {
-    if (readOnly || e.button !== 0 || (e.target as HTMLElement).closest('button, a, input, select')) return;
+    // On a phone krates are a list: nothing to drag.
+    if (readOnly || e.button !== 0 || (e.target as HTMLElement).closest('button, a, input, select') || window.matchMedia(PHONE).matches) return;
     e.preventDefault();
     e.stopPropagation();
     e.currentTarget.setPointerCapture(e.pointerId);
