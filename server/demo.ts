@@ -13,6 +13,9 @@ export const DEMO_CLUSTER = 'demo';
  * simulator's own kubeconfig, with a context per demo user (alice, bob,
  * carol, admin), is for people running kubectl beside the portal.
  */
+/** The demo's team yards (CROWSNEST_YARDS), unless the setting is given. */
+export const DEMO_YARDS = 'team-a=team-a,platform-admins/team-b;platform=platform-admins';
+
 export async function startDemoCluster(dataDir: string, signal: AbortSignal): Promise<{ sim: Simulator; kubeconfigPath: string; usersKubeconfigPath: string; userContexts: string[] }> {
   const dir = join(dataDir, 'demo');
   mkdirSync(dir, { recursive: true });

@@ -18,7 +18,7 @@ import { SessionWatch } from './auth/sessionWatch';
 import { buildIsStale } from './buildFreshness';
 import { ClusterRegistry, type ClusterSource } from './clusters/clusterRegistry';
 import { ConfigError, isLoopback, listenHost, readConfig } from './config';
-import { DEMO_CLUSTER, startDemoCluster } from './demo';
+import { DEMO_CLUSTER, DEMO_YARDS, startDemoCluster } from './demo';
 import { createHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
 import { describeWatchStreams } from '../lib/kinds';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   registerLiveMetrics(live);
   if (fleet) registerFleetMetrics(fleet, live);
   log.info(describeWatchStreams(config.live.watchStreams));
-  const yardConfig = readYardConfig();
+  const yardConfig = readYardConfig(config.demo ? { CROWSNEST_YARDS: DEMO_YARDS, ...process.env } : process.env);
   const yards = new Yards(yardConfig, fleet?.yards ?? new LocalYardStorage(yardConfig.dataDir), (name) => clusters.names().includes(name));
   const presence = new PresenceHub(fleet?.replicaId ?? hostname(), root.signal, fleet?.channel('crowsnest:presence'));
   if (!fleet && !yardConfig.dataDir) log.info('yards are kept in memory only: set CROWSNEST_DATA_DIR (or REDIS_URL) to keep them across restarts');

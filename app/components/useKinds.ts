@@ -25,7 +25,7 @@ async function fetchKinds(url: string): Promise<KindInfo[]> {
   return ((await res.json()) as { kinds: KindInfo[] }).kinds;
 }
 
-/** The kinds of a cluster (built-in and custom), refreshed now and then: CRDs come and go. */
+/** The kinds of a cluster (built-in and custom), refreshed now and then: CRDs come and go. None on pages outside a cluster. */
 export function useKinds(cluster: string) {
-  return useSWR<KindInfo[]>(`/api/clusters/${encodeURIComponent(cluster)}/kinds`, fetchKinds, { refreshInterval: 60_000, revalidateOnFocus: false });
+  return useSWR<KindInfo[]>(cluster ? `/api/clusters/${encodeURIComponent(cluster)}/kinds` : null, fetchKinds, { refreshInterval: 60_000, revalidateOnFocus: false });
 }

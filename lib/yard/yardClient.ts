@@ -94,7 +94,9 @@ export class YardClient {
 
   private bind(): void {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== SERVER) {
+      // Offline, a change stays here: after rejoining, the yard's sync step 1 asks for everything it lacks.
+      // (Sent while disconnected, it would reach the portal before the join and be refused, and the refusal resets the document.)
+      if (origin !== SERVER && this.socket.connected) {
         const message = encoding.createEncoder();
         syncProtocol.writeUpdate(message, update);
         this.socket.emit('sync', encoding.toUint8Array(message));

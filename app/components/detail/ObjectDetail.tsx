@@ -15,6 +15,7 @@ import { EventsTab } from './EventsTab';
 import { ObjectActions } from './ObjectActions';
 import { Pane } from './Pane';
 import { PodLogsTab, PodShellTab, WorkloadLogsTab } from './PodTabs';
+import { PinToYard } from '../yard/PinToYard';
 import { SecretValues } from './SecretValues';
 import { Summary } from './Summary';
 import { YamlTab } from './YamlTab';
@@ -139,6 +140,7 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
           <FreshnessBadge kind={kind} />
         </div>
         {object ? <ObjectActions kind={kind} object={object} url={url} onDone={() => void mutate()} onDeleted={() => setDeletedHere(true)} /> : null}
+        <PinToYard target={{ cluster, kind, namespace, name }} />
       </div>
       <DetailTabs tabs={tabs} selected={tab} onSelect={select} />
       {tab === 'logs' || tab === 'shell' ? null : (

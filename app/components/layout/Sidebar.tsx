@@ -73,8 +73,13 @@ export function Sidebar({
       </div>
       <ClusterSwitcher cluster={cluster} />
       <div className="sidebar-scroll">
-        <Link href={clusterPath(cluster, namespaces)} className="nav-link" aria-current={pathname === overview ? 'page' : undefined}>
-          <span>Overview</span>
+        {cluster ? (
+          <Link href={clusterPath(cluster, namespaces)} className="nav-link" aria-current={pathname === overview ? 'page' : undefined}>
+            <span>Overview</span>
+          </Link>
+        ) : null}
+        <Link href="/yards" className="nav-link" aria-current={pathname === '/yards' || pathname.startsWith('/yards/') ? 'page' : undefined}>
+          <span>Yards</span>
         </Link>
         {error ? <p className="sidebar-error" role="alert">Kinds unavailable: {(error as Error).message}</p> : null}
         {groups.map((group) => (

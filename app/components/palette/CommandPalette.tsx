@@ -6,6 +6,7 @@ import type { Tone } from '@/lib/kinds/types';
 import { readError } from '../live/snapshots';
 import { detailPath } from '../urls';
 import { useFocusTrap } from './useFocusTrap';
+import { PinToYard } from '../yard/PinToYard';
 
 interface Result {
   kind: string;
@@ -143,6 +144,7 @@ export function CommandPalette({ cluster, namespaces, open, onOpenChange }: { cl
             </li>
           ))}
         </ul>
+        {shown[active] ? <PinToYard key={shown[active].uid} target={{ cluster, ...shown[active] }} label={`Pin ${shown[active].name} to yard…`} /> : null}
         <div className="palette-foot muted">
           {error ? <span role="alert">{error}</span> : query.trim() === '' ? 'Type part of a name' : searching ? 'Searching…' : shown.length === 0 ? 'No match' : `${shown.length} result${shown.length === 1 ? '' : 's'}`}
           <span className="keys">
