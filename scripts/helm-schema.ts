@@ -111,6 +111,7 @@ export function valuesSchema(): Schema {
       drainSeconds: int(0, 3600),
       terminationExtraSeconds: int(1, 600),
       logLevel: str({ enum: ['debug', 'info', 'warn', 'error'] }),
+      logFormat: str({ enum: ['json', 'pretty'] }),
       kubeconfig: object({ existingSecret: str() }),
       extraEnv: anyList,
       containerPort: int(1, 65535),

@@ -106,9 +106,10 @@ describe('logs and a shell in the browser', () => {
     const pod = await runningPod('team-b', 'queue-worker');
     const bob = await signedInPage(browser, portal.url, 'bob', `/clusters/sim/pods/team-b/${pod}`);
     await openTab(bob, 'Shell');
-    const section = bob.getByRole('region', { name: 'Shell' });
-    await until(async () => /forbidden/.test((await section.textContent()) ?? ''), { message: "Kubernetes' refusal", timeoutMs: 30_000 });
-    await expect(section.textContent()).resolves.toMatch(/User "bob" cannot (create|get) resource "pods\/exec"/);
+    // Kubernetes is asked up front (an access review as bob): the tab says no, with its reason, and opens no shell.
+    const panel = bob.locator('#panel-shell');
+    await until(async () => /cannot (create|get) resource "pods\/exec"/.test((await panel.textContent()) ?? ''), { message: "Kubernetes' refusal", timeoutMs: 30_000 });
+    await expect(panel.textContent()).resolves.toMatch(/User "bob" cannot (create|get) resource "pods\/exec"/);
     await screenshot(bob, 'shell-refused');
     await bob.context().close();
   });

@@ -269,5 +269,5 @@ describe('every screen, for every person: titles, keyboard, small screens, theme
     }
     await narrow.context().close();
     expect(found, found.join('\n')).toEqual([]);
-  });
+  }, 240_000);
 });

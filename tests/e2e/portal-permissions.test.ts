@@ -74,7 +74,7 @@ describe('actions that know what the person may do', () => {
     await expect(denied.textContent()).resolves.toContain('User "bob" cannot create resource "pods/exec" in API group "" in the namespace "team-b"');
     await screenshotBothThemes(bob, 'portal-bob-shell-denied');
     await bob.getByRole('tab', { name: 'Logs' }).click();
-    await until(async () => (await bob.getByTestId('denied-logs').count()) === 0 && (await bob.locator('[role="tabpanel"]').textContent())?.includes('Loading') === false, { message: 'the logs tab open' });
+    await until(async () => (await bob.getByTestId('denied-logs').count()) === 0 && (await bob.locator('#panel-logs').textContent())?.includes('Loading') === false, { message: 'the logs tab open' });
   });
 
   it('words the confirm step with the singular kind name: "Delete Ingress grafana?"', async () => {
