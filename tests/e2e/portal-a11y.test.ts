@@ -270,4 +270,57 @@ describe('every screen, for every person: titles, keyboard, small screens, theme
     await narrow.context().close();
     expect(found, found.join('\n')).toEqual([]);
   }, 240_000);
+
+  it("makes the pod's Logs and YAML tabs and a Deployment's merged logs keyboard-reachable, with no serious or critical violations in both themes", async () => {
+    const page = await signedInPage(browser, portal.url, 'alice');
+    const found: string[] = [];
+    const scan = async (what: string) => {
+      const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+        found.push(`${what}: ${v.id} (${v.impact}) — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+      }
+    };
+    /** Tabs from the element before `target` until `target` has the focus: it is in the Tab order. */
+    const reachedByTab = async (target: string) => {
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, target)) return true;
+      }
+      return false;
+    };
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.goto(`${portal.url}/clusters/sim/pods/team-a/${pod}`);
+      await detailReady(page);
+      await openTab(page, 'Logs');
+      const lines = page.locator('[data-testid="log-lines"]');
+      await lines.locator('.log-line').first().waitFor({ timeout: 30_000 });
+      await expect(lines.getAttribute('role')).resolves.toBe('log');
+      await expect(lines.getAttribute('aria-label')).resolves.toMatch(/log/i);
+      await page.getByRole('button', { name: 'Download' }).focus();
+      expect(await reachedByTab('[data-testid="log-lines"]'), 'the log lines reached by Tab').toBe(true);
+      await scan(`${theme} pod logs`);
+      await screenshot(page, `a11y-pod-logs-${theme}`);
+
+      await openTab(page, 'YAML');
+      const scroller = page.locator('#panel-yaml .cm-scroller');
+      await scroller.waitFor({ timeout: 30_000 });
+      await page.getByRole('tab', { name: 'YAML' }).focus();
+      expect(await reachedByTab('#panel-yaml .cm-content, #panel-yaml .cm-scroller'), 'the YAML reached by Tab').toBe(true);
+      await scan(`${theme} pod YAML`);
+      await screenshot(page, `a11y-pod-yaml-${theme}`);
+
+      await page.goto(`${portal.url}/clusters/sim/deployments/team-a/web`);
+      await detailReady(page);
+      await openTab(page, 'Logs');
+      const merged = page.locator('[data-testid="merged-log-lines"]');
+      await merged.locator('.log-line').first().waitFor({ timeout: 30_000 });
+      await expect(merged.getAttribute('role')).resolves.toBe('log');
+      await expect(merged.getAttribute('tabindex')).resolves.toBe('0');
+      await scan(`${theme} deployment logs`);
+      await screenshot(page, `a11y-deployment-logs-${theme}`);
+    }
+    await page.context().close();
+    expect(found, found.join('\n')).toEqual([]);
+  }, 240_000);
 });

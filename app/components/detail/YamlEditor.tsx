@@ -48,7 +48,8 @@ export function YamlEditor({ text, editable, onChange, label, extensions = NONE 
           yamlBasics(),
           EditorState.readOnly.of(!editable),
           EditorView.editable.of(editable),
-          EditorView.contentAttributes.of({ 'aria-label': label }),
+          // Read-only, the text is not editable and so not focusable: give it a Tab stop, so keyboard users can scroll it.
+          EditorView.contentAttributes.of(editable ? { 'aria-label': label } : { 'aria-label': label, tabindex: '0' }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) changed.current?.(u.state.doc.toString());
           }),

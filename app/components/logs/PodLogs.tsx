@@ -21,11 +21,12 @@ const ROW_PX = 18;
 /** With wrapping rows differ in height, so only the newest lines are drawn. */
 const WRAPPED_ROWS = 1_000;
 
+/** Level colours from the theme (app/globals.css), so lines pass contrast in light and dark. */
 const levelColour: Record<Exclude<Level, undefined>, string> = {
-  error: '#f87171',
-  warn: '#fbbf24',
-  info: '#93c5fd',
-  debug: '#9ca3af',
+  error: 'var(--log-error)',
+  warn: 'var(--log-warn)',
+  info: 'var(--log-info)',
+  debug: 'var(--log-debug)',
 };
 
 function download(lines: readonly ViewerLine[], merged: boolean, name: string): void {
@@ -165,8 +166,12 @@ export function PodLogs({ cluster, namespace, pod, containers }: PodLogsProps) {
         <div
           ref={viewport}
           data-testid="log-lines"
+          className="log-view"
+          role="log"
+          aria-label={`Log lines of ${pod}`}
+          tabIndex={0}
           onScroll={onScroll}
-          style={{ position: 'absolute', inset: 0, overflow: 'auto', background: '#0b1020', color: '#e5e7eb', fontFamily: 'ui-monospace, monospace', fontSize: 12, padding: '4px 8px' }}
+          style={{ position: 'absolute', inset: 0, whiteSpace: 'normal' }}
         >
           <div style={{ height: padTop }} />
           {rows.map((line) => {
@@ -174,7 +179,7 @@ export function PodLogs({ cluster, namespace, pod, containers }: PodLogsProps) {
             const long = line.text.length > SHOWN_CHARS && !expanded.has(line.seq);
             return (
               <div key={line.seq} className="log-line" style={{ ...rowStyle, color: level ? levelColour[level] : undefined }}>
-                {merged && <span style={{ color: '#a78bfa' }}>[{line.container}] </span>}
+                {merged && <span className="log-source">[{line.container}] </span>}
                 <AnsiLine text={long ? line.text.slice(0, SHOWN_CHARS) : line.text} />
                 {long && (
                   <button type="button" onClick={() => setExpanded((s) => new Set(s).add(line.seq))} style={{ marginLeft: 8, fontSize: 11 }}>

@@ -18,7 +18,8 @@ const MAX_STREAMS = 16;
 const MAX_LINES = 20_000;
 /** Lines drawn: the newest; the download has them all. */
 const DRAWN = 2_000;
-const COLOURS = ['#a78bfa', '#34d399', '#fbbf24', '#60a5fa', '#f472b6', '#f87171', '#2dd4bf', '#c084fc'];
+/** One colour per pod, from the theme (app/globals.css: --log-src-0 … --log-src-7). */
+const COLOURS = Array.from({ length: 8 }, (_, i) => `var(--log-src-${i})`);
 
 export interface WorkloadLogsProps {
   cluster: string;
@@ -126,7 +127,7 @@ export function WorkloadLogs({ cluster, namespace, object }: WorkloadLogsProps) 
         </p>
       ))}
       <Pane label="Merged logs">
-        <div ref={viewport} className="log-view" data-testid="merged-log-lines">
+        <div ref={viewport} className="log-view" data-testid="merged-log-lines" role="log" aria-label="Merged log lines" tabIndex={0}>
           {lines.map((l) => (
             <div key={l.seq} className="log-line" data-source={l.container}>
               <span style={{ color: colourOf(l.container) }}>[{l.container}]</span> <AnsiLine text={l.text} />
