@@ -68,7 +68,18 @@ describe('actions that know what the person may do', () => {
     const pods = (await (await harness.api('/api/v1/namespaces/team-b/pods?labelSelector=app%3Dqueue-worker')).json()) as { items: Array<{ metadata: { name: string } }> };
     const pod = pods.items[0].metadata.name;
     await bob.goto(`${portal.url}/clusters/sim/pods/team-b/${pod}`);
-    await bob.getByRole('tab', { name: 'Shell' }).click();
+    // The tab itself says no before it is opened: disabled for assistive technology, its reason attached, still focusable.
+    const shellTab = bob.getByRole('tab', { name: 'Shell' });
+    await until(async () => (await shellTab.getAttribute('aria-disabled')) === 'true', { message: 'the Shell tab disabled', timeoutMs: 30_000 });
+    await expect(shellTab.getAttribute('title')).resolves.toContain('User "bob" cannot create resource "pods/exec"');
+    const describedBy = (await shellTab.getAttribute('aria-describedby')) ?? '';
+    expect(describedBy).not.toBe('');
+    await expect(bob.locator(`[id="${describedBy}"]`).textContent()).resolves.toContain('User "bob" cannot create resource "pods/exec" in API group "" in the namespace "team-b"');
+    await expect(bob.getByRole('tab', { name: 'Logs' }).getAttribute('aria-disabled')).resolves.not.toBe('true');
+    await bob.getByRole('tab', { name: 'Summary' }).focus();
+    await bob.keyboard.press('End');
+    await until(async () => bob.evaluate(() => document.activeElement?.id === 'tab-shell'), { message: 'the disabled Shell tab focusable by keyboard' });
+    // End selected it too: its panel says why nothing opens.
     const denied = bob.getByTestId('denied-shell');
     await denied.waitFor({ timeout: 30_000 });
     await expect(denied.textContent()).resolves.toContain('User "bob" cannot create resource "pods/exec" in API group "" in the namespace "team-b"');

@@ -16,6 +16,7 @@ import { ObjectActions } from './ObjectActions';
 import { Pane } from './Pane';
 import { PodLogsTab, PodShellTab, WorkloadLogsTab } from './PodTabs';
 import { PinToYard } from '../yard/PinToYard';
+import { useObjectAccess } from '../access/useObjectAccess';
 import { SecretValues } from './SecretValues';
 import { Summary } from './Summary';
 import { YamlTab } from './YamlTab';
@@ -48,6 +49,13 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
     if ((t === 'logs' || t === 'shell') && !kept.has(t)) setKept(new Set([...kept, t]));
   };
   const [deletedHere, setDeletedHere] = useState(false);
+  // The same answer the actions and the tabs' panels use (one request per page): a tab Kubernetes refuses says so on itself.
+  const access = useObjectAccess(url);
+  const denied: Partial<Record<Tab, string>> = {};
+  for (const action of ['logs', 'shell'] as const) {
+    const answer = access(action);
+    if (answer && !answer.allowed) denied[action] = answer.reason;
+  }
 
   const uid = object?.metadata?.uid;
   const row: Row | undefined = uid ? set?.rows.get(uid) : undefined;
@@ -142,7 +150,7 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
         {object ? <ObjectActions kind={kind} object={object} url={url} onDone={() => void mutate()} onDeleted={() => setDeletedHere(true)} /> : null}
         <PinToYard target={{ cluster, kind, namespace, name }} />
       </div>
-      <DetailTabs tabs={tabs} selected={tab} onSelect={select} />
+      <DetailTabs tabs={tabs} selected={tab} onSelect={select} denied={denied} />
       {tab === 'logs' || tab === 'shell' ? null : (
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
           {!object ? (
