@@ -9,6 +9,7 @@ import { useSelection } from '../useSelection';
 import { NamespacePicker } from './NamespacePicker';
 import { Sidebar } from './Sidebar';
 import { ThemeToggle } from './ThemeToggle';
+import { useShellCluster } from './useShellCluster';
 import { PageViewers } from '../presence/PageViewers';
 
 const SIDEBAR_ID = 'sidebar';
@@ -22,6 +23,8 @@ const MAIN_ID = 'main';
 export function AppShell({ userName, userGroups, children }: { userName: string; userGroups: string[]; children: ReactNode }) {
   const { cluster, namespaces } = useSelection();
   useLiveSelection(cluster, namespaces);
+  // Pages of no cluster (the yards) still switch and search in one: the last used.
+  const shellCluster = useShellCluster(cluster);
   const pathname = usePathname();
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(false);
@@ -46,7 +49,7 @@ export function AppShell({ userName, userGroups, children }: { userName: string;
       >
         Skip to main content
       </a>
-      <Sidebar id={SIDEBAR_ID} open={menuOpen} onClose={closeMenu} cluster={cluster} namespaces={namespaces} userName={userName} userGroups={userGroups} />
+      <Sidebar id={SIDEBAR_ID} open={menuOpen} onClose={closeMenu} cluster={shellCluster} namespaces={namespaces} userName={userName} userGroups={userGroups} />
       {menuOpen ? <div className="menu-backdrop" aria-hidden="true" onClick={() => closeMenu(false)} /> : null}
       <div className="shell-main">
         <header className="shell-bar">
@@ -71,8 +74,8 @@ export function AppShell({ userName, userGroups, children }: { userName: string;
           {children}
         </main>
       </div>
-      <CommandPalette cluster={cluster} namespaces={namespaces} open={paletteOpen} onOpenChange={setPaletteOpen} />
-      {diagnosticsOpen ? <DiagnosticsDrawer cluster={cluster} onClose={() => setDiagnosticsOpen(false)} /> : null}
+      <CommandPalette cluster={shellCluster} namespaces={namespaces} open={paletteOpen} onOpenChange={setPaletteOpen} />
+      {diagnosticsOpen ? <DiagnosticsDrawer cluster={shellCluster} onClose={() => setDiagnosticsOpen(false)} /> : null}
     </div>
   );
 }
