@@ -73,6 +73,7 @@ export function KindList({ kind }: { kind: string }) {
   if (set) view.follow(set);
   const rows: Row[] = view.rows;
   const hrefOf = useCallback((row: Row) => detailPath(cluster, kind, row.namespace, row.name, namespaces), [cluster, kind, namespaces]);
+  const pinTargetOf = useCallback((row: Row) => ({ cluster, kind, namespace: row.namespace, name: row.name }), [cluster, kind]);
 
   const title = info?.title ?? kind;
   return (
@@ -128,6 +129,7 @@ export function KindList({ kind }: { kind: string }) {
             sort={sort}
             onSort={(column) => setSort((s) => (s.column === column ? { column, descending: !s.descending } : { column, descending: false }))}
             hrefOf={hrefOf}
+            pinTargetOf={pinTargetOf}
           />
         </LatestUsageProvider>
       )}

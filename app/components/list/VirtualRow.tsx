@@ -23,6 +23,7 @@ export const VirtualRow = memo(function VirtualRow({
   href,
   onSelect,
   onOpen,
+  onPin,
 }: {
   row: Row;
   index: number;
@@ -35,6 +36,8 @@ export const VirtualRow = memo(function VirtualRow({
   href: string;
   onSelect: (index: number) => void;
   onOpen: (href: string) => void;
+  /** Opens the table's one "Pin to yard" panel for this row, below `button`; absent, the row has no action. */
+  onPin?: (index: number, button: HTMLElement) => void;
 }) {
   return (
     <div
@@ -48,20 +51,40 @@ export const VirtualRow = memo(function VirtualRow({
       onClick={() => onSelect(index)}
     >
       {columns.map(({ column, align }) => (
-        <div key={column.id} role="gridcell" className={align === 'right' ? 'right' : undefined}>
+        <div key={column.id} role="gridcell" className={column.id === NAME_COLUMN && onPin ? 'row-name' : align === 'right' ? 'right' : undefined}>
           {column.id === NAME_COLUMN ? (
-            <a
-              href={href}
-              className="row-link"
-              tabIndex={-1}
-              onClick={(e) => {
-                if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                e.preventDefault();
-                onOpen(href);
-              }}
-            >
-              {row.name}
-            </a>
+            <>
+              <a
+                href={href}
+                className="row-link"
+                tabIndex={-1}
+                onClick={(e) => {
+                  if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                  e.preventDefault();
+                  onOpen(href);
+                }}
+              >
+                {row.name}
+              </a>
+              {onPin ? (
+                // A plain button per row (the panel itself is the table's, one for all rows); in the Tab order only on the active row.
+                <button
+                  type="button"
+                  className="ghost row-action"
+                  tabIndex={active ? 0 : -1}
+                  aria-haspopup="dialog"
+                  aria-label={`Pin ${row.name} to a yard…`}
+                  title="Pin to yard…"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onSelect(index);
+                    onPin(index, e.currentTarget);
+                  }}
+                >
+                  <span aria-hidden="true">⋯</span>
+                </button>
+              ) : null}
+            </>
           ) : column.id === NAMESPACE_COLUMN ? (
             row.namespace ?? ''
           ) : column.type === 'usage' ? (

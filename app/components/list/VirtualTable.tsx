@@ -2,7 +2,8 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRouter } from 'next/navigation';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { PinPanel, type PinTarget } from '../yard/PinPanel';
 import type { Column, Row } from '@/lib/kinds/types';
 import type { SortKey } from '@/lib/ui/rowOrder';
 import { useNow } from '../live/useNow';
@@ -29,6 +30,7 @@ export function VirtualTable({
   sort,
   onSort,
   hrefOf,
+  pinTargetOf,
 }: {
   label: string;
   columns: TableColumn[];
@@ -36,6 +38,8 @@ export function VirtualTable({
   sort: SortKey;
   onSort: (column: string) => void;
   hrefOf: (row: Row) => string;
+  /** What a row's "Pin to yard…" action pins; absent, rows have no action. */
+  pinTargetOf?: (row: Row) => PinTarget;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const router = useRouter();
@@ -47,6 +51,24 @@ export function VirtualTable({
   const open = useCallback((href: string) => router.push(href), [router]);
   const template = columns.map((c) => c.width).join(' ');
   const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
+  // One panel for the whole table, opened by a row's action: rows stay a few plain elements each.
+  const [pinning, setPinning] = useState<{ target: PinTarget; left: number; top: number } | null>(null);
+  const pinOpener = useRef<HTMLElement | null>(null);
+  const current = useRef({ rows, pinTargetOf });
+  useEffect(() => {
+    current.current = { rows, pinTargetOf };
+  });
+  const onPin = useCallback((index: number, button: HTMLElement) => {
+    const { rows: now, pinTargetOf: targetOf } = current.current;
+    if (!targetOf || !now[index]) return;
+    const box = button.getBoundingClientRect();
+    pinOpener.current = button;
+    setPinning({ target: targetOf(now[index]), left: Math.max(8, Math.min(box.left, window.innerWidth - 300)), top: box.bottom + 4 });
+  }, []);
+  const closePin = useCallback((returnFocus: boolean) => {
+    setPinning(null);
+    if (returnFocus) scroller.current?.focus();
+  }, []);
 
   const move = (to: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, to));
@@ -81,6 +103,7 @@ export function VirtualTable({
         aria-label={`${label}: use arrow keys to move, Enter to open`}
         data-testid="list-scroller"
         onKeyDown={(e) => {
+          if (e.target !== e.currentTarget) return; // a row's own button keeps its keys
           const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
           if (e.key === 'ArrowDown') move(activeIndex + 1);
           else if (e.key === 'ArrowUp') move(activeIndex - 1);
@@ -111,11 +134,17 @@ export function VirtualTable({
                 href={hrefOf(row)}
                 onSelect={setActive}
                 onOpen={open}
+                onPin={pinTargetOf ? onPin : undefined}
               />
             );
           })}
         </div>
       </div>
+      {pinning ? (
+        <div className="row-pin">
+          <PinPanel target={pinning.target} onClose={closePin} opener={pinOpener} style={{ left: pinning.left, top: pinning.top }} />
+        </div>
+      ) : null}
     </div>
   );
 }
