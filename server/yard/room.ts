@@ -9,7 +9,7 @@ import { describeIssues } from '../../lib/sockets/protocol';
 import { RateLimiter } from '../http/rateLimiter';
 import { log } from '../log';
 import { YardError } from './catalog';
-import { yardMetrics } from './metrics';
+import { yardLabel, yardMetrics } from './metrics';
 import type { YardLink, YardListener, YardStorage } from './storage';
 
 /** One person's connection to a room (a socket). */
@@ -105,7 +105,7 @@ export class YardRoom {
 
   join(member: Member): void {
     this.members.set(member.id, member);
-    yardMetrics.people.inc();
+    yardMetrics.people.inc({ yard: yardLabel(this.id) });
     // Our state first (the browser answers with what it has that we lack), then everyone's presence.
     const step1 = encoding.createEncoder();
     syncProtocol.writeSyncStep1(step1, this.doc);
@@ -119,7 +119,7 @@ export class YardRoom {
 
   leave(memberId: string): void {
     if (!this.members.delete(memberId)) return;
-    yardMetrics.people.dec();
+    yardMetrics.people.dec({ yard: yardLabel(this.id) });
     const ids = [...this.owners].filter(([, owner]) => owner === memberId).map(([id]) => id);
     if (ids.length) awarenessProtocol.removeAwarenessStates(this.awareness, ids, memberId);
   }

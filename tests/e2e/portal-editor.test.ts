@@ -143,7 +143,7 @@ describe('the YAML editor, as the signed-in person', () => {
     await until(async () => (await editorText()).includes('edited-elsewhere'), { message: 'the latest version in the editor' });
     expect(await editorText()).toContain('owner: alice');
     await alice.getByRole('button', { name: 'Apply' }).click();
-    await alice.getByRole('status').filter({ hasText: 'Applied' }).waitFor();
+    await alice.getByRole('status').filter({ hasText: 'Applied' }).waitFor({ timeout: 60_000 });
     const after = await stored('web');
     expect(after.metadata.labels['edited-elsewhere']).toBe('yes');
     expect(after.metadata.annotations.owner).toBe('alice');

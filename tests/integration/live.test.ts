@@ -60,7 +60,7 @@ describe('the live data plane', () => {
     return list.items.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
   };
   const converges = async (client: SseClient, message: string) => {
-    await until(async () => JSON.stringify(client.names('pods')) === JSON.stringify(await listed()), { message, timeoutMs: 20_000 });
+    await until(async () => JSON.stringify(client.names('pods')) === JSON.stringify(await listed()), { message, timeoutMs: 45_000 });
   };
 
   it('opens with the snapshot and shows a pod created with kubectl, then its deletion', async () => {

@@ -80,6 +80,8 @@ describe('the Yard on one replica (kept in files)', () => {
     const a = await open(portal, alice, 'team-a');
     const b = await open(portal, bob, 'team-a');
     expect(a.yard).toMatchObject({ id: 'team-a', access: 'edit' });
+    const metrics = await (await fetch(`${portal.url}/metrics`)).text();
+    expect(metrics).toMatch(/^crowsnest_yard_people\{yard="team-a"\} 2$/m);
     addKrate(a, 'k1', podKrate);
     await until(() => krates(b).k1, { message: 'bob to see the krate' });
     expect(krates(b).k1).toEqual(podKrate);
