@@ -4,7 +4,8 @@
  * moving their own krate `rate` times a second. Measured: the time from a
  * person's move to its arrival at everyone else (same replica and across
  * replicas through Redis), what arrived of what should have, and the CPU the
- * replicas spent.
+ * replicas spent. Every person gets every move from the portal; four of them
+ * (observers, two per replica) apply and time them as a browser would.
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -18,10 +19,12 @@ export interface YardPoint {
   replicas: number;
   rate: number;
   windowSeconds: number;
-  /** Moves made, and how many of the deliveries to everyone else arrived. */
+  /** Moves made; how many of them reached the observers (each sees everyone's but its own); messages every other person was sent. */
   moves: number;
+  observers: number;
   delivered: number;
   expected: number;
+  fannedOut: number;
   lagMs: { all: Latency; sameReplica: Latency; crossReplica: Latency };
   /** CPU of each replica during the window, % of one core. */
   replicaCpuPercent: number[];
@@ -29,6 +32,8 @@ export interface YardPoint {
 }
 
 const WORKERS = 4;
+/** People who apply everything and time it (the rest only move: see yardWorker.ts). */
+const OBSERVERS = 4;
 /** A worker thread runs TypeScript through tsx's loader, registered in the thread itself. */
 const BOOT = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./yardWorker.ts', import.meta.url).href)}); });`;
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -54,7 +59,7 @@ export async function yardPoint(people: number, replicas: number, rate: number, 
       CROWSNEST_YARD_MAX_KRATES: String(people + 10),
     };
     portals.push(...(await Promise.all(Array.from({ length: replicas }, () => startPortalOn(sim, env)))));
-    const everyone = Array.from({ length: people }, (_, i) => ({ url: portals[i % replicas].url, cookie: portals[i % replicas].cookie, krate: `krate-${i}`, replica: i % replicas }));
+    const everyone = Array.from({ length: people }, (_, i) => ({ url: portals[i % replicas].url, cookie: portals[i % replicas].cookie, krate: `krate-${i}`, replica: i % replicas, observer: i < OBSERVERS }));
     const all = everyone.map((p) => [p.krate, p.replica] as [string, number]);
     const messages: Array<(m: { kind: string; [k: string]: unknown }) => void> = [];
     for (let w = 0; w < WORKERS; w++) {
@@ -82,7 +87,7 @@ export async function yardPoint(people: number, replicas: number, rate: number, 
       workers.map((w, i) => {
         const answer = next(i);
         w.postMessage('report');
-        return answer as unknown as Promise<{ same: HistogramData; cross: HistogramData; sent: number; received: number; errors: string[] }>;
+        return answer as unknown as Promise<{ same: HistogramData; cross: HistogramData; sent: number; received: number; dropped: number; errors: string[] }>;
       }),
     );
     const same = new Histogram();
@@ -99,8 +104,11 @@ export async function yardPoint(people: number, replicas: number, rate: number, 
       rate,
       windowSeconds: round(seconds),
       moves,
+      observers: OBSERVERS,
       delivered: reports.reduce((n, r) => n + r.received, 0),
-      expected: moves * (people - 1),
+      // Each observer sees every move but its own (observers move too).
+      expected: moves * OBSERVERS - Math.round((moves / people) * OBSERVERS),
+      fannedOut: reports.reduce((n, r) => n + r.dropped, 0),
       lagMs: { all: latency(both), sameReplica: latency(same), crossReplica: latency(cross) },
       replicaCpuPercent: cpu,
       errors: [...new Set(reports.flatMap((r) => r.errors))],

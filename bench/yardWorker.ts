@@ -15,6 +15,12 @@ interface Person {
   krate: string;
   /** Which replica this person is on (to split the lag into same-replica and cross-replica). */
   replica: number;
+  /**
+   * An observer applies everything and times it, as a browser does. The others only make
+   * their moves: they drop what the portal sends them after the first sync (counted, not
+   * applied), so a 2-core load generator can play 100 people without starving the portal.
+   */
+  observer: boolean;
 }
 
 const { people, yard, rate, cluster } = workerData as { people: Person[]; yard: string; rate: number; cluster: string };
@@ -23,6 +29,8 @@ const same = new Histogram();
 const cross = new Histogram();
 let sent = 0;
 let received = 0;
+/** Messages the movers were sent and dropped. */
+let dropped = 0;
 const errors: string[] = [];
 /** Which replica moves each krate (every worker knows every person's). */
 const krateReplica = new Map<string, number>((workerData as { all: Array<[string, number]> }).all);
@@ -51,6 +59,11 @@ async function setUp(): Promise<void> {
       client.doc.getMap('krates').set(person.krate, krate);
       for (const [k, v] of Object.entries({ type: 'object', cluster, kind: 'pods', namespace: 'default', name: person.krate, x: 0, y: 0, w: 200, h: 120, z: 1, title: '0' })) krate.set(k, v);
     });
+    if (!person.observer) {
+      client.socket.off('sync');
+      client.socket.on('sync', () => dropped++);
+      continue;
+    }
     // Every move of somebody else's krate: how long it took from their change to here.
     client.doc.getMap('krates').observeDeep((events) => {
       if (!measuring) return;
@@ -111,7 +124,7 @@ parentPort!.on('message', (message: string) => {
     stopMoving?.();
   } else if (message === 'report') {
     measuring = false;
-    parentPort!.postMessage({ kind: 'report', same: same.toJSON(), cross: cross.toJSON(), sent, received, errors });
+    parentPort!.postMessage({ kind: 'report', same: same.toJSON(), cross: cross.toJSON(), sent, received, dropped, errors });
   } else if (message === 'close') {
     for (const { client } of clients) client.close();
     setTimeout(() => process.exit(0), 200);

@@ -64,6 +64,7 @@ export function valuesSchema(): Schema {
         existingSecret: str(),
         sessionMaxAgeSeconds: int(5, 31_536_000),
         sessionCheckSeconds: int(1, 3600),
+        sessionGraceSeconds: int(0, 3600),
         oidc: object({ issuer: str(), clientId: str(), existingSecret: str(), clientSecret: str(), groupsClaim: str({ minLength: 1 }), scopes: str({ minLength: 1 }) }),
         adminGroups: strings,
       }),

@@ -38,6 +38,8 @@ export interface ServerConfig {
   accessReviewTtlSeconds: number;
   /** How often the sessions of open streams and sockets are checked against the sign-out list. */
   sessionCheckSeconds: number;
+  /** How long an open channel's session, once confirmed, outlives a sign-out list that cannot be reached. */
+  sessionGraceSeconds: number;
   live: {
     watchStreams: WatchStreams;
     perUserLimit: number;
@@ -142,6 +144,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     fleet: fleetSettings(env),
     accessReviewTtlSeconds: integer(env, 'CROWSNEST_ACCESS_REVIEW_TTL_SECONDS', 10, { min: 0, max: 86_400 }),
     sessionCheckSeconds: integer(env, 'CROWSNEST_SESSION_CHECK_SECONDS', 5, { min: 1, max: 3600 }),
+    sessionGraceSeconds: integer(env, 'CROWSNEST_SESSION_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
     live: {
       watchStreams: watchStreams(env),
       perUserLimit: integer(env, 'CROWSNEST_WATCH_PER_USER_LIMIT', 60, { min: 0, max: 100_000 }),

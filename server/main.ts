@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const revocations = fleet?.revocations ?? new MemoryRevocations();
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations, sessionMaxAgeSeconds: authSettings.sessionMaxAgeSeconds });
   // One watch over every long-lived channel's session: SSE streams and sockets end when their person signs out.
-  const sessions = new SessionWatch(revocations, config.sessionCheckSeconds * 1000, root.signal);
+  const sessions = new SessionWatch(revocations, config.sessionCheckSeconds * 1000, root.signal, config.sessionGraceSeconds * 1000);
   // Per-person caps: counted across the fleet in Redis, or in this process.
   const limits = fleet?.limits ?? new MemoryLimits();
   const live = new LiveData(clusters, config.live, root.signal, sessions, fleet ? { bus: fleet.bus, lease: fleet.lease, limits } : { limits });

@@ -22,18 +22,29 @@ interface Channel {
  * out on any replica, or ran past its lifetime. Sign-out reaches no open connection by itself, so while
  * any channel is open each of their sessions is checked every `intervalMs`
  * against the shared revocation list. A check that fails or does not answer
- * ends the channel too, as the HTTP path refuses a request it cannot check:
- * access never outlives what can be confirmed.
+ * ends the channel too, as the HTTP path refuses a request it cannot check —
+ * unless the session was confirmed within the grace period: access never
+ * outlives what was confirmed by more than that.
  */
 export class SessionWatch {
   private readonly channels = new Set<Channel>();
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  /** When each session was last confirmed valid against the sign-out list. */
+  private readonly confirmed = new Map<string, number>();
 
   constructor(
     private readonly revocations: Revocations,
     private readonly intervalMs: number,
     signal: AbortSignal,
+    /**
+     * A session confirmed valid this recently stays valid for a check that cannot be made
+     * (the sign-out list unreachable, or no answer in time): a replica starved of CPU for a
+     * moment, or Redis restarting, does not end every open channel at once. Sign-outs still
+     * reach this replica while the list is away when they are made here or announced.
+     * 0 = fail closed at once.
+     */
+    private readonly graceMs = 0,
   ) {
     const off = revocations.onRevoked?.((sessionId) => this.signedOut(sessionId));
     signal.addEventListener(
@@ -83,8 +94,18 @@ export class SessionWatch {
       timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS);
     });
     try {
-      return (await Promise.race([this.revocations.isRevoked(sessionId), timeout])) ? 'signed-out' : 'valid';
+      if (await Promise.race([this.revocations.isRevoked(sessionId), timeout])) {
+        this.confirmed.delete(sessionId);
+        return 'signed-out';
+      }
+      this.confirmed.set(sessionId, Date.now());
+      return 'valid';
     } catch (err) {
+      const last = this.confirmed.get(sessionId);
+      if (last !== undefined && Date.now() - last < this.graceMs) {
+        log.debug({ err: (err as Error).message }, 'could not check a session against the sign-out list; it was confirmed moments ago, so its channels go on');
+        return 'valid';
+      }
       log.warn({ err: (err as Error).message }, 'could not check a session against the sign-out list; ending its channels');
       return 'unverifiable';
     } finally {
@@ -100,6 +121,8 @@ export class SessionWatch {
   private async sweep(): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;
+    const forgetBefore = Date.now() - Math.max(this.graceMs, this.intervalMs) * 2;
+    for (const [sessionId, at] of this.confirmed) if (at < forgetBefore) this.confirmed.delete(sessionId);
     try {
       const bySession = new Map<string, Channel[]>();
       const now = Date.now();
