@@ -46,8 +46,10 @@ export class YardClient {
     });
     socket.on('error', (error: YardError) => {
       this.errors.push(error);
-      // A refused change stays in this document only: start over from the yard's.
-      if (error.event === 'sync' && error.code !== 429) this.reset();
+      // A refused change stays in this document only: start over from the yard's. Not for 409 (the yard
+      // lacks a change of ours, lost with a connection: its state vector follows and the answer sends it)
+      // nor 429 (too fast: the change is sent again with the next sync).
+      if (error.event === 'sync' && error.code !== 429 && error.code !== 409) this.reset();
       this.changed();
     });
     socket.on('notice', ({ message }: { message: string }) => {

@@ -158,6 +158,13 @@ export class YardRoom {
     const problem = this.tryOnShadow(update);
     if (problem) {
       this.shadow = copyOf(this.doc);
+      // A change that builds on one the yard lacks (lost with a dropped connection): the yard's state
+      // vector goes back, and the browser answers with everything the yard is missing, in one change.
+      if (problem.code === 409) {
+        const step1 = encoding.createEncoder();
+        syncProtocol.writeSyncStep1(step1, this.doc);
+        member.send('sync', encoding.toUint8Array(step1));
+      }
       throw problem;
     }
     Y.applyUpdate(this.doc, update, member.id);
@@ -172,7 +179,7 @@ export class YardRoom {
       return new YardError(400, 'malformed Yjs update');
     }
     const store = this.shadow.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
-    if (store.pendingStructs || store.pendingDs) return new YardError(409, 'this change builds on a change the yard does not have (refused, or not seen yet): load the yard again');
+    if (store.pendingStructs || store.pendingDs) return new YardError(409, 'this change builds on a change the yard does not have: send what the yard lacks (its state vector follows)');
     return this.check(this.shadow);
   }
 
