@@ -32,8 +32,8 @@ interface Plan {
   browser: boolean;
   /** The fleet's Redis hop: [changes/s, streams, replicas], or null. */
   fleet: [number, number, number] | null;
-  /** The Yard: [people, moves/s each, replicas], or null. */
-  yard: [number, number, number] | null;
+  /** The Yard: points of [people, moves/s each, replicas]. */
+  yard: Array<[number, number, number]> | null;
   settings: Omit<Settings, 'dir' | 'log'>;
   /** The whole run is stopped after this long, whatever it is doing. */
   limitSeconds: number;
@@ -55,7 +55,7 @@ const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
     coldPods: [],
     browser: false,
     fleet: null,
-    yard: [100, 2, 2],
+    yard: [[30, 2, 2], [100, 2, 2]],
     settings: { clients: 2, pods: 10, windowSeconds: 20, drainSeconds: 3, openSeconds: 30 },
     limitSeconds: 300,
   },
@@ -94,7 +94,7 @@ const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
     coldPods: [10_000, 150_000],
     browser: true,
     fleet: [1000, 30, 3],
-    yard: [100, 2, 2],
+    yard: [[30, 2, 2], [100, 2, 2]],
     settings: { clients: 2, pods: 200, windowSeconds: 10, drainSeconds: 10, openSeconds: 90 },
     limitSeconds: 40 * 60,
   },
@@ -174,8 +174,7 @@ async function main(): Promise<void> {
     await step(`fleet, ${replicas} replicas through Redis against one, ${streams} streams × ${rate} changes/s`, () => fleetHop(rate, streams, replicas, { ...s, pods: fleetOnly ? s.pods : 2000 }), report.fleet);
   }
 
-  if (plan.yard) {
-    const [people, rate, replicas] = plan.yard;
+  for (const [people, rate, replicas] of plan.yard ?? []) {
     await step(`yard, ${people} people × ${rate} moves/s on ${replicas} replicas through Redis`, () => yardPoint(people, replicas, rate, s), (v) => (report.yard ??= []).push(v));
   }
 

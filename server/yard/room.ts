@@ -37,6 +37,8 @@ const REMOTE = Symbol('remote');
 const PRESENCE_TIMEOUT_MS = 12_000;
 /** Awareness ids one connection may hold (one per Yjs document in the tab). */
 const IDS_PER_MEMBER = 4;
+/** Under a stream of changes, the people here get them merged at most this often. */
+const BATCH_MS = 25;
 /** Changes between two compactions of the saved yard. */
 const COMPACT_EVERY = 200;
 
@@ -59,6 +61,11 @@ export class YardRoom {
   private link: YardLink | undefined;
   private sinceCompaction = 0;
   private sweep: NodeJS.Timeout;
+  /** Changes applied since the last broadcast, and where they came from. */
+  private readonly pending: Uint8Array[] = [];
+  private readonly pendingOrigins = new Set<unknown>();
+  private flushScheduled = false;
+  private lastFlush = 0;
 
   constructor(
     readonly id: string,
@@ -215,10 +222,30 @@ export class YardRoom {
       this.link?.append(update);
       if (++this.sinceCompaction >= COMPACT_EVERY) this.compact();
     }
+    this.pending.push(update);
+    this.pendingOrigins.add(origin);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Sparse changes go out at the end of this turn of the event loop; under a stream of them, at most
+    // every BATCH_MS, merged into one message: each person gets a few messages a second, not one per change.
+    if (performance.now() - this.lastFlush < BATCH_MS) setTimeout(() => this.flush(), BATCH_MS);
+    else setImmediate(() => this.flush());
+  }
+
+  /** Sends the changes gathered since the last flush to everyone here, as one update. */
+  private flush(): void {
+    this.flushScheduled = false;
+    this.lastFlush = performance.now();
+    const updates = this.pending.splice(0);
+    const origins = [...this.pendingOrigins];
+    this.pendingOrigins.clear();
+    if (!updates.length) return;
     const message = encoding.createEncoder();
-    syncProtocol.writeUpdate(message, update);
+    syncProtocol.writeUpdate(message, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
     const bytes = encoding.toUint8Array(message);
-    for (const member of this.members.values()) if (member.id !== origin) member.send('sync', bytes);
+    // The one person whose changes these all are has them already.
+    const only = origins.length === 1 ? origins[0] : undefined;
+    for (const member of this.members.values()) if (member.id !== only) member.send('sync', bytes);
   }
 
   compact(): void {

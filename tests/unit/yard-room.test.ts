@@ -11,6 +11,7 @@ import type { Actor } from '@/lib/actor';
 import { YardError } from '@/server/yard/catalog';
 import { YardRoom, type Member } from '@/server/yard/room';
 import { LocalYardStorage } from '@/server/yard/storage';
+import { until } from '../support/until';
 
 const limits = { maxDocumentBytes: 64 * 1024, maxKrates: 5, updatesPerSecond: 1000, clusterExists: (name: string) => name === 'demo' };
 const actor = (name: string, groups: string[] = []): Actor => ({ name, groups, sessionId: `s-${name}` });
@@ -107,17 +108,18 @@ afterEach(async () => {
 });
 
 describe('a yard room', () => {
-  it('hands one person\'s change to everyone else in the yard', () => {
+  it('hands one person\'s change to everyone else in the yard', async () => {
     const r = room();
     const alice = new Browser(r, 'alice').join();
     const bob = new Browser(r, 'bob').join();
     alice.addKrate('k1', podKrate);
     expect(alice.errors).toEqual([]);
+    await until(() => bob.krates().k1, { message: "bob to get alice's krate" });
     expect(bob.krates()).toEqual({ k1: podKrate });
     expect(r.doc.getMap('krates').toJSON()).toEqual({ k1: podKrate });
   });
 
-  it('converges when two people move the same krate at once, and brings a late browser up to date', () => {
+  it('converges when two people move the same krate at once, and brings a late browser up to date', async () => {
     const r = room();
     const alice = new Browser(r, 'alice').join();
     alice.addKrate('k1', podKrate);
@@ -129,12 +131,13 @@ describe('a yard room', () => {
     (alice.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 42);
     bob.join();
     const carol = new Browser(r, 'carol').join();
+    await until(() => JSON.stringify(bob.krates()) === JSON.stringify(alice.krates()) && (alice.krates().k1 as { x: number }).x === (bob.krates().k1 as { x: number }).x, { message: 'convergence' });
     expect(bob.krates()).toEqual(alice.krates());
     expect(carol.krates()).toEqual(alice.krates());
     expect((alice.krates().k1 as { y: number }).y).toBe(700);
   });
 
-  it('refuses malformed updates, and the document and the others go on', () => {
+  it('refuses malformed updates, and the document and the others go on', async () => {
     const r = room();
     const alice = new Browser(r, 'alice').join();
     const bob = new Browser(r, 'bob').join();
@@ -147,6 +150,7 @@ describe('a yard room', () => {
     expect(bob.errors.map((e) => e.code)).toEqual([400, 400, 400]);
     alice.addKrate('k2', { ...podKrate, name: 'web-2' });
     expect(alice.errors).toEqual([]);
+    await until(() => Object.keys(bob.krates()).length === 2, { message: 'both krates at bob' });
     expect(Object.keys(bob.krates()).sort()).toEqual(['k1', 'k2']);
   });
 
@@ -190,7 +194,7 @@ describe('a yard room', () => {
     expect(big.errors.map((e) => e.code)).toEqual([400]);
   });
 
-  it('asks a browser for a change it lost with a dropped connection, and takes it with the next one', () => {
+  it('asks a browser for a change it lost with a dropped connection, and takes it with the next one', async () => {
     const r = room();
     const alice = new Browser(r, 'alice').join();
     const bob = new Browser(r, 'bob').join();
@@ -201,6 +205,7 @@ describe('a yard room', () => {
     (alice.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('y', 600);
     expect(alice.errors.map((e) => e.code)).toEqual([409]);
     expect(r.doc.getMap('krates').toJSON()).toEqual({ k1: { ...podKrate, x: 500, y: 600 } });
+    await until(() => (bob.krates().k1 as { y?: number } | undefined)?.y === 600, { message: 'the recovered change at bob' });
     expect(bob.krates()).toEqual({ k1: { ...podKrate, x: 500, y: 600 } });
   });
 
