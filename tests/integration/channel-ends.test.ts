@@ -111,7 +111,7 @@ describe('channels fail closed when the sign-out list cannot be read', () => {
     expect((await harness.api('/api/v1/namespaces/team-a/pods', { method: 'POST', body: JSON.stringify(aPod('team-a', 'web-1')) })).status).toBe(201);
     redis = await startRedis();
     const { path } = await portalKubeconfig(harness);
-    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', REDIS_URL: redis.url, NEXTAUTH_SECRET: 'a-test-secret-of-enough-length-0123456789', CROWSNEST_SESSION_CHECK_SECONDS: '1' });
+    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', REDIS_URL: redis.url, NEXTAUTH_SECRET: 'a-test-secret-of-enough-length-0123456789', CROWSNEST_SESSION_CHECK_SECONDS: '1', CROWSNEST_SESSION_GRACE_SECONDS: '3' });
   });
   afterAll(async () => {
     await portal?.stop('SIGKILL');
@@ -119,7 +119,7 @@ describe('channels fail closed when the sign-out list cannot be read', () => {
     await harness?.close();
   });
 
-  it('ends sockets and streams, and refuses requests with 503, while Redis is down', async () => {
+  it('refuses requests with 503 while Redis is down, and ends sockets and streams once their grace has passed', async () => {
     const alice = await signInAs(portal.url, 'alice');
     const stream = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: alice.header() });
     await stream.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
@@ -129,6 +129,8 @@ describe('channels fail closed when the sign-out list cannot be read', () => {
       await until(() => logs.statuses.some((s) => s.id === 'a' && s.state === 'streaming'), { message: 'alice following' });
 
       await redis.stop();
+      // New requests fail closed at once; open channels only after CROWSNEST_SESSION_GRACE_SECONDS.
+      await until(async () => (await fetch(`${portal.url}/api/clusters`, { headers: { Cookie: alice.header() } })).status === 503, { message: 'requests refused', timeoutMs: 20_000 });
       await until(() => logs.disconnected, { message: 'the log socket to be closed', timeoutMs: 20_000 });
       expect(logs.errors).toContainEqual(expect.objectContaining({ code: 401 }));
       await stream.waitFor((c) => c.ended, 'the stream to be closed', 20_000);

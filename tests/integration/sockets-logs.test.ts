@@ -213,7 +213,7 @@ describe('/logs over socket.io', () => {
 
     a.socket.emit('subscribe', { id: 'before', cluster: 'sim', namespace: 'team-a', pod: 'crasher', container: 'main', previous: true });
     await until(() => a.statuses.find((s) => s.id === 'before' && s.state === 'ended'), { message: 'the previous log, read to its end' });
-    expect(a.of('before').length).toBeGreaterThan(0);
+    await until(() => a.of('before').length > 0, { message: "the previous container's lines" });
     expect(a.errors.filter((e) => e.id === 'before')).toEqual([]);
   });
 

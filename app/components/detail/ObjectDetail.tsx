@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import useSWR from 'swr';
+import { kindByToken } from '@/lib/kinds';
 import type { KubeObject, Row } from '@/lib/kinds/types';
 import { FreshnessBadge } from '../live/FreshnessBadge';
 import { ApiError, readError } from '../live/snapshots';
@@ -74,14 +75,16 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
     if (rowVersion && object?.metadata?.resourceVersion && rowVersion !== object.metadata.resourceVersion) void mutate();
   }, [rowVersion, object?.metadata?.resourceVersion, mutate]);
 
-  const title = info?.kind ?? kind;
+  // The registry knows built-in kinds' names before the cluster's kinds have loaded.
+  const builtin = kindByToken(kind);
+  const title = info?.kind ?? builtin?.kind ?? kind;
   const back = listPath(cluster, kind, namespaces);
 
   if (neverSeen) {
     return (
       <section className="detail">
         <nav className="crumbs" aria-label="Breadcrumb">
-          <Link href={back}>{info?.title ?? kind}</Link> <span aria-hidden="true">/</span> <span>{name}</span>
+          <Link href={back}>{info?.title ?? builtin?.title ?? kind}</Link> <span aria-hidden="true">/</span> <span>{name}</span>
         </nav>
         <div className="empty gone" role="alert" data-testid="object-not-found">
           <h1>{title} not found</h1>
@@ -89,7 +92,7 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
             There is no {title} <span className="mono">{namespace !== '_' ? `${namespace}/` : ''}{name}</span> in {cluster}. Kubernetes said: {error.message}
           </p>
           <Link className="button-link" href={back}>
-            Back to {info?.title ?? kind}
+            Back to {info?.title ?? builtin?.title ?? kind}
           </Link>
         </div>
       </section>
@@ -100,7 +103,7 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
     return (
       <section className="detail">
         <nav className="crumbs" aria-label="Breadcrumb">
-          <Link href={back}>{info?.title ?? kind}</Link> <span aria-hidden="true">/</span> <span>{name}</span>
+          <Link href={back}>{info?.title ?? builtin?.title ?? kind}</Link> <span aria-hidden="true">/</span> <span>{name}</span>
         </nav>
         <div className="empty gone" role="alert" data-testid="object-deleted">
           <h1>This {title} was deleted</h1>
@@ -109,7 +112,7 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
             {error instanceof ApiError && error.status === 404 ? <> Kubernetes said: {error.message}</> : null}
           </p>
           <Link className="button-link" href={back}>
-            Back to {info?.title ?? kind}
+            Back to {info?.title ?? builtin?.title ?? kind}
           </Link>
         </div>
       </section>
@@ -135,7 +138,7 @@ export function ObjectDetail({ cluster, kind, namespace, name }: { cluster: stri
   return (
     <section className="detail" aria-labelledby="detail-title">
       <nav className="crumbs" aria-label="Breadcrumb">
-        <Link href={back}>{info?.title ?? kind}</Link>
+        <Link href={back}>{info?.title ?? builtin?.title ?? kind}</Link>
         {namespace !== '_' ? <span className="muted"> · {namespace}</span> : null}
       </nav>
       <div className="page-head">
