@@ -127,7 +127,7 @@ describe('the portal on a live cluster', () => {
     }
     const truth = await harness.api('/apis/apps/v1/namespaces/team-b/deployments').then((r) => r.json());
     const expected = (truth.items as any[]).map((d) => `team-b/${d.metadata.name}`).sort();
-    await until(async () => JSON.stringify((await rowsOf(alice)).sort()) === JSON.stringify(expected), { message: 'exactly the team-b deployments', timeoutMs: 20_000 });
+    await until(async () => JSON.stringify((await rowsOf(alice)).sort()) === JSON.stringify(expected), { message: 'exactly the team-b deployments', timeoutMs: 60_000 });
     expect(new URL(alice.url()).pathname).toBe('/clusters/sim/deployments');
     await screenshot(alice, 'portal-after-switching');
   });

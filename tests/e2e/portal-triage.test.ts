@@ -163,7 +163,7 @@ describe('triage-grade detail pages', () => {
     const dialog = alice.getByRole('alertdialog');
     await expect(dialog.textContent()).resolves.toMatch(/Roll web back to revision 1 \(ghcr\.io\/acme\/storefront-web:2\.14\.1\)\?/);
     await dialog.getByRole('button', { name: 'Roll back' }).click();
-    await until(async () => (await json('/apis/apps/v1/namespaces/team-a/deployments/web')).spec.template.spec.containers[0].image === 'ghcr.io/acme/storefront-web:2.14.1', { message: 'the deployment to run 2.14.1 again' });
+    await until(async () => (await json('/apis/apps/v1/namespaces/team-a/deployments/web')).spec.template.spec.containers[0].image === 'ghcr.io/acme/storefront-web:2.14.1', { message: 'the deployment to run 2.14.1 again', timeoutMs: 45_000 });
     await until(async () => /3\s*current.*storefront-web:2\.14\.1/.test((await history.locator('tr[data-revision="3"]').textContent().catch(() => '')) ?? ''), { message: 'revision 3 to be current', timeoutMs: 30_000 });
   });
 
