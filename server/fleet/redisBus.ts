@@ -1,8 +1,9 @@
 import type { Row } from '../../lib/kinds/types';
 import type { Delta, KindHealth, Position } from '../../lib/live/protocol';
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import { CorruptTopic, LeaseLost, newEpoch, type BusMessage, type DeltaBus, type TopicState } from '../live/deltaBus';
 import { log } from '../log';
+import { fleetHop } from '../metrics';
 import { redisBackoffMs } from './retry';
 import { RedisScript, scriptError, type RedisCommander } from './redisScripts';
 
@@ -474,6 +475,7 @@ export class RedisDeltaBus implements DeltaBus {
           return;
         }
         const { delta, at } = parseDelta(entry);
+        if (at > 0) fleetHop.observe(Math.max(0, Date.now() - at) / 1000);
         follow.seq = entry.seq;
         const message: BusMessage = { type: 'delta', epoch: follow.epoch, delta, at };
         for (const handler of follow.handlers) handler(message);
