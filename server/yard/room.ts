@@ -41,6 +41,8 @@ const IDS_PER_MEMBER = 4;
 const BATCH_MS = 25;
 /** Changes between two compactions of the saved yard. */
 const COMPACT_EVERY = 200;
+/** Accepted changes between two exact measurements of the document's size. */
+const MEASURE_EVERY = 100;
 
 /**
  * One yard open on this replica: its Yjs document, the people here who have it
@@ -66,6 +68,9 @@ export class YardRoom {
   private readonly pendingOrigins = new Set<unknown>();
   private flushScheduled = false;
   private lastFlush = 0;
+  /** At least the document's encoded size (see `check`), and how many changes ago it was last measured. */
+  private sizeBound = 0;
+  private sinceMeasured = 0;
 
   constructor(
     readonly id: string,
@@ -180,33 +185,78 @@ export class YardRoom {
 
   /** Applies `update` to the shadow copy and checks the result: null when the document would stay sound. */
   private tryOnShadow(update: Uint8Array): YardError | null {
-    try {
-      Y.applyUpdate(this.shadow, update);
-    } catch {
-      return new YardError(400, 'malformed Yjs update');
-    }
+    const touched = this.touchedBy(this.shadow, () => Y.applyUpdate(this.shadow, update));
+    if (touched instanceof Error) return new YardError(400, 'malformed Yjs update');
     const store = this.shadow.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
     if (store.pendingStructs || store.pendingDs) return new YardError(409, 'this change builds on a change the yard does not have: send what the yard lacks (its state vector follows)');
-    return this.check(this.shadow);
+    return this.check(this.shadow, touched, update.byteLength);
   }
 
-  private check(doc: Y.Doc): YardError | null {
+  /**
+   * Runs `apply` on `doc` and says what it changed: the krates whose fields (or presence) changed, or null when
+   * it reached anything else (the layout, another root, something nested deeper), which is then checked whole.
+   */
+  private touchedBy(doc: Y.Doc, apply: () => void): Set<string> | null | Error {
+    const krates: unknown = doc.getMap('krates');
+    const ids = new Set<string>();
+    let whole = false;
+    const seen = (tr: Y.Transaction) => {
+      for (const [type, keys] of tr.changed) {
+        const item = (type as unknown as { _item: { parent: unknown; parentSub: string | null } | null })._item;
+        if (type === krates) {
+          for (const key of keys) {
+            if (key === null) whole = true;
+            else ids.add(key);
+          }
+        } else if (item && item.parent === krates && typeof item.parentSub === 'string') ids.add(item.parentSub);
+        else whole = true;
+      }
+    };
+    doc.on('afterTransaction', seen);
+    try {
+      apply();
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    } finally {
+      doc.off('afterTransaction', seen);
+    }
+    return whole ? null : ids;
+  }
+
+  /**
+   * Checks the document after a change: its roots, the krates the change touched (all of them when it is not
+   * known which), the layout, and its size. The size is an upper bound kept as changes are added (a document
+   * encodes in no more than the changes that made it), measured exactly only when the bound nears the limit
+   * and every so many changes.
+   */
+  private check(doc: Y.Doc, touched: Set<string> | null, addedBytes: number): YardError | null {
     for (const [name, type] of doc.share) {
       if (!(name in YARD_ROOTS)) return new YardError(400, `"${name}" is not part of a yard (only ${Object.keys(YARD_ROOTS).join(', ')})`);
       if ((type as unknown as { _start: unknown })._start !== null) return new YardError(400, `"${name}" must be a map`);
     }
     const krates = doc.getMap('krates');
     if (krates.size > this.limits.maxKrates) return new YardError(413, `a yard holds at most ${this.limits.maxKrates} krates`);
-    for (const [id, value] of krates) {
+    const ids = touched ?? krates.keys();
+    for (const id of ids) {
+      const value = krates.get(id);
+      if (value === undefined) continue; // removed
       if (!(value instanceof Y.Map)) return new YardError(400, `krate "${id}" must be a map of fields`);
       const parsed = krateSchema.safeParse(value.toJSON());
       if (!parsed.success) return new YardError(400, `krate "${id}": ${describeIssues(parsed.error)}`);
       if (!this.limits.clusterExists(parsed.data.cluster)) return new YardError(400, `krate "${id}": cluster "${parsed.data.cluster}" is not one this portal serves`);
     }
-    const layout = layoutSchema.safeParse(doc.getMap('layout').toJSON());
-    if (!layout.success) return new YardError(400, `layout: ${describeIssues(layout.error)}`);
-    const size = Y.encodeStateAsUpdate(doc).byteLength;
-    if (size > this.limits.maxDocumentBytes) return new YardError(413, `the yard would grow to ${size} bytes; at most ${this.limits.maxDocumentBytes} are kept`);
+    if (!touched) {
+      const layout = layoutSchema.safeParse(doc.getMap('layout').toJSON());
+      if (!layout.success) return new YardError(400, `layout: ${describeIssues(layout.error)}`);
+    }
+    let bound = this.sizeBound + addedBytes;
+    if (bound > this.limits.maxDocumentBytes || this.sinceMeasured >= MEASURE_EVERY) {
+      bound = Y.encodeStateAsUpdate(doc).byteLength;
+      this.sinceMeasured = 0;
+      if (bound > this.limits.maxDocumentBytes) return new YardError(413, `the yard would grow to ${bound} bytes; at most ${this.limits.maxDocumentBytes} are kept`);
+    }
+    this.sinceMeasured++;
+    this.sizeBound = bound;
     return null;
   }
 
@@ -214,6 +264,7 @@ export class YardRoom {
   private applyTrusted(update: Uint8Array, origin: typeof LOADED | typeof REMOTE): void {
     Y.applyUpdate(this.shadow, update);
     Y.applyUpdate(this.doc, update, origin);
+    this.sizeBound += update.byteLength;
   }
 
   private onUpdate(update: Uint8Array, origin: unknown): void {

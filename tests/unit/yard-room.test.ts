@@ -187,6 +187,19 @@ describe('a yard room', () => {
     expect(fresh.errors.map((e) => e.code)).toEqual([413]);
     expect(r.doc.getMap('krates').size).toBe(5);
 
+    // A field of a krate already in the yard, changed to something a krate may not hold: refused, the yard's krate as it was.
+    const sly = new Browser(r, 'erin').join();
+    (sly.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 'left');
+    expect(sly.errors.map((e) => e.code)).toEqual([400]);
+    expect(sly.errors[0].message).toContain('krate "k1"');
+    expect((r.doc.getMap('krates').get('k1') as Y.Map<unknown>).get('x')).toBe(podKrate.x);
+
+    // Hundreds of changes whose sizes add up past the cap, to a document that stays small: none refused.
+    const busy = new Browser(r, 'fay').join();
+    for (let i = 0; i < 400; i++) (busy.doc.getMap('krates').get('k2') as Y.Map<unknown>).set('title', `${i}`.padEnd(200, 'x'));
+    expect(busy.errors).toEqual([]);
+    expect((r.doc.getMap('krates').get('k2') as Y.Map<unknown>).get('title')).toBe('399'.padEnd(200, 'x'));
+
     const big = new Browser(r, 'dave').join();
     (big.doc.getMap('krates').get('k0') as Y.Map<unknown>).set('title', 'x'.repeat(200));
     expect(big.errors).toEqual([]);
