@@ -181,24 +181,30 @@ class Owner {
 
   /** Sends what is pending, a batch per call, one call at a time; resolves when nothing is left. */
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        while ((this.pending.length > 0 || this.markPrimed) && !this.abort.signal.aborted) {
-          const batch = this.pending.splice(0, BATCH);
-          const mark = this.markPrimed && this.pending.length === 0;
-          const args: string[] = [this.holder, String(this.settings.ringLines), String(this.settings.keepMs), mark ? '1' : '0'];
-          for (const entry of batch) args.push(entry.time, entry.text);
-          const { lease, state, lines } = this.relay.keys;
-          await APPEND.run(this.redis, [lease, state, lines], args);
-          if (mark) this.markPrimed = false;
-        }
-      } catch (err) {
-        this.lost(/\bFENCED\b/.test(scriptError(err)) ? 'another replica holds the lease' : `could not write to Redis: ${scriptError(err)}`);
-      } finally {
+    if (!this.flushing && (this.pending.length > 0 || this.markPrimed) && !this.abort.signal.aborted) {
+      this.flushing = this.send().finally(() => {
         this.flushing = null;
+        // Lines that came while the last call was finishing.
+        if (this.pending.length > 0) void this.flush();
+      });
+    }
+    return this.flushing ?? Promise.resolve();
+  }
+
+  private async send(): Promise<void> {
+    try {
+      while ((this.pending.length > 0 || this.markPrimed) && !this.abort.signal.aborted) {
+        const batch = this.pending.splice(0, BATCH);
+        const mark = this.markPrimed && this.pending.length === 0;
+        const args: string[] = [this.holder, String(this.settings.ringLines), String(this.settings.keepMs), mark ? '1' : '0'];
+        for (const entry of batch) args.push(entry.time, entry.text);
+        const { lease, state, lines } = this.relay.keys;
+        await APPEND.run(this.redis, [lease, state, lines], args);
+        if (mark) this.markPrimed = false;
       }
-    })();
-    return this.flushing;
+    } catch (err) {
+      this.lost(/\bFENCED\b/.test(scriptError(err)) ? 'another replica holds the lease' : `could not write to Redis: ${scriptError(err)}`);
+    }
   }
 }
 
@@ -289,9 +295,10 @@ export class RedisLogRelay {
     relay.owner?.abort.abort();
     relay.owner = null;
     const { lease, state, lines, interest } = relay.keys;
-    await LEAVE.run(this.redis, [lease, state, lines, interest], [holder, this.replicaId, Date.now(), relay.upstream.ringLines]).catch((err: unknown) => {
+    const others = await LEAVE.run<number>(this.redis, [lease, state, lines, interest], [holder, this.replicaId, Date.now(), relay.upstream.ringLines]).catch((err: unknown) => {
       log.debug({ ...relay.key, err: scriptError(err) }, 'could not tell Redis this replica stopped following a log; its interest expires');
     });
+    log.debug({ ...relay.key, owned: holder !== '', othersFollow: others === 1 }, 'stopped following a log');
   }
 
   private async wake(): Promise<void> {
@@ -459,6 +466,7 @@ export class RedisLogRelay {
         continue;
       }
       flush();
+      log.debug({ ...relay.key, record: kind, gen: fields.get('g') ?? relay.gen }, 'log follow record');
       if (kind === 'o') {
         const gen = fields.get('g') ?? '';
         if (relay.gen !== null && relay.gen !== gen) return relay.upstream.end('the log stream ended: the container stopped, restarted or was removed');
