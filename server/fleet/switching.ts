@@ -151,8 +151,9 @@ class MovingViewer {
     const current = () => this.current === membership;
     const viewer = this.viewer;
     const wrapped: LogViewer = {
-      tailLines: viewer.tailLines,
-      sinceSeconds: viewer.sinceSeconds,
+      // After a move, the whole ring: the boundary keeps only what this viewer has not had.
+      tailLines: boundary ? undefined : viewer.tailLines,
+      sinceSeconds: boundary ? undefined : viewer.sinceSeconds,
       lines: (entries) => {
         const fresh = boundary ? boundary.filter(entries) : entries;
         if (fresh.length === 0 || !current()) return;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorEvent, LinesEvent, StatusEvent } from '../../lib/sockets/protocol';
@@ -14,9 +15,15 @@ class LogClient {
   readonly lines = new Map<string, string[]>();
   readonly statuses: StatusEvent[] = [];
   readonly errors: ErrorEvent[] = [];
+  readonly dropped = new Map<string, number>();
 
   constructor(readonly socket: Socket) {
-    socket.on('lines', (e: LinesEvent) => this.lines.set(e.id, [...(this.lines.get(e.id) ?? []), ...e.lines]));
+    socket.on('lines', (e: LinesEvent) => {
+      const lines = this.lines.get(e.id);
+      if (lines) lines.push(...e.lines);
+      else this.lines.set(e.id, [...e.lines]);
+      if (e.dropped) this.dropped.set(e.id, (this.dropped.get(e.id) ?? 0) + e.dropped);
+    });
     socket.on('status', (e: StatusEvent) => this.statuses.push(e));
     socket.on('error', (e: ErrorEvent) => this.errors.push(e));
   }
@@ -53,11 +60,11 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     return client;
   };
   const follows = (namespace: string, pod: string) => harness.sim.faults.logFollows().byContainer[`${namespace}/${pod}/main`] ?? 0;
-  /** A pod writing 20 lines a second. */
-  async function createPod(namespace: string, name: string): Promise<void> {
+  /** A pod writing `rate` lines a second. */
+  async function createPod(namespace: string, name: string, rate = 20): Promise<void> {
     const pod = aPod(namespace, name);
     const spec = pod.spec as { containers: Array<Record<string, unknown>> };
-    spec.containers[0].env = [{ name: 'SIM_LOG_RATE', value: '20' }];
+    spec.containers[0].env = [{ name: 'SIM_LOG_RATE', value: String(rate) }];
     const res = await harness.api(`/api/v1/namespaces/${namespace}/pods`, { method: 'POST', body: JSON.stringify(pod), headers: { 'Content-Type': 'application/json' } });
     expect(res.status).toBe(201);
   }
@@ -82,6 +89,7 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     redis = await startRedis();
     harness = await startSim({ scenario: 'empty', controllers: false });
     for (const [namespace, name] of [['team-a', 'web-1'], ['team-a', 'web-2'], ['team-b', 'api-1'], ['kube-system', 'dns-1']]) await createPod(namespace, name);
+    await createPod('team-a', 'flood-1', 20_000);
     const { path: kubeconfig } = await portalKubeconfig(harness);
     const start = () =>
       startPortal({
@@ -179,6 +187,36 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     }
   });
 
+  it('keeps a flood of 20,000 lines a second to a capped stream in Redis, and the replicas answering', async () => {
+    const [a, b] = await Promise.all([connectLogs(portals[0], alice), connectLogs(portals[1], alice)]);
+    const target = { cluster: 'sim', namespace: 'team-a', pod: 'flood-1', container: 'main', tailLines: 10 };
+    a.socket.emit('subscribe', { id: 'a', ...target });
+    b.socket.emit('subscribe', { id: 'b', ...target });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const key = 'crowsnest:logs:{sim/team-a/flood-1/main}:lines';
+      let longest = 0;
+      await until(
+        async () => {
+          longest = Math.max(longest, await client.xLen(key));
+          return a.of('a').length + (a.dropped.get('a') ?? 0) >= 20_000 && b.of('b').length + (b.dropped.get('b') ?? 0) >= 20_000;
+        },
+        { message: '20,000 lines to each viewer (sent or counted as dropped)', timeoutMs: 30_000 },
+      );
+      // The ring is 1,000 lines; XADD MAXLEN ~ trims whole nodes of the stream (100 entries each).
+      expect(longest).toBeGreaterThan(0);
+      expect(longest).toBeLessThanOrEqual(1_200);
+      for (const portal of portals.slice(0, 2)) expect((await fetch(`${portal.url}/healthz`)).status).toBe(200);
+      expect(follows('team-a', 'flood-1')).toBe(1);
+    } finally {
+      await client.close();
+    }
+    a.socket.disconnect();
+    b.socket.disconnect();
+    await until(() => follows('team-a', 'flood-1') === 0, { message: 'the flood’s follow to stop' });
+  });
+
   it('takes the follow over when its owner is killed: the other viewer keeps every line, once', async () => {
     const [a, b] = await Promise.all([connectLogs(portals[1], alice), connectLogs(portals[2], alice)]);
     const target = { cluster: 'sim', namespace: 'team-a', pod: 'web-2', container: 'main', tailLines: 1, timestamps: true };
@@ -197,5 +235,25 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     expect(viewer.status(id)?.state).toBe('streaming');
     await expectWhole('team-a', 'web-2', viewer.of(id));
     await until(() => follows('team-a', 'web-2') === 1, { message: 'one follow again (the dead owner’s connection closed)' });
+  });
+
+  it('moves the viewers to their own replica’s follow when Redis goes away, without a gap or a repeat', async () => {
+    const [first, second] = alive();
+    const [a, b] = await Promise.all([connectLogs(first, alice), connectLogs(second, bob)]);
+    const target = { cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', tailLines: 1, timestamps: true };
+    a.socket.emit('subscribe', { id: 'a', ...target });
+    await until(() => a.of('a').length >= 1, { message: 'alice following' });
+    b.socket.emit('subscribe', { id: 'b', ...target });
+    await until(() => b.of('b').length >= 10, { message: 'bob following' });
+    expect(follows('team-a', 'web-1')).toBe(1);
+    await redis.stop();
+    await until(() => [first, second].every((p) => p.logs.some((l) => /redis is unreachable/.test(String(l.msg)))), { message: 'both replicas to notice', timeoutMs: 20_000 });
+    const [seenA, seenB] = [a.of('a').length, b.of('b').length];
+    await until(() => a.of('a').length > seenA + 40 && b.of('b').length > seenB + 40, { message: 'lines from the replicas’ own follows', timeoutMs: 20_000 });
+    // Degraded: each replica follows for its own viewers.
+    await until(() => follows('team-a', 'web-1') === 2, { message: 'a follow per replica while Redis is away' });
+    await expectWhole('team-a', 'web-1', a.of('a'));
+    await expectWhole('team-a', 'web-1', b.of('b'));
+    expect([a.status('a')?.state, b.status('b')?.state]).toEqual(['streaming', 'streaming']);
   });
 });
