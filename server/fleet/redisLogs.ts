@@ -25,6 +25,9 @@ export function logKeys(key: UpstreamKey) {
 }
 
 type Keys = ReturnType<typeof logKeys>;
+
+/** Sorted set: the containers whose follow some replica holds, scored by when its lease's word expires (for the fleet-wide count). */
+const OWNED = 'crowsnest:logs:owned';
 type RawEntry = [string, string[]];
 
 /** A replica with viewers says so, and reads the state and the history in the same step. */
@@ -124,6 +127,8 @@ export interface LogRelaySettings {
 
 /** One container's log followed by this replica through Redis. */
 class Relay {
+  /** The container, as a member of OWNED. */
+  readonly id: string;
   /** The last stream entry read. */
   lastId = '0-0';
   /** The follow being relayed (its `o` record's number); null until one is open. */
@@ -136,7 +141,9 @@ class Relay {
     readonly keys: Keys,
     readonly upstream: LogUpstream,
     readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.id = [key.cluster, key.namespace, key.pod, key.container].join('/');
+  }
 }
 
 /** What a replica's lease on a container's log holds: the follow of the cluster, and its lines on their way to Redis. */
@@ -298,6 +305,7 @@ export class RedisLogRelay {
     const others = await LEAVE.run<number>(this.redis, [lease, state, lines, interest], [holder, this.replicaId, Date.now(), relay.upstream.ringLines]).catch((err: unknown) => {
       log.debug({ ...relay.key, err: scriptError(err) }, 'could not tell Redis this replica stopped following a log; its interest expires');
     });
+    if (holder) await this.redis.sendCommand(['ZREM', OWNED, relay.id]).catch(() => undefined);
     log.debug({ ...relay.key, owned: holder !== '', othersFollow: others === 1 }, 'stopped following a log');
   }
 
@@ -342,6 +350,7 @@ export class RedisLogRelay {
       relay.owner = null;
     });
     relay.owner = owner;
+    await this.redis.sendCommand(['ZADD', OWNED, String(Date.now() + this.settings.ttlMs), relay.id]).catch(() => undefined);
     log.info({ ...relay.key, how, sinceTime }, 'log follow opened for the fleet');
     const signal = AbortSignal.any([owner.abort.signal, relay.signal]);
     followLog(opener.kubeConfig(), relay.key, { tailLines: relay.upstream.ringLines, sinceTime }, owner, signal)
@@ -390,6 +399,7 @@ export class RedisLogRelay {
       log.warn({ ...relay.key, err: scriptError(err) }, 'could not record the end of a log follow');
     });
     if (relay.owner === owner) relay.owner = null;
+    await this.redis.sendCommand(['ZREM', OWNED, relay.id]).catch(() => undefined);
   }
 
   /** Every renewal period: this replica's interest in each log it follows, its leases, and a try for the leases nobody holds. */
@@ -405,7 +415,8 @@ export class RedisLogRelay {
             if (owner) {
               const { lease, state, lines } = relay.keys;
               const held = await RENEW.run<number>(this.redis, [lease, state, lines], [owner.holder, this.settings.ttlMs, this.keepMs]);
-              if (held !== 1 && relay.owner === owner) {
+              if (held === 1) await this.redis.sendCommand(['ZADD', OWNED, expires, relay.id]);
+              else if (relay.owner === owner) {
                 log.warn({ ...relay.key }, 'lost the lease of a log follow');
                 owner.abort.abort();
                 relay.owner = null;
@@ -416,7 +427,14 @@ export class RedisLogRelay {
           }
         }),
       );
+      await this.countFleet().catch(() => undefined);
     }
+  }
+
+  /** The fleet's follows, for the metric: a crashed owner's entry lapses with its lease. */
+  private async countFleet(): Promise<void> {
+    await this.redis.sendCommand(['ZREMRANGEBYSCORE', OWNED, '-inf', String(Date.now())]);
+    socketMetrics.logUpstreamsFleet.set(Number(await this.redis.sendCommand<number>(['ZCARD', OWNED])));
   }
 
   /** One blocking XREAD over every followed log (and this replica's wake stream, to change the set). */

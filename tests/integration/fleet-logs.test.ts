@@ -81,6 +81,11 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     expect(start).toBeGreaterThanOrEqual(0);
     expect(received).toEqual(truth.slice(start, start + received.length));
   }
+  const metric = async (portal: Portal, name: string): Promise<number> => {
+    const text = await (await fetch(`${portal.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.split(' ').at(-1)) : NaN;
+  };
   const alive = () => portals.filter((p) => p.process.exitCode === null && p.process.signalCode === null);
   /** Each time the replica opened the container's follow for the fleet. */
   const opensOf = (portal: Portal, pod: string) => portal.logs.filter((l) => l.pod === pod && l.msg === 'log follow opened for the fleet');
@@ -124,6 +129,10 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     b.socket.emit('subscribe', { id: 'b', ...target });
     await until(() => b.of('b').length >= 40, { message: 'bob’s lines, through Redis', timeoutMs: 20_000 });
     expect(follows('team-a', 'web-1')).toBe(1);
+    // Counted for the fleet on every replica; opened by one of them.
+    await until(async () => (await Promise.all(portals.map((p) => metric(p, 'crowsnest_log_upstreams_fleet')))).every((n) => n === 1), { message: 'one follow counted for the fleet on every replica' });
+    const opened = await Promise.all(portals.map((p) => metric(p, 'crowsnest_log_upstreams')));
+    expect(opened.reduce((sum, n) => sum + n, 0)).toBe(1);
     expect(a.status('a')?.state).toBe('streaming');
     expect(b.status('b')?.state).toBe('streaming');
     // Bob's lines are a run of alice's: the same lines, in the same order, none missing.
