@@ -226,6 +226,23 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     await until(() => follows('team-a', 'flood-1') === 0, { message: 'the flood’s follow to stop' });
   });
 
+  it('hands the follow over at once when its owner drains (SIGTERM)', async () => {
+    const [a, b] = await Promise.all([connectLogs(portals[0], alice), connectLogs(portals[1], alice)]);
+    const target = { cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', tailLines: 1, timestamps: true };
+    a.socket.emit('subscribe', { id: 'a', ...target });
+    await until(() => a.of('a').length >= 1, { message: 'the first viewer following' });
+    b.socket.emit('subscribe', { id: 'b', ...target });
+    await until(() => b.of('b').length >= 10, { message: 'the second viewer following' });
+    const opensBefore = opensOf(portals[1], 'web-1').length;
+    expect(await portals[0].stop('SIGTERM')).toBe(0);
+    await until(() => opensOf(portals[1], 'web-1').length > opensBefore, { message: 'the other replica to take the follow over', timeoutMs: 20_000 });
+    expect(opensOf(portals[1], 'web-1').at(-1)?.how).toBe('takeover');
+    const seen = b.of('b').length;
+    await until(() => b.of('b').length > seen + 40, { message: 'lines after the handover', timeoutMs: 20_000 });
+    await expectWhole('team-a', 'web-1', b.of('b'));
+    await until(() => follows('team-a', 'web-1') === 1, { message: 'one follow again' });
+  });
+
   it('takes the follow over when its owner is killed: the other viewer keeps every line, once', async () => {
     const [a, b] = await Promise.all([connectLogs(portals[1], alice), connectLogs(portals[2], alice)]);
     const target = { cluster: 'sim', namespace: 'team-a', pod: 'web-2', container: 'main', tailLines: 1, timestamps: true };
@@ -246,21 +263,21 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     await until(() => follows('team-a', 'web-2') === 1, { message: 'one follow again (the dead owner’s connection closed)' });
   });
 
-  it('moves the viewers to their own replica’s follow when Redis goes away, without a gap or a repeat', async () => {
-    const [first, second] = alive();
-    const [a, b] = await Promise.all([connectLogs(first, alice), connectLogs(second, bob)]);
+  it('moves the viewers to their replica’s own follow when Redis goes away, without a gap or a repeat', async () => {
+    const [survivor] = alive();
+    const [a, b] = await Promise.all([connectLogs(survivor, alice), connectLogs(survivor, bob)]);
     const target = { cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', tailLines: 1, timestamps: true };
     a.socket.emit('subscribe', { id: 'a', ...target });
     await until(() => a.of('a').length >= 1, { message: 'alice following' });
     b.socket.emit('subscribe', { id: 'b', ...target });
     await until(() => b.of('b').length >= 10, { message: 'bob following' });
-    expect(follows('team-a', 'web-1')).toBe(1);
+    expect(opensOf(survivor, 'web-1').length).toBeGreaterThan(0);
     await redis.stop();
-    await until(() => [first, second].every((p) => p.logs.some((l) => /redis is unreachable/.test(String(l.msg)))), { message: 'both replicas to notice', timeoutMs: 20_000 });
+    await until(() => survivor.logs.some((l) => /redis is unreachable/.test(String(l.msg))), { message: 'the replica to notice', timeoutMs: 20_000 });
     const [seenA, seenB] = [a.of('a').length, b.of('b').length];
-    await until(() => a.of('a').length > seenA + 40 && b.of('b').length > seenB + 40, { message: 'lines from the replicas’ own follows', timeoutMs: 20_000 });
-    // Degraded: each replica follows for its own viewers.
-    await until(() => follows('team-a', 'web-1') === 2, { message: 'a follow per replica while Redis is away' });
+    await until(() => a.of('a').length > seenA + 40 && b.of('b').length > seenB + 40, { message: 'lines from the replica’s own follow', timeoutMs: 20_000 });
+    await until(async () => (await metric(survivor, 'crowsnest_log_relays')) === 0, { message: 'nothing relayed through Redis any more' });
+    expect(follows('team-a', 'web-1')).toBe(1);
     await expectWhole('team-a', 'web-1', a.of('a'));
     await expectWhole('team-a', 'web-1', b.of('b'));
     expect([a.status('a')?.state, b.status('b')?.state]).toEqual(['streaming', 'streaming']);
