@@ -13,7 +13,7 @@ import { RedisScript, scriptError, type RedisCommander } from './redisScripts';
  * The Redis keys of one container's log. The braces keep them in one slot.
  * `state` (hash): `open` ('1' while a follow is meant to run), `gen` (the
  * count of follows begun), `primed` ('1' once the initial tail is in `lines`).
- * `lines` (stream): line entries `t` (time) `x` (text), and records `k`:
+ * `n` (lines relayed so far). `lines` (stream): line entries `n` (number), `t` (time), `x` (text), and records `k`:
  * `o` (a follow began, with `g`), `p` (its initial tail is in), `e` (it ended,
  * `m`), `f` (it failed, `c` and `m`), `r` (its owner let go: take it over).
  * `interest` (sorted set): replicas with viewers, scored by when their word expires.
@@ -57,12 +57,15 @@ redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return {'fresh', tostring(gen), '0'}
 `);
 
-/** The owner's lines (pairs of time and text), fenced by its lease; with ARGV[4] = '1' the initial tail is complete. */
+/** The owner's lines (pairs of time and text), numbered on (`n`, so a reader that fell behind the trimmed stream knows how many it missed), fenced by its lease; with ARGV[4] = '1' the initial tail is complete. */
 const APPEND = new RedisScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED') end
+local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
 for i = 5, #ARGV, 2 do
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 't', ARGV[i], 'x', ARGV[i + 1])
+  n = n + 1
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'n', n, 't', ARGV[i], 'x', ARGV[i + 1])
 end
+redis.call('HSET', KEYS[2], 'n', n)
 if ARGV[4] == '1' then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'k', 'p')
   redis.call('HSET', KEYS[2], 'primed', '1')
@@ -135,6 +138,8 @@ class Relay {
   gen: string | null = null;
   owner: Owner | null = null;
   claiming = false;
+  /** The number of the next line expected; null until one was read. */
+  nextLine: number | null = null;
 
   constructor(
     readonly key: UpstreamKey,
@@ -281,7 +286,9 @@ export class RedisLogRelay {
       for (const [, flat] of history) {
         const fields = fieldsOf(flat);
         if (fields.get('k') === 'o') break;
-        if (!fields.has('k')) lines.push({ time: fields.get('t') ?? '', text: fields.get('x') ?? '' });
+        if (fields.has('k')) continue;
+        relay.nextLine ??= Number(fields.get('n')) + 1;
+        lines.push({ time: fields.get('t') ?? '', text: fields.get('x') ?? '' });
       }
       upstream.receive(lines.reverse());
       if (primed === '1') upstream.prime();
@@ -480,6 +487,13 @@ export class RedisLogRelay {
       const fields = fieldsOf(flat);
       const kind = fields.get('k');
       if (kind === undefined) {
+        const n = Number(fields.get('n'));
+        if (relay.nextLine !== null && n > relay.nextLine && relay.gen !== null) {
+          // Trimmed before this replica read them (it fell a whole ring behind).
+          flush();
+          relay.upstream.skipped(n - relay.nextLine);
+        }
+        if (Number.isSafeInteger(n)) relay.nextLine = n + 1;
         lines.push({ time: fields.get('t') ?? '', text: fields.get('x') ?? '' });
         continue;
       }

@@ -166,6 +166,7 @@ class MovingViewer {
         }
         viewer.lines(fresh);
       },
+      skipped: (count) => current() && viewer.skipped?.(count),
       streaming: () => current() && viewer.streaming(),
       ended: (message) => current() && this.end(() => viewer.ended(message)),
       failed: (code, message) => current() && this.end(() => viewer.failed(code, message)),

@@ -200,7 +200,18 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     const [a, b] = await Promise.all([connectLogs(portals[0], alice), connectLogs(portals[1], alice)]);
     const target = { cluster: 'sim', namespace: 'team-a', pod: 'flood-1', container: 'main', tailLines: 10 };
     a.socket.emit('subscribe', { id: 'a', ...target });
+    await until(() => a.of('a').length >= 10, { message: 'the first viewer following (its replica owns the follow)' });
     b.socket.emit('subscribe', { id: 'b', ...target });
+    await until(() => b.of('b').length >= 10, { message: 'the second viewer following' });
+    // The second replica stalls for more than a ring's worth of lines: it is told how many it missed.
+    const seen = a.of('a').length;
+    portals[1].process.kill('SIGSTOP');
+    try {
+      await until(() => a.of('a').length > seen + 5_000, { message: 'a ring’s worth of lines meanwhile' });
+    } finally {
+      portals[1].process.kill('SIGCONT');
+    }
+    await until(() => (b.dropped.get('b') ?? 0) > 0, { message: 'the stalled replica’s viewer told of the lines it missed' });
     const client = createClient({ url: redis.url });
     await client.connect();
     try {

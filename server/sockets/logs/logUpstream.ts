@@ -13,6 +13,8 @@ export interface LogViewer {
   readonly sinceSeconds?: number;
   lines(entries: LogEntry[]): void;
   streaming(): void;
+  /** `count` lines were lost on their way to this process (it fell behind a relay); said with the next lines. */
+  skipped?(count: number): void;
   /** The upstream ended (container stopped, restarted or went); the viewer is detached. */
   ended(message: string): void;
   /** The upstream failed; the viewer is detached. */
@@ -116,6 +118,12 @@ export class LogUpstream implements LogSink {
     if (this.ring.length > this.options.ringLines * 2) this.ring = this.ring.slice(-this.options.ringLines);
     if (!this.primed) return;
     for (const viewer of this.viewers.keys()) if (!this.waiting.has(viewer)) viewer.lines(entries);
+  }
+
+  /** Lines that never reached this process: every viewer already streaming is told how many. */
+  skipped(count: number): void {
+    if (!this.primed || this.finished) return;
+    for (const viewer of this.viewers.keys()) if (!this.waiting.has(viewer)) viewer.skipped?.(count);
   }
 
   prime(): void {

@@ -220,6 +220,10 @@ export function registerLogs(nsp: LogsNamespace, deps: SocketDeps): void {
         tailLines: sub.tailLines,
         sinceSeconds: sub.sinceSeconds,
         lines: deliver,
+        skipped: (count) => {
+          dropped.set(id, (dropped.get(id) ?? 0) + count);
+          socketMetrics.droppedLines.inc(count);
+        },
         streaming: () => !left && status(id, 'streaming', `following ${sub.pod}/${sub.container}`),
         ended: (message) => {
           if (left) return;
