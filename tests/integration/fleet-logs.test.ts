@@ -107,6 +107,8 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
         CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
         CROWSNEST_WATCH_STREAMS: 'off',
         CROWSNEST_DRAIN_SECONDS: '5',
+        // Room for a flood in each socket's outbox: a count of dropped lines then means lines the relay missed.
+        CROWSNEST_SOCKET_BUFFER_BYTES: String(512 * 1024 * 1024),
       });
     portals.push(...(await Promise.all([start(), start(), start()])));
     // One sign-in each: a session is valid on every replica.
