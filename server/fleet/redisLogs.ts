@@ -16,7 +16,7 @@ import { RedisScript, scriptError, type RedisCommander } from './redisScripts';
  * `n` (lines relayed so far). `lines` (stream): line entries `n` (number), `t` (time), `x` (text), and records `k`:
  * `o` (a follow began, with `g`), `p` (its initial tail is in), `e` (it ended,
  * `m`), `f` (it failed, `c` and `m`), `r` (its owner let go: take it over).
- * `interest` (sorted set): replicas with viewers, scored by when their word expires.
+ * `interest` (sorted set): the follows of replicas with viewers, scored by when their word expires.
  */
 export function logKeys(key: UpstreamKey) {
   const id = [key.cluster, key.namespace, key.pod, key.container].map(encodeURIComponent).join('/');
@@ -132,6 +132,8 @@ export interface LogRelaySettings {
 class Relay {
   /** The container, as a member of OWNED. */
   readonly id: string;
+  /** This follow's member of the container's interest set: its own, so a later follow on the same replica is not undone by this one's leaving. */
+  readonly member: string;
   /** The last stream entry read. */
   lastId = '0-0';
   /** The follow being relayed (its `o` record's number); null until one is open. */
@@ -146,8 +148,10 @@ class Relay {
     readonly keys: Keys,
     readonly upstream: LogUpstream,
     readonly signal: AbortSignal,
+    replicaId: string,
   ) {
     this.id = [key.cluster, key.namespace, key.pod, key.container].join('/');
+    this.member = `${replicaId}:${randomBytes(4).toString('hex')}`;
   }
 }
 
@@ -271,9 +275,9 @@ export class RedisLogRelay {
 
   private async follow(key: UpstreamKey, upstream: LogUpstream, signal: AbortSignal): Promise<void> {
     const keys = logKeys(key);
-    const relay = new Relay(key, keys, upstream, signal);
+    const relay = new Relay(key, keys, upstream, signal, this.replicaId);
     const [open, gen, primed, history] = await JOIN.run<[string, string, string, RawEntry[]]>(this.redis, [keys.state, keys.lines, keys.interest], [
-      this.replicaId,
+      relay.member,
       String(Date.now() + this.settings.ttlMs),
       String(upstream.ringLines + 16),
     ]);
@@ -309,7 +313,7 @@ export class RedisLogRelay {
     relay.owner?.abort.abort();
     relay.owner = null;
     const { lease, state, lines, interest } = relay.keys;
-    const others = await LEAVE.run<number>(this.redis, [lease, state, lines, interest], [holder, this.replicaId, Date.now(), relay.upstream.ringLines]).catch((err: unknown) => {
+    const others = await LEAVE.run<number>(this.redis, [lease, state, lines, interest], [holder, relay.member, Date.now(), relay.upstream.ringLines]).catch((err: unknown) => {
       log.debug({ ...relay.key, err: scriptError(err) }, 'could not tell Redis this replica stopped following a log; its interest expires');
     });
     if (holder) await this.redis.sendCommand(['ZREM', OWNED, relay.id]).catch(() => undefined);
@@ -417,7 +421,7 @@ export class RedisLogRelay {
       await Promise.all(
         [...this.relays.values()].map(async (relay) => {
           try {
-            await this.redis.sendCommand(['ZADD', relay.keys.interest, expires, this.replicaId]);
+            await this.redis.sendCommand(['ZADD', relay.keys.interest, expires, relay.member]);
             const owner = relay.owner;
             if (owner) {
               const { lease, state, lines } = relay.keys;
