@@ -280,7 +280,9 @@ export class RedisLogRelay {
       relay.member,
       String(Date.now() + this.settings.ttlMs),
       String(upstream.ringLines + 16),
-    ]);
+    ]).catch((err: unknown) => {
+      throw new KubeError(503, `this log could not be shared through Redis just now (${scriptError(err)}); open it again in a moment`);
+    });
     if (signal.aborted) return this.leave(relay);
     relay.lastId = history[0]?.[0] ?? '0-0';
     if (open === '1') {
