@@ -140,6 +140,8 @@ class Relay {
   gen: string | null = null;
   owner: Owner | null = null;
   claiming = false;
+  /** The lease just taken, while the follow is being set up. */
+  taken: string | null = null;
   /** The number of the next line expected; null until one was read. */
   nextLine: number | null = null;
 
@@ -311,7 +313,7 @@ export class RedisLogRelay {
   }
 
   private async leave(relay: Relay): Promise<void> {
-    const holder = relay.owner?.holder ?? '';
+    const holder = relay.owner?.holder ?? relay.taken ?? '';
     relay.owner?.abort.abort();
     relay.owner = null;
     const { lease, state, lines, interest } = relay.keys;
@@ -344,6 +346,8 @@ export class RedisLogRelay {
       relay.claiming = false;
     }
     if (!claimed) return;
+    // Held from here: a relay that stops meanwhile gives it back.
+    relay.taken = holder;
     if (relay.signal.aborted) {
       await this.leave(relay);
       return;
@@ -356,6 +360,9 @@ export class RedisLogRelay {
       sinceTime = boundary ? sinceTimeOf(boundary.last) : undefined;
       socketMetrics.logTakeovers.inc();
     }
+    relay.taken = null;
+    // Stopped while reading the boundary: its leaving gave the lease back.
+    if (relay.signal.aborted) return;
     const owner = new Owner(this.redis, relay, holder, { ringLines: relay.upstream.ringLines, keepMs: this.keepMs }, primed === '1', boundary?.filter ?? null, (why) => {
       if (relay.owner !== owner) return;
       log.warn({ ...relay.key, why }, 'lost the lease of a log follow');
