@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const handshake = sessionHandshake({ resolveActor, publicOrigin: config.publicOrigin, socketsPerUser: socketConfig.socketsPerUser, limits });
   io.use(handshake);
   io.on('new_namespace', (namespace) => namespace.use(handshake));
-  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal, limits, yards, presence });
+  registerSockets(io, { clusters, sessions, config: socketConfig, signal: root.signal, limits, yards, presence, logUpstreams: fleet?.logUpstreams });
   if (config.dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {

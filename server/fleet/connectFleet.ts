@@ -13,7 +13,9 @@ import { RedisLimits } from './redisLimits';
 import { RedisRbacFeed } from './redisRbac';
 import { claimSharedClusters } from './sharedClusters';
 import type { Limits } from '../limits';
-import { SwitchingBus, SwitchingLease } from './switching';
+import { SwitchingBus, SwitchingLease, SwitchingLogHub } from './switching';
+import { RedisLogRelay } from './redisLogs';
+import { LogHub, type LogUpstreams } from '../sockets/logs/logHub';
 import { RedisYardStorage } from './redisYards';
 
 /** The channel on which replicas announce sign-outs to each other. */
@@ -40,14 +42,17 @@ export interface Fleet {
   yards: RedisYardStorage;
   /** A channel every replica hears (Redis PUBLISH / SUBSCRIBE), for what is not kept (presence). */
   channel(name: string): { publish(message: string): Promise<unknown>; subscribe(listener: (message: string) => void): Promise<unknown> };
+  /** Log upstreams shared by the fleet (one follow per container), this replica's own while Redis is away. */
+  logUpstreams(options: { ringLines: number; signal: AbortSignal }): LogUpstreams;
   /** Closes the Redis connections (after the informers gave their leases back). */
   close(): Promise<void>;
 }
 
 /**
  * The Redis side of a fleet: the delta bus, informer leases and the sign-out
- * list, and the yards, over four connections (commands, the blocking stream
- * reader, the yards' blocking reader, and the announcements' subscription).
+ * list, the yards and the relayed logs, over five connections (commands, the
+ * blocking stream reader, the yards' and the logs' blocking readers, and the
+ * announcements' subscription).
  */
 export async function connectFleet(config: ServerConfig, signal: AbortSignal): Promise<Fleet> {
   const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -56,11 +61,12 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
   const tail = redis.duplicate();
   const sub = redis.duplicate();
   const yardReader = redis.duplicate();
-  for (const [name, client] of [['commands', redis], ['streams', tail], ['announcements', sub], ['yards', yardReader]] as const) {
+  const logReader = redis.duplicate();
+  for (const [name, client] of [['commands', redis], ['streams', tail], ['announcements', sub], ['yards', yardReader], ['logs', logReader]] as const) {
     client.on('error', (err: Error) => log.warn({ connection: name, err: err.message }, 'redis connection error'));
   }
   // The clients reconnect by themselves for as long as it takes; start-up does not wait for them.
-  for (const client of [redis, tail, sub, yardReader]) void client.connect().catch((err: Error) => log.warn({ err: err.message }, 'redis connection failed'));
+  for (const client of [redis, tail, sub, yardReader, logReader]) void client.connect().catch((err: Error) => log.warn({ err: err.message }, 'redis connection failed'));
   const link = new FleetLink(redis, signal);
 
   const bus = new RedisDeltaBus(redis, tail, replicaId, { historyLength: config.fleet.historyLength, recentLength: config.live.resumeBuffer, checkMs: 5000 }, signal);
@@ -79,6 +85,8 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
   const rbac = new RedisRbacFeed(redis, leases, replicaId, { ttlMs: config.fleet.leaseTtlSeconds * 1000, beatMs: config.fleet.leaseRenewSeconds * 1000 }, signal, (channel, listener) =>
     sub.subscribe(channel, listener),
   );
+  const logRelay = new RedisLogRelay(redis, logReader, replicaId, { ttlMs: config.fleet.leaseTtlSeconds * 1000, renewMs: config.fleet.leaseRenewSeconds * 1000 }, signal);
+  logRelay.start();
   return {
     replicaId,
     link,
@@ -101,12 +109,14 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
       signal,
       (listener) => sub.subscribe(SIGNED_OUT, listener),
     ),
+    logUpstreams: (options) => new SwitchingLogHub(new LogHub({ ...options, source: (key) => logRelay.source(key) }), new LogHub(options), link),
     async close() {
       // The RBAC watches give their leases back first.
       await rbac.settled();
-      // The stream reader may be blocked in XREAD: it is cut, not waited for.
+      // The stream readers may be blocked in XREAD: they are cut, not waited for.
       tail.destroy();
       yardReader.destroy();
+      logReader.destroy();
       await Promise.all([redis, sub].map((client) => client.close().catch(() => client.destroy())));
     },
   };

@@ -1,6 +1,10 @@
 import type { Row } from '../../lib/kinds/types';
 import type { Delta, KindHealth, Position } from '../../lib/live/protocol';
 import { LocalLease, MemoryDeltaBus, type BusMessage, type DeltaBus, type InformerLease, type Ownership, type TopicState } from '../live/deltaBus';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { LogUpstreams } from '../sockets/logs/logHub';
+import { Boundary } from '../sockets/logs/logLines';
+import type { LogViewer, UpstreamKey } from '../sockets/logs/logUpstream';
 import type { FleetLink } from './fleetLink';
 
 /**
@@ -114,5 +118,104 @@ export class SwitchingLease implements InformerLease {
       await ownership?.release();
     }
     return null;
+  }
+}
+
+/**
+ * One viewer of a log that may move between the fleet's upstream and this
+ * replica's own: at each move it leaves the one and joins the other, which
+ * sends its recent lines again; those up to the last line this viewer got
+ * are skipped (see Boundary).
+ */
+class MovingViewer {
+  private last: string | null = null;
+  private textsAtLast: string[] = [];
+  private current: { leave: () => void } | null = null;
+  private gone = false;
+
+  constructor(
+    private readonly key: UpstreamKey,
+    private readonly viewer: LogViewer,
+    private readonly kubeConfig: () => KubeConfig,
+    private readonly onGone: () => void,
+  ) {}
+
+  joinTo(hub: LogUpstreams): void {
+    if (this.gone) return;
+    const previous = this.current;
+    this.current = null;
+    previous?.leave();
+    const boundary = this.last === null ? null : new Boundary(this.last, this.textsAtLast);
+    const membership = { leave: () => undefined as void };
+    this.current = membership;
+    const current = () => this.current === membership;
+    const viewer = this.viewer;
+    const wrapped: LogViewer = {
+      // After a move, the whole ring: the boundary keeps only what this viewer has not had.
+      tailLines: boundary ? undefined : viewer.tailLines,
+      sinceSeconds: boundary ? undefined : viewer.sinceSeconds,
+      lines: (entries) => {
+        const fresh = boundary ? boundary.filter(entries) : entries;
+        if (fresh.length === 0 || !current()) return;
+        for (const entry of fresh) {
+          if (entry.time !== this.last) {
+            this.last = entry.time;
+            this.textsAtLast = [];
+          }
+          this.textsAtLast.push(entry.text);
+        }
+        viewer.lines(fresh);
+      },
+      skipped: (count) => current() && viewer.skipped?.(count),
+      streaming: () => current() && viewer.streaming(),
+      ended: (message) => current() && this.end(() => viewer.ended(message)),
+      failed: (code, message) => current() && this.end(() => viewer.failed(code, message)),
+    };
+    membership.leave = hub.join(this.key, wrapped, this.kubeConfig);
+  }
+
+  private end(tell: () => void): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.onGone();
+    tell();
+  }
+
+  leave(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.onGone();
+    this.current?.leave();
+  }
+}
+
+/**
+ * Log upstreams that follow the link: one follow per container for the whole
+ * fleet while Redis answers, this replica's own follows while it does not.
+ * Viewers move at each switch without losing or repeating lines (as far as
+ * their timestamps tell).
+ */
+export class SwitchingLogHub implements LogUpstreams {
+  private readonly viewers = new Set<MovingViewer>();
+
+  constructor(
+    private readonly shared: LogUpstreams,
+    private readonly local: LogUpstreams,
+    private readonly link: FleetLink,
+  ) {
+    link.onChange(() => {
+      for (const viewer of [...this.viewers]) viewer.joinTo(this.active());
+    });
+  }
+
+  private active(): LogUpstreams {
+    return this.link.state === 'up' ? this.shared : this.local;
+  }
+
+  join(key: UpstreamKey, viewer: LogViewer, kubeConfig: () => KubeConfig): () => void {
+    const moving = new MovingViewer(key, viewer, kubeConfig, () => this.viewers.delete(moving));
+    this.viewers.add(moving);
+    moving.joinTo(this.active());
+    return () => moving.leave();
   }
 }

@@ -1,4 +1,5 @@
 import type { Limits } from '../limits';
+import type { LogUpstreams } from './logs/logHub';
 import type { Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import type { Actor } from '../../lib/actor';
@@ -19,6 +20,8 @@ export interface SocketDeps {
   signal: AbortSignal;
   /** Where per-person caps are counted (this replica, or the fleet). */
   limits: Limits;
+  /** With a fleet: log upstreams shared by every replica through Redis (this process's own while Redis is away). */
+  logUpstreams?: (options: { ringLines: number; signal: AbortSignal }) => LogUpstreams;
 }
 
 export function actorOf(socket: Socket): Actor {

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../api/context';
 import type { DualListener } from '../listener';
+import { logFollowsOf } from '../logs/follows';
 import { badRequest } from '../status';
 
 export type FailStatus = 500 | 429;
@@ -63,6 +64,12 @@ export class Faults {
     const counts: Record<string, number> = {};
     for (const resource of this.ctx.watches.values()) counts[resource] = (counts[resource] ?? 0) + 1;
     return counts;
+  }
+
+  /** Log follows open now, per container (`namespace/pod/container`). */
+  logFollows(): { open: number; byContainer: Record<string, number> } {
+    const follows = logFollowsOf(this.ctx);
+    return { open: follows.size, byContainer: follows.byContainer() };
   }
 
   /** Ends every open watch, as an apiserver going away would; clients re-watch. */

@@ -9,6 +9,7 @@ import { queryFlag } from '../api/query';
 import { badRequest, invalid, methodNotAllowed, notFound } from '../status';
 import type { KubeObject } from '../types';
 import { containerStatus, currentRun, pickContainer, previousRun } from './containers';
+import { logFollowsOf } from './follows';
 import { ContainerLog, rfc3339Nano, type LogLine } from './lines';
 
 const POD_KEY = '/pods';
@@ -156,9 +157,8 @@ export async function handlePodLog(r: ResourceRequest): Promise<void> {
       check(e.type === 'DELETED' ? undefined : e.object);
     }),
   );
-  const onAbort = () => end();
-  ctx.signal.addEventListener('abort', onAbort);
-  cleanups.push(() => ctx.signal.removeEventListener('abort', onAbort));
+  // Counted while open; the simulator closing ends it (one listener for every follow).
+  cleanups.push(logFollowsOf(ctx).add(`${r.namespace}/${r.name}/${container}`, end));
   res.on('close', end);
   schedule();
 }

@@ -79,6 +79,17 @@ describe('kubectl logs', () => {
     await f.stop();
   });
 
+  it('counts the log follows it holds open, per container, and forgets one when its client leaves', async () => {
+    const before = h.sim.faults.logFollows().byContainer['team-a/web-1/web'] ?? 0;
+    const f = h.kubectlSpawn(['logs', '-n', 'team-a', 'web-1', '-f', '--tail=1']);
+    await until(() => f.stdout().length > 0, { message: 'a followed line', timeoutMs: 20_000 });
+    expect(h.sim.faults.logFollows().byContainer['team-a/web-1/web']).toBe(before + 1);
+    const answer = (await (await h.api('/sim/faults/log-follows')).json()) as { open: number; byContainer: Record<string, number> };
+    expect(answer.byContainer['team-a/web-1/web']).toBe(before + 1);
+    await f.stop();
+    await until(() => (h.sim.faults.logFollows().byContainer['team-a/web-1/web'] ?? 0) === before, { message: 'the follow forgotten' });
+  });
+
   it('-c picks a container; several containers without -c make kubectl default to the first and say so', async () => {
     const side = await h.kubectl(['logs', '-n', 'team-a', 'api-1', '-c', 'sidecar', '--tail=2']);
     expect(side.code).toBe(0);

@@ -1,11 +1,30 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { LogUpstream, type LogViewer, type UpstreamKey } from './logUpstream';
+import { followLog } from './logFollow';
+import { LogUpstream, type LogSource, type LogViewer, type UpstreamKey } from './logUpstream';
 
-/** Every shared log upstream of this process, one per (cluster, namespace, pod, container). */
-export class LogHub {
+/** Where viewers join the shared upstream of a container. Returns how to leave. */
+export interface LogUpstreams {
+  join(key: UpstreamKey, viewer: LogViewer, kubeConfig: () => KubeConfig): () => void;
+}
+
+/** This process's own follow of the cluster, opened as the viewer who has been here longest. */
+export function localSource(key: UpstreamKey): LogSource {
+  return (upstream, signal) => {
+    const opener = upstream.opener();
+    if (!opener) return Promise.resolve();
+    return followLog(opener.kubeConfig(), key, { tailLines: upstream.ringLines }, upstream, signal);
+  };
+}
+
+/**
+ * Every shared log upstream of this process, one per (cluster, namespace,
+ * pod, container), each fed by `source` (by default this process's own
+ * follow of the cluster).
+ */
+export class LogHub implements LogUpstreams {
   private readonly upstreams = new Map<string, LogUpstream>();
 
-  constructor(private readonly options: { ringLines: number; signal: AbortSignal }) {}
+  constructor(private readonly options: { ringLines: number; signal: AbortSignal; source?: (key: UpstreamKey) => LogSource }) {}
 
   /** Joins the upstream of `key`, opening it as `kubeConfig`'s user when nobody follows it yet. Returns how to leave. */
   join(key: UpstreamKey, viewer: LogViewer, kubeConfig: () => KubeConfig): () => void {
@@ -21,10 +40,12 @@ export class LogHub {
       });
       upstream = created;
       this.upstreams.set(id, created);
-      created.start(kubeConfig());
+      created.join(viewer, kubeConfig);
+      created.start((this.options.source ?? localSource)(key));
+      return () => created.leave(viewer);
     }
     const joined = upstream;
-    joined.join(viewer);
+    joined.join(viewer, kubeConfig);
     return () => joined.leave(viewer);
   }
 

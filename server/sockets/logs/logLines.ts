@@ -47,3 +47,60 @@ export class LineSplitter extends StreamLineSplitter {
     super({ maxLineChars: MAX_LINE_CHARS });
   }
 }
+
+/** An entry's time as a sortable key: Kubernetes trims trailing zeros from the fraction, so times are compared padded. */
+function timeKey(time: string): string {
+  const match = /^(.{19})(?:\.(\d{1,9}))?Z$/.exec(time);
+  return match ? `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}` : time;
+}
+
+/** Orders two entry times (negative: `a` is earlier). */
+export function compareTimes(a: string, b: string): number {
+  const ka = timeKey(a);
+  const kb = timeKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * Drops what a reopened follow sends again. A follow reopened from `sinceTime`
+ * (whole seconds, as Kubernetes takes it) repeats the lines of that second:
+ * every entry before `last`, and entries at `last`'s very time whose text was
+ * already seen there, are skipped; the first entry after that boundary ends
+ * the skipping.
+ */
+export class Boundary {
+  private readonly atLast = new Map<string, number>();
+  private passed = false;
+
+  constructor(
+    private readonly last: string,
+    seenAtLast: readonly string[],
+  ) {
+    for (const text of seenAtLast) this.atLast.set(text, (this.atLast.get(text) ?? 0) + 1);
+  }
+
+  /** The entries that are new. */
+  filter(entries: LogEntry[]): LogEntry[] {
+    if (this.passed) return entries;
+    const fresh: LogEntry[] = [];
+    for (const entry of entries) {
+      if (!this.passed && entry.time) {
+        const order = compareTimes(entry.time, this.last);
+        if (order < 0) continue;
+        const seen = order === 0 ? (this.atLast.get(entry.text) ?? 0) : 0;
+        if (seen > 0) {
+          this.atLast.set(entry.text, seen - 1);
+          continue;
+        }
+        if (order > 0) this.passed = true;
+      }
+      fresh.push(entry);
+    }
+    return fresh;
+  }
+}
+
+/** `sinceTime` for a follow reopened after `time`: Kubernetes takes whole seconds. */
+export function sinceTimeOf(time: string): string {
+  return `${time.slice(0, 19)}Z`;
+}

@@ -1,8 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { errorFrom, KubeError, kubeRequest } from '../../kube/kubeRequest';
+import { KubeError } from '../../kube/kubeRequest';
 import { log } from '../../log';
 import { socketMetrics } from '../metrics';
-import { entryOf, LineSplitter, selectEntries, type LogEntry } from './logLines';
+import type { LogSink, UpstreamKey } from './logFollow';
+import { selectEntries, type LogEntry } from './logLines';
+
+export type { UpstreamKey } from './logFollow';
 
 /** One person watching one upstream: what they asked for, and where their lines go. */
 export interface LogViewer {
@@ -10,40 +13,41 @@ export interface LogViewer {
   readonly sinceSeconds?: number;
   lines(entries: LogEntry[]): void;
   streaming(): void;
+  /** `count` lines were lost on their way to this process (it fell behind a relay); said with the next lines. */
+  skipped?(count: number): void;
   /** The upstream ended (container stopped, restarted or went); the viewer is detached. */
   ended(message: string): void;
   /** The upstream failed; the viewer is detached. */
   failed(code: number, message: string): void;
 }
 
-export interface UpstreamKey {
-  cluster: string;
-  namespace: string;
-  pod: string;
-  container: string;
+/** A viewer still here and how to act as them: whom a follow is opened as. */
+export interface Opener {
+  viewer: LogViewer;
+  kubeConfig: () => KubeConfig;
 }
 
-/** How long a quiet upstream counts as still sending its initial tail. */
-const PRIMING_QUIET_MS = 150;
-const PRIMING_MAX_MS = 2000;
+/**
+ * Feeds an upstream until the log ends (resolves) or fails (rejects; a
+ * KubeError keeps its status). It stops when `signal` aborts: the last viewer
+ * left, or the server drains.
+ */
+export type LogSource = (upstream: LogUpstream, signal: AbortSignal) => Promise<void>;
 
 /**
- * One follow of one container's log, shared by every viewer of it in this
- * process. It is opened as the first viewer (later viewers are checked before
- * they join), always with timestamps so each viewer can have them or not,
- * and with a tail as long as the ring of recent lines it keeps for late
- * joiners. Until the initial tail has arrived ("priming") joiners wait, then
- * each gets the part of the ring it asked for and every line after.
+ * One container's log as this process shares it among its viewers. A source
+ * feeds it (a follow of the cluster, or the fleet's relay of one); it keeps
+ * a ring of recent lines for late joiners. Until the initial tail has
+ * arrived ("priming") joiners wait, then each gets the part of the ring it
+ * asked for and every line after.
  */
-export class LogUpstream {
-  private readonly viewers = new Set<LogViewer>();
+export class LogUpstream implements LogSink {
+  private readonly viewers = new Map<LogViewer, () => KubeConfig>();
   private readonly waiting = new Set<LogViewer>();
   private ring: LogEntry[] = [];
   private primed = false;
   private finished = false;
   private readonly abort = new AbortController();
-  private quietTimer: NodeJS.Timeout | undefined;
-  private maxTimer: NodeJS.Timeout | undefined;
   private readonly labels: Record<string, string>;
 
   constructor(
@@ -57,23 +61,31 @@ export class LogUpstream {
     return this.viewers.size;
   }
 
-  /** Opens the follow as `kubeConfig`'s user (the first viewer). */
-  start(kubeConfig: KubeConfig): void {
-    socketMetrics.logUpstreams.inc();
-    const signal = AbortSignal.any([this.abort.signal, this.options.signal]);
-    signal.addEventListener('abort', () => this.close(), { once: true });
-    void this.run(kubeConfig, signal).catch((err: unknown) => {
-      if (signal.aborted) return;
-      const status = err instanceof KubeError ? err.status : 502;
-      const message = err instanceof Error ? err.message : String(err);
-      log.info({ ...this.key, status, err: message }, 'log upstream failed');
-      this.fail(status, status === 502 ? `the log stream from the cluster broke: ${message}` : message);
-    });
+  get ringLines(): number {
+    return this.options.ringLines;
   }
 
-  join(viewer: LogViewer): void {
+  /** Starts feeding from `source`; a source that fails tells every viewer. */
+  start(source: LogSource): void {
+    const signal = AbortSignal.any([this.abort.signal, this.options.signal]);
+    signal.addEventListener('abort', () => this.close(), { once: true });
+    void source(this, signal)
+      .then(() => {
+        if (!signal.aborted) this.end('the log stream ended: the container stopped, restarted or was removed');
+      })
+      .catch((err: unknown) => {
+        if (signal.aborted) return;
+        const status = err instanceof KubeError ? err.status : 502;
+        const message = err instanceof Error ? err.message : String(err);
+        log.info({ ...this.key, status, err: message }, 'log upstream failed');
+        this.fail(status, status === 502 ? `the log stream from the cluster broke: ${message}` : message);
+      });
+  }
+
+  /** Joins `viewer`, who acts as `kubeConfig`'s user should the follow be (re)opened for them. */
+  join(viewer: LogViewer, kubeConfig: () => KubeConfig): void {
     if (this.finished) return viewer.ended('the log stream has ended');
-    this.viewers.add(viewer);
+    this.viewers.set(viewer, kubeConfig);
     this.updateGauge();
     if (this.primed) this.welcome(viewer);
     else this.waiting.add(viewer);
@@ -87,40 +99,46 @@ export class LogUpstream {
     if (this.viewers.size === 0) this.abort.abort();
   }
 
-  private async run(kubeConfig: KubeConfig, signal: AbortSignal): Promise<void> {
-    const { namespace, pod, container } = this.key;
-    const res = await kubeRequest(kubeConfig, {
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
-      query: { container, follow: true, timestamps: true, tailLines: this.options.ringLines },
-      headers: { Accept: '*/*' },
-      signal,
-      timeoutMs: 30_000,
-    });
-    if ((res.statusCode ?? 0) >= 300) throw await errorFrom(res);
-    this.maxTimer = setTimeout(() => this.prime(), PRIMING_MAX_MS);
-    this.quietTimer = setTimeout(() => this.prime(), PRIMING_QUIET_MS);
-    const splitter = new LineSplitter();
-    const batch: LogEntry[] = [];
-    const add = (line: string) => batch.push(entryOf(line));
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      splitter.push(chunk, add);
-      this.receive(batch.splice(0));
-    }
-    splitter.end(add);
-    this.receive(batch.splice(0));
-    if (!signal.aborted) this.end('the log stream ended: the container stopped, restarted or was removed');
+  /** The viewer who has been here longest: whom a follow is opened as. */
+  opener(): Opener | undefined {
+    for (const [viewer, kubeConfig] of this.viewers) return { viewer, kubeConfig };
+    return undefined;
   }
 
-  private receive(entries: LogEntry[]): void {
-    if (entries.length === 0) return;
+  /** Tells one viewer that the follow could not be opened as them, and detaches them. */
+  refuse(viewer: LogViewer, code: number, message: string): void {
+    if (!this.viewers.has(viewer)) return;
+    this.leave(viewer);
+    viewer.failed(code, message);
+  }
+
+  receive(entries: LogEntry[]): void {
+    if (entries.length === 0 || this.finished) return;
     for (const e of entries) this.ring.push(e);
     if (this.ring.length > this.options.ringLines * 2) this.ring = this.ring.slice(-this.options.ringLines);
-    if (!this.primed) {
-      clearTimeout(this.quietTimer);
-      this.quietTimer = setTimeout(() => this.prime(), PRIMING_QUIET_MS);
-      return;
-    }
-    for (const viewer of this.viewers) if (!this.waiting.has(viewer)) viewer.lines(entries);
+    if (!this.primed) return;
+    for (const viewer of this.viewers.keys()) if (!this.waiting.has(viewer)) viewer.lines(entries);
+  }
+
+  /** Lines that never reached this process: every viewer already streaming is told how many. */
+  skipped(count: number): void {
+    if (!this.primed || this.finished) return;
+    for (const viewer of this.viewers.keys()) if (!this.waiting.has(viewer)) viewer.skipped?.(count);
+  }
+
+  prime(): void {
+    if (this.primed || this.finished) return;
+    this.primed = true;
+    for (const viewer of [...this.waiting]) this.welcome(viewer);
+  }
+
+  end(message: string): void {
+    this.prime();
+    this.finish((viewer) => viewer.ended(message));
+  }
+
+  fail(code: number, message: string): void {
+    this.finish((viewer) => viewer.failed(code, message));
   }
 
   private recent(): LogEntry[] {
@@ -134,27 +152,10 @@ export class LogUpstream {
     if (backlog.length > 0) viewer.lines(backlog);
   }
 
-  private prime(): void {
-    if (this.primed || this.finished) return;
-    this.primed = true;
-    clearTimeout(this.quietTimer);
-    clearTimeout(this.maxTimer);
-    for (const viewer of [...this.waiting]) this.welcome(viewer);
-  }
-
-  private end(message: string): void {
-    this.prime();
-    this.finish((viewer) => viewer.ended(message));
-  }
-
-  private fail(code: number, message: string): void {
-    this.finish((viewer) => viewer.failed(code, message));
-  }
-
   private finish(tell: (viewer: LogViewer) => void): void {
     if (this.finished) return;
     this.finished = true;
-    const viewers = [...this.viewers];
+    const viewers = [...this.viewers.keys()];
     this.viewers.clear();
     this.waiting.clear();
     for (const viewer of viewers) tell(viewer);
@@ -165,14 +166,11 @@ export class LogUpstream {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.quietTimer);
-    clearTimeout(this.maxTimer);
     if (!this.finished) {
       // Drain: tell whoever is still here.
       this.finish((viewer) => viewer.ended('the portal is restarting; reconnect in a moment'));
     }
     this.ring = [];
-    socketMetrics.logUpstreams.dec();
     socketMetrics.viewersPerUpstream.remove(this.labels);
     this.options.onClosed();
   }

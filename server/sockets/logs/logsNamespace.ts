@@ -10,11 +10,11 @@ import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
 import { socketMetrics } from '../metrics';
 import { Outbox } from '../outbox';
-import { LogHub } from './logHub';
+import { logPath } from './logFollow';
+import { LogHub, type LogUpstreams } from './logHub';
 import { LineSplitter, entryOf, renderEntry, type LogEntry } from './logLines';
 import type { LogViewer } from './logUpstream';
 
-const logPath = (namespace: string, pod: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
 
 /** Kubernetes' own words for a refusal: the same read, asked as the person, tiny. */
 async function refusalFor(cluster: Cluster, actor: Actor, sub: Subscribe): Promise<{ code: number; message: string }> {
@@ -75,7 +75,8 @@ interface Subscription {
 export type LogsNamespace = Namespace<Untrusted<LogsClientEvents>, LogsServerEvents>;
 
 export function registerLogs(nsp: LogsNamespace, deps: SocketDeps): void {
-  const hub = new LogHub({ ringLines: deps.config.logRingLines, signal: deps.signal });
+  const hubOptions = { ringLines: deps.config.logRingLines, signal: deps.signal };
+  const hub: LogUpstreams = deps.logUpstreams?.(hubOptions) ?? new LogHub(hubOptions);
 
   nsp.on('connection', (socket: Socket<Untrusted<LogsClientEvents>, LogsServerEvents>) => {
     const actor = actorOf(socket);
@@ -219,6 +220,10 @@ export function registerLogs(nsp: LogsNamespace, deps: SocketDeps): void {
         tailLines: sub.tailLines,
         sinceSeconds: sub.sinceSeconds,
         lines: deliver,
+        skipped: (count) => {
+          dropped.set(id, (dropped.get(id) ?? 0) + count);
+          socketMetrics.droppedLines.inc(count);
+        },
         streaming: () => !left && status(id, 'streaming', `following ${sub.pod}/${sub.container}`),
         ended: (message) => {
           if (left) return;
