@@ -27,6 +27,8 @@ export interface Fleet {
   revocations: Revocations;
   /** The live replicas of the fleet (as last seen by this one's heartbeat). */
   replicas(): string[];
+  /** Who holds a topic's lease, for diagnostics. */
+  holder(topic: string): ReturnType<RedisLease['holder']>;
   /** A kind's stream in Redis, for diagnostics. */
   describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }>;
   /** Refuses to serve a cluster name that means another API server to the rest of the fleet (a ConfigError). */
@@ -86,6 +88,7 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     replicas: () => lease.replicas(),
     claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),
+    holder: (topic) => lease.holder(topic),
     revocations: new FleetRevocations(
       new RedisRevocations(redis),
       link,

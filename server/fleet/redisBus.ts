@@ -20,6 +20,8 @@ export function topicKeys(topic: string) {
     /** How many owners the topic has had. */
     owners: `${base}:owners`,
     lease: `${base}:lease`,
+    /** When the lease's holder took it (ms since the epoch, its clock). */
+    leasedAt: `${base}:leased-at`,
     gen: `${base}:gen`,
     /** Stream of deltas, ids `<gen>-<seq>`; a new history opens with `<gen>-0`. */
     deltas: `${base}:deltas`,
