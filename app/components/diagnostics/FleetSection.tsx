@@ -41,10 +41,17 @@ export function FleetSection() {
   );
 }
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function FleetDetails({ fleet }: { fleet: FleetView }) {
   const owned = new Map<string, number>();
   for (const k of fleet.kinds) if (k.owner) owned.set(k.owner, (owned.get(k.owner) ?? 0) + 1);
   const up = fleet.redis.state === 'up';
+  const clusters = new Set(fleet.kinds.map((k) => k.cluster));
+  const ownerless = fleet.kinds.filter((k) => !k.owner).length;
+  const lagging = fleet.kinds.filter((k) => (k.lagDeltas ?? 0) > 0).length;
   return (
     <>
       <dl className="facts">
@@ -72,10 +79,7 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
               <li key={id} data-replica={id}>
                 <span className="mono">{id}</span>
                 {id === fleet.replica ? <span className="tag">answered</span> : null}
-                <span className="muted small">
-                  {' '}
-                  owns {owned.get(id) ?? 0}
-                </span>
+                <span className="muted small"> owns {plural(owned.get(id) ?? 0, 'kind', 'kinds')} below</span>
               </li>
             ))}
           </ul>
@@ -85,7 +89,11 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
         <p className="muted small">This replica serves no kinds yet.</p>
       ) : (
         <table className="diag-table fleet-table">
-          <caption className="muted small">Kinds this replica serves; lag is of its own copy behind the Redis stream</caption>
+          <caption className="muted small">
+            {plural(fleet.kinds.length, 'kind', 'kinds')} this replica serves · {owned.get(fleet.replica) ?? 0} owned by it
+            {ownerless ? ` · ${ownerless} without an owner` : ''}
+            {lagging ? ` · ${lagging} behind the stream` : ''} · lag is of this replica&apos;s copy
+          </caption>
           <thead>
             <tr>
               <th scope="col">Kind</th>
@@ -98,7 +106,7 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
           </thead>
           <tbody>
             {fleet.kinds.map((k) => (
-              <FleetRow key={k.topic} k={k} now={fleet.now} />
+              <FleetRow key={k.topic} k={k} now={fleet.now} showCluster={clusters.size > 1} />
             ))}
           </tbody>
         </table>
@@ -107,32 +115,36 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
   );
 }
 
-function FleetRow({ k, now }: { k: FleetKind; now: number }) {
+function FleetRow({ k, now, showCluster }: { k: FleetKind; now: number; showCluster: boolean }) {
   const lagging = (k.lagDeltas ?? 0) > 0;
   return (
     <tr data-topic={k.topic}>
       <th scope="row">
         {k.kind}
-        <div className="muted small">{k.cluster}</div>
+        {showCluster ? <div className="muted small">{k.cluster}</div> : null}
       </th>
       <td data-testid="fleet-owner">
         {k.owner ? <span className="mono">{k.owner}</span> : <span className="err">no owner</span>}
-        {k.ownedHere ? <span className="tag">this replica</span> : null}
+        {k.ownedHere ? (
+          <div>
+            <span className="tag">this replica</span>
+          </div>
+        ) : null}
       </td>
       <td>
         {k.leaseAgeSeconds !== undefined ? `held ${formatDuration(k.leaseAgeSeconds * 1000)}` : '—'}
-        {k.leaseExpiresInSeconds !== undefined ? <div className="muted small">expires in {formatDuration(k.leaseExpiresInSeconds * 1000)} unless renewed</div> : null}
-        {k.fence ? <div className="muted small mono">fence {k.fence}</div> : null}
+        {k.leaseExpiresInSeconds !== undefined ? <div className="muted small">expires in {formatDuration(k.leaseExpiresInSeconds * 1000)}</div> : null}
+        {k.fence ? <div className="muted small mono" title="fencing token: owners so far, and a nonce">fence {k.fence}</div> : null}
       </td>
       <td>
         <span className="mono">{k.position}</span>
-        <div className="muted small">{k.rows} rows</div>
+        <div className="muted small">{plural(k.rows, 'row', 'rows')}</div>
       </td>
       <td>
         {k.stream ? (
           <>
-            {k.stream.length} entries
-            <div className="muted small mono">
+            {plural(k.stream.length, 'entry', 'entries')}
+            <div className="muted small mono" title="first id (the trim point) … last id">
               {k.stream.first ?? '—'} … {k.stream.last ?? '—'}
             </div>
           </>
@@ -141,10 +153,10 @@ function FleetRow({ k, now }: { k: FleetKind; now: number }) {
         )}
       </td>
       <td>
-        <span className={lagging ? 'fleet-lagging' : undefined}>{k.lagDeltas === null ? '—' : `${k.lagDeltas} deltas`}</span>
+        <span className={lagging ? 'fleet-lagging' : undefined}>{k.lagDeltas === null ? '—' : plural(k.lagDeltas, 'delta', 'deltas')}</span>
         {k.lastDelta ? (
           <div className="muted small">
-            {ms(k.lastDelta.lagMs)} from the owner, {formatDuration(now - k.lastDelta.at)} ago
+            last {ms(k.lastDelta.lagMs)} after the owner, {formatDuration(now - k.lastDelta.at)} ago
           </div>
         ) : (
           <div className="muted small">no delta yet</div>
