@@ -91,4 +91,35 @@ describe('the Fleet section of the diagnostics drawer (two replicas, Redis betwe
     await screenshotBothThemes(page, 'fleet-drawer-not-admin');
     await page.context().close();
   });
+
+  it('says why it cannot read the fleet while Redis is away (sessions cannot be checked), and recovers when it returns', async () => {
+    const page = await signedInPage(browser, replicas[0].url, 'alice', '/clusters/sim/pods');
+    await page.getByRole('button', { name: 'Diagnostics' }).click();
+    const fleet = page.getByRole('region', { name: 'Fleet' });
+    const redisState = fleet.getByTestId('fleet-redis');
+    await until(async () => /^up/.test((await redisState.textContent()) ?? ''), { message: 'Redis up in the drawer', timeoutMs: 20_000 });
+
+    await redis.stop();
+    await fleet.getByText(/^Could not read the fleet: your session cannot be checked just now .*\(below: the last answer, from .+\)$/).waitFor({ timeout: 20_000 });
+    await fleet.locator('.fleet-stale').waitFor();
+    await screenshotBothThemes(page, 'fleet-drawer-redis-away');
+
+    redis = await startRedis({ port: Number(new URL(redis.url).port) });
+    await fleet.locator('.fleet-stale').waitFor({ state: 'detached', timeout: 30_000 });
+    await until(async () => /^up/.test((await redisState.textContent()) ?? ''), { message: 'Redis up again in the drawer', timeoutMs: 30_000 });
+    await page.context().close();
+  });
+
+  it('says "single replica" on a portal without REDIS_URL', async () => {
+    const { path } = await portalKubeconfig(harness, 'sim');
+    const single = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', CROWSNEST_ADMIN_GROUPS: 'platform-admins' });
+    try {
+      const page = await signedInPage(browser, single.url, 'alice', '/clusters/sim/pods');
+      await page.getByRole('button', { name: 'Diagnostics' }).click();
+      await page.getByRole('region', { name: 'Fleet' }).getByText(/^Single replica \(no REDIS_URL\)/).waitFor({ timeout: 15_000 });
+      await page.context().close();
+    } finally {
+      await single.stop('SIGKILL');
+    }
+  });
 });

@@ -23,7 +23,7 @@ export function FleetSection() {
       {error ? (
         <p className="small err" role="status">
           Could not read the fleet: {error.message}
-          {data?.kind === 'fleet' ? ' (showing the last answer)' : ''}
+          {data?.kind === 'fleet' ? ` (below: the last answer, from ${new Date(data.fleet.now).toLocaleTimeString()})` : ''}
         </p>
       ) : null}
       {data?.kind === 'forbidden' ? (
@@ -36,7 +36,11 @@ export function FleetSection() {
           Single replica (no REDIS_URL): this process runs every informer and keeps the history itself.
         </p>
       ) : null}
-      {data?.kind === 'fleet' ? <FleetDetails fleet={data.fleet} /> : null}
+      {data?.kind === 'fleet' ? (
+        <div className={error ? 'fleet-stale' : undefined}>
+          <FleetDetails fleet={data.fleet} />
+        </div>
+      ) : null}
     </section>
   );
 }
