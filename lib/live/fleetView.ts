@@ -39,10 +39,23 @@ export interface FleetKind {
   /** The answering replica's mirror: `<epoch>-<seq>`, and its row count. */
   position: string;
   rows: number;
+  /** Every replica's copy of the topic, this one's first (as of this answer; the others' as they last reported it). */
+  followers: FleetFollower[];
   /** The deltas in the Redis stream after the mirror's position, as of this answer. */
   lagDeltas: number | null;
   /** The last delta the mirror applied: when, and how long after the owner's informer saw it. */
   lastDelta: { at: number; lagMs: number } | null;
   /** The topic's Redis stream: length, first id (the trim point) and last id. */
   stream: { length: number; first: string | null; last: string | null } | null;
+}
+
+/** One replica's copy of a topic. */
+export interface FleetFollower {
+  replica: string;
+  /** `<epoch>-<seq>` of its mirror. */
+  position: string;
+  /** The deltas in the Redis stream after that position. */
+  lagDeltas: number | null;
+  /** The last delta it applied: when (its clock), and how long after the owner's informer saw it. */
+  lastDelta: { at: number; lagMs: number } | null;
 }

@@ -8,6 +8,7 @@ import type { DeltaBus, InformerLease } from '../live/deltaBus';
 import { log } from '../log';
 import { RedisDeltaBus } from './redisBus';
 import { FleetLink } from './fleetLink';
+import { FollowerReports } from './followerReports';
 import { RedisLease } from './redisLease';
 import { RedisLimits } from './redisLimits';
 import { claimSharedClusters } from './sharedClusters';
@@ -27,6 +28,8 @@ export interface Fleet {
   revocations: Revocations;
   /** The live replicas of the fleet (as last seen by this one's heartbeat). */
   replicas(): string[];
+  /** Where every replica's copy of each topic is, for diagnostics (started once the live data exists). */
+  followers: FollowerReports;
   /** Who holds a topic's lease, for diagnostics. */
   holder(topic: string): ReturnType<RedisLease['holder']>;
   /** A kind's stream in Redis, for diagnostics. */
@@ -89,6 +92,7 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),
     holder: (topic) => lease.holder(topic),
+    followers: new FollowerReports(redis, replicaId, config.fleet.leaseRenewSeconds * 1000, signal),
     revocations: new FleetRevocations(
       new RedisRevocations(redis),
       link,

@@ -54,7 +54,7 @@ describe('the Fleet section of the diagnostics drawer (two replicas, Redis betwe
     });
     await expect(fleet.getByTestId('fleet-replica').textContent()).resolves.toBe(ids[0]);
     await expect(fleet.getByTestId('fleet-redis').textContent()).resolves.toMatch(/^up round trip \d+(\.\d)? ms/);
-    for (const header of ['Kind', 'Owner', 'Lease', 'Position', 'Redis stream', 'Lag here']) await fleet.getByRole('columnheader', { name: header }).waitFor();
+    for (const header of ['Kind', 'Owner', 'Lease', 'Position', 'Redis stream', "Followers' lag"]) await fleet.getByRole('columnheader', { name: header }).waitFor();
 
     const owner = await until(() => ownerOf('pods'), { message: 'an owner of pods' });
     const pods = fleet.locator('tr[data-topic="sim/pods"]');
@@ -62,7 +62,13 @@ describe('the Fleet section of the diagnostics drawer (two replicas, Redis betwe
     await expect(pods.getByTestId('fleet-owner').getByText('this replica').count()).resolves.toBe(owner === replicas[0] ? 1 : 0);
     await expect(pods.textContent()).resolves.toMatch(/held \d/);
     await expect(pods.textContent()).resolves.toMatch(/\d+ (entry|entries)/);
-    await expect(pods.textContent()).resolves.toMatch(/\d+ deltas?/);
+
+    // A person on the other replica makes it a follower of pods too: both copies, and how far each trails the stream.
+    const elsewhere = await signedInPage(browser, replicas[1].url, 'alice', '/clusters/sim/pods');
+    await elsewhere.locator('[data-row]').first().waitFor({ timeout: 30_000 });
+    const followers = () => pods.locator('li[data-follower]').evaluateAll((els) => els.map((e) => e.getAttribute('data-follower')));
+    await until(async () => JSON.stringify(await followers()) === JSON.stringify(ids), { message: 'both replicas as followers of pods, the answering one first', timeoutMs: 20_000 });
+    for (const id of ids) await expect(pods.locator(`li[data-follower="${id}"]`).textContent()).resolves.toMatch(/\d+ deltas? · (last \d+(\.\d)? ms, \d+s ago|no delta yet)/);
 
     // It refreshes while open: a new pod moves the stream's last id on.
     const lastId = async () => (await pods.locator('td').nth(3).locator('.mono').textContent())?.split('…').at(-1)?.trim();
@@ -78,6 +84,7 @@ describe('the Fleet section of the diagnostics drawer (two replicas, Redis betwe
     await page.setViewportSize({ width: 1400, height: 1400 });
     await fleet.scrollIntoViewIfNeeded();
     await screenshotBothThemes(page, 'fleet-drawer');
+    await elsewhere.context().close();
     await page.context().close();
   });
 

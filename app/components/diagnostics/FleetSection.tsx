@@ -1,7 +1,7 @@
 'use client';
 
 import { formatDuration } from '@/lib/ui/age';
-import type { FleetKind, FleetView } from '@/lib/live/fleetView';
+import type { FleetFollower, FleetKind, FleetView } from '@/lib/live/fleetView';
 import { useFleet } from './useFleet';
 
 /** A round trip or lag in ms: one decimal below 10 ms, whole above. */
@@ -55,7 +55,7 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
   const up = fleet.redis.state === 'up';
   const clusters = new Set(fleet.kinds.map((k) => k.cluster));
   const ownerless = fleet.kinds.filter((k) => !k.owner).length;
-  const lagging = fleet.kinds.filter((k) => (k.lagDeltas ?? 0) > 0).length;
+  const lagging = fleet.kinds.filter((k) => k.followers.some((f) => (f.lagDeltas ?? 0) > 0)).length;
   return (
     <>
       <dl className="facts">
@@ -96,7 +96,7 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
           <caption className="muted small">
             {plural(fleet.kinds.length, 'kind', 'kinds')} this replica serves · {owned.get(fleet.replica) ?? 0} owned by it
             {ownerless ? ` · ${ownerless} without an owner` : ''}
-            {lagging ? ` · ${lagging} behind the stream` : ''} · lag is of this replica&apos;s copy
+            {lagging ? ` · ${lagging} with a follower behind the stream` : ''}
           </caption>
           <thead>
             <tr>
@@ -105,12 +105,12 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
               <th scope="col">Lease</th>
               <th scope="col">Position</th>
               <th scope="col">Redis stream</th>
-              <th scope="col">Lag here</th>
+              <th scope="col">Followers&apos; lag</th>
             </tr>
           </thead>
           <tbody>
             {fleet.kinds.map((k) => (
-              <FleetRow key={k.topic} k={k} now={fleet.now} showCluster={clusters.size > 1} />
+              <FleetRow key={k.topic} k={k} now={fleet.now} showCluster={clusters.size > 1} answeredBy={fleet.replica} />
             ))}
           </tbody>
         </table>
@@ -119,8 +119,7 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
   );
 }
 
-function FleetRow({ k, now, showCluster }: { k: FleetKind; now: number; showCluster: boolean }) {
-  const lagging = (k.lagDeltas ?? 0) > 0;
+function FleetRow({ k, now, showCluster, answeredBy }: { k: FleetKind; now: number; showCluster: boolean; answeredBy: string }) {
   return (
     <tr data-topic={k.topic}>
       <th scope="row">
@@ -157,15 +156,27 @@ function FleetRow({ k, now, showCluster }: { k: FleetKind; now: number; showClus
         )}
       </td>
       <td>
-        <span className={lagging ? 'fleet-lagging' : undefined}>{k.lagDeltas === null ? '—' : plural(k.lagDeltas, 'delta', 'deltas')}</span>
-        {k.lastDelta ? (
-          <div className="muted small">
-            last {ms(k.lastDelta.lagMs)} after the owner, {formatDuration(now - k.lastDelta.at)} ago
-          </div>
-        ) : (
-          <div className="muted small">no delta yet</div>
-        )}
+        <ul className="fleet-followers" aria-label={`Followers of ${k.kind}`}>
+          {k.followers.map((f) => (
+            <FollowerLag key={f.replica} f={f} now={now} here={f.replica === answeredBy} />
+          ))}
+        </ul>
       </td>
     </tr>
+  );
+}
+
+/** How far one replica's copy trails the stream: in deltas now, and the last delta's delay after the owner. */
+function FollowerLag({ f, now, here }: { f: FleetFollower; now: number; here: boolean }) {
+  const lagging = (f.lagDeltas ?? 0) > 0;
+  return (
+    <li data-follower={f.replica}>
+      <span className="mono muted small">{f.replica}</span>
+      {here ? <span className="muted small"> (answered)</span> : null}
+      <div>
+        <span className={lagging ? 'fleet-lagging' : undefined}>{f.lagDeltas === null ? '—' : plural(f.lagDeltas, 'delta', 'deltas')}</span>
+        <span className="muted small">{f.lastDelta ? ` · last ${ms(f.lastDelta.lagMs)}, ${formatDuration(now - f.lastDelta.at)} ago` : ' · no delta yet'}</span>
+      </div>
+    </li>
   );
 }

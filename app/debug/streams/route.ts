@@ -24,7 +24,11 @@ async function fleetView(fleet: Fleet, clusters: ClusterLive[]): Promise<FleetVi
       cluster.informers().map(async (informer): Promise<FleetKind> => {
         const topic = `${cluster.cluster.name}/${informer.kind}`;
         const up = link.state === 'up';
-        const [stream, holder] = up ? await Promise.all([fleet.describe(topic).catch(() => null), fleet.holder(topic).catch(() => null)]) : [null, null];
+        const [stream, holder, reports] = up
+          ? await Promise.all([fleet.describe(topic).catch(() => null), fleet.holder(topic).catch(() => null), fleet.followers.read(topic, fleet.replicas()).catch(() => [])])
+          : [null, null, []];
+        const here = { replica: fleet.replicaId, position: informer.position, lastDelta: informer.lastDelta };
+        const followers = [here, ...reports.filter((r) => r.replica !== fleet.replicaId)].map(({ replica, position, lastDelta }) => ({ replica, position, lastDelta, lagDeltas: behind(position, stream?.last) }));
         // Without Redis this replica runs its own informers: it is the owner, with no lease.
         const since = holder?.since ?? informer.ownedSince;
         return {
@@ -38,6 +42,7 @@ async function fleetView(fleet: Fleet, clusters: ClusterLive[]): Promise<FleetVi
           leaseExpiresInSeconds: holder ? holder.expiresInMs / 1000 : undefined,
           position: informer.position,
           rows: informer.rows,
+          followers,
           lagDeltas: behind(informer.position, stream?.last),
           lastDelta: informer.lastDelta,
           stream,
