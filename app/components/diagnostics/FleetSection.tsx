@@ -96,7 +96,7 @@ function FleetDetails({ fleet }: { fleet: FleetView }) {
           <caption className="muted small">
             {plural(fleet.kinds.length, 'kind', 'kinds')} this replica serves · {owned.get(fleet.replica) ?? 0} owned by it
             {ownerless ? ` · ${ownerless} without an owner` : ''}
-            {lagging ? ` · ${lagging} with a follower behind the stream` : ''}
+            {lagging ? ` · ${lagging} with a follower behind the stream` : ''} · followers&apos; lag: deltas behind the stream now, and the last delta&apos;s delay after the owner (* the answering replica)
           </caption>
           <thead>
             <tr>
@@ -171,11 +171,13 @@ function FollowerLag({ f, now, here }: { f: FleetFollower; now: number; here: bo
   const lagging = (f.lagDeltas ?? 0) > 0;
   return (
     <li data-follower={f.replica}>
-      <span className="mono muted small">{f.replica}</span>
-      {here ? <span className="muted small"> (answered)</span> : null}
+      <span className="mono muted small" title={here ? 'the replica that answered' : undefined}>
+        {f.replica}
+        {here ? ' *' : ''}
+      </span>
       <div>
         <span className={lagging ? 'fleet-lagging' : undefined}>{f.lagDeltas === null ? '—' : plural(f.lagDeltas, 'delta', 'deltas')}</span>
-        <span className="muted small">{f.lastDelta ? ` · last ${ms(f.lastDelta.lagMs)}, ${formatDuration(now - f.lastDelta.at)} ago` : ' · no delta yet'}</span>
+        {f.lastDelta ? <span className="muted small">{` · last ${ms(f.lastDelta.lagMs)}, ${formatDuration(now - f.lastDelta.at)} ago`}</span> : null}
       </div>
     </li>
   );
