@@ -16,8 +16,39 @@ export interface FleetPoint {
   replicas: number;
   single: FanoutPoint;
   fleet: FanoutPoint;
-  /** What the Redis hop adds, ms (fleet − single). */
+  /** What the Redis hop adds to the clients' latency, ms (fleet − single): the hop plus three processes sharing the cores. */
   hopMs: { p50: number; p99: number };
+  /**
+   * The hop itself, from the replicas' `crowsnest_fleet_hop_seconds` (owner's append to a follower's read, every delta
+   * on every replica during the fleet run): the upper bound of the bucket holding each quantile, ms.
+   */
+  hopMeasuredMs: { p50: number; p99: number; count: number } | null;
+}
+
+/** The replicas' hop histograms added up: cumulative count per bucket bound (seconds). */
+async function hopBuckets(portals: PortalProcess[]): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>();
+  for (const portal of portals) {
+    const text = await (await fetch(`${portal.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    for (const m of text.matchAll(/^crowsnest_fleet_hop_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)) {
+      const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+      buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
+    }
+  }
+  return buckets;
+}
+
+/** Quantiles of the deltas between two readings of the buckets: each the bound of the first bucket that holds it. */
+function hopQuantiles(before: Map<number, number>, after: Map<number, number>): FleetPoint['hopMeasuredMs'] {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const total = counts.at(-1) ?? 0;
+  if (total === 0) return null;
+  const at = (q: number) => {
+    const i = counts.findIndex((c) => c >= q * total);
+    return bounds[i] === Infinity ? Infinity : round(bounds[i] * 1000);
+  };
+  return { p50: at(0.5), p99: at(0.99), count: total };
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -52,9 +83,12 @@ export async function fleetHop(rate: number, streams: number, replicas: number, 
     const env = { REDIS_URL: redis.url, NEXTAUTH_SECRET: secret };
     const fleet = await Promise.all(Array.from({ length: replicas }, () => startPortalOn(sim, env)));
     portals.push(...fleet);
+    const hopBefore = await hopBuckets(fleet);
     const shared = await measure(fleet);
+    const hopMeasuredMs = hopQuantiles(hopBefore, await hopBuckets(fleet));
+    if (hopMeasuredMs) s.log(`    the hop itself (owner's append → a follower's read, ${hopMeasuredMs.count} deltas on ${replicas} replicas): p50 ≤ ${hopMeasuredMs.p50} ms, p99 ≤ ${hopMeasuredMs.p99} ms`);
     s.log(`    ${replicas} replicas through Redis, ${streams} streams × ${rate}/s: p50 ${shared.latencyMs.p50} ms, p99 ${shared.latencyMs.p99} ms, ${shared.apiserverWatches} apiserver watches`);
-    return { rate, streams, replicas, single, fleet: shared, hopMs: { p50: round(shared.latencyMs.p50 - single.latencyMs.p50), p99: round(shared.latencyMs.p99 - single.latencyMs.p99) } };
+    return { rate, streams, replicas, single, fleet: shared, hopMs: { p50: round(shared.latencyMs.p50 - single.latencyMs.p50), p99: round(shared.latencyMs.p99 - single.latencyMs.p99) }, hopMeasuredMs };
   } finally {
     ref?.close();
     await clients?.close();

@@ -117,7 +117,7 @@ export function table(r: BenchReport): string {
   }
   for (const f of r.fleet ?? []) {
     lines.push(
-      ` fleet: ${f.streams} streams × ${f.rate}/s; one replica p50/p99 ${f.single.latencyMs.p50}/${f.single.latencyMs.p99} ms, ${f.replicas} replicas through Redis ${f.fleet.latencyMs.p50}/${f.fleet.latencyMs.p99} ms (the hop adds ${f.hopMs.p50}/${f.hopMs.p99} ms), delivered ${Math.round(f.fleet.deliveredRatio * 1000) / 10}%, ${f.fleet.apiserverWatches} apiserver watches`,
+      ` fleet: ${f.streams} streams × ${f.rate}/s; one replica p50/p99 ${f.single.latencyMs.p50}/${f.single.latencyMs.p99} ms, ${f.replicas} replicas through Redis ${f.fleet.latencyMs.p50}/${f.fleet.latencyMs.p99} ms (the hop adds ${f.hopMs.p50}/${f.hopMs.p99} ms to the clients' latency${f.hopMeasuredMs ? `; the hop itself p50 ≤ ${f.hopMeasuredMs.p50} ms, p99 ≤ ${f.hopMeasuredMs.p99} ms` : ''}), delivered ${Math.round(f.fleet.deliveredRatio * 1000) / 10}%, ${f.fleet.apiserverWatches} apiserver watches`,
     );
   }
   for (const e of r.errors) lines.push(` error: ${e}`);

@@ -23,9 +23,10 @@ import { createHttpServer } from './http/httpServer';
 import { RateLimiter } from './http/rateLimiter';
 import { describeWatchStreams } from '../lib/kinds';
 import { LiveData } from './live/liveData';
-import { serveWatch } from './live/watchEndpoint';
+import { serveWatch } from './api/watchEndpoint';
 import { log } from './log';
-import { metricsText, registerLiveMetrics } from './metrics';
+import { metricsText } from './metrics';
+import { registerLiveMetrics } from './live/liveMetrics';
 import { setRuntime } from './runtime';
 import { installShutdown } from './shutdown';
 import { sessionHandshake } from './sockets/handshake';
@@ -90,9 +91,10 @@ async function main(): Promise<void> {
     source = { kind: 'kubeconfig', paths: config.kubeconfigPaths };
   }
   const clusters = new ClusterRegistry(source, { accessReviewTtlMs: config.accessReviewTtlSeconds * 1000, rbacLivenessMs: config.live.livenessSeconds * 1000 });
-  clusters.start(root.signal);
   const fleet = config.redisUrl ? await connectFleet(config, root.signal) : undefined;
   await fleet?.claimClusters(clusters.names().map((name) => ({ name, server: clusters.get(name)!.server })));
+  // In a fleet, one replica watches each cluster's RBAC and tells the others.
+  clusters.start(root.signal, fleet?.rbac);
   const revocations = fleet?.revocations ?? new MemoryRevocations();
   const resolveActor = (cookie: string | undefined) => actorFromCookieHeader(cookie, { secret: authSettings.secret, revocations, sessionMaxAgeSeconds: authSettings.sessionMaxAgeSeconds });
   // One watch over every long-lived channel's session: SSE streams and sockets end when their person signs out.

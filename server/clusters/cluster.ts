@@ -2,7 +2,8 @@ import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import type { Actor } from '../../lib/actor';
 import type { ClusterAccess, ClusterSummary } from '../../lib/clusters';
 import { AccessReviewer } from '../authz/accessReviewer';
-import { watchRbac } from '../authz/rbacWatcher';
+import { localRbacFeed, type RbacFeed } from '../authz/rbacFeed';
+import { log } from '../log';
 
 const PROBE_TIMEOUT_MS = 5_000;
 const PROBE_CACHE_MS = 5_000;
@@ -57,14 +58,20 @@ export class Cluster {
     this.rbacLivenessMs = rbacLivenessMs;
   }
 
-  /** Starts what runs for the cluster's whole life (the RBAC watch), until `signal` aborts. */
-  start(signal: AbortSignal): void {
+  /**
+   * Starts what runs for the cluster's whole life (following its RBAC: this
+   * replica's own watches, or the fleet's), until `signal` aborts.
+   */
+  start(signal: AbortSignal, rbac: RbacFeed = localRbacFeed): void {
     signal.addEventListener('abort', () => this.access.stop(), { once: true });
-    watchRbac(
-      this.kubeConfig,
-      { onChange: () => this.access.invalidate(), onCurrent: (current) => this.access.setRbacCurrent(current), livenessMs: this.rbacLivenessMs },
-      signal,
-    );
+    const onCurrent = (current: boolean) => {
+      log.info(
+        { cluster: this.name, current },
+        current ? 'rbac: changes are known to arrive; access answers kept for their full TTL' : 'rbac: changes may not arrive in time; access answers kept briefly and re-checked',
+      );
+      this.access.setRbacCurrent(current);
+    };
+    rbac.follow(this, { onChange: () => this.access.invalidate(), onCurrent, livenessMs: this.rbacLivenessMs }, signal);
   }
 
   /** The cluster's namespaces, as the portal sees them; cached briefly. */

@@ -2,6 +2,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Actor } from '../../lib/actor';
 import type { ClusterSummary } from '../../lib/clusters';
+import type { RbacFeed } from '../authz/rbacFeed';
 import { log } from '../log';
 import { Cluster } from './cluster';
 import { inClusterKubeConfig } from './inCluster';
@@ -48,6 +49,7 @@ export class ClusterRegistry {
   private readonly clusters = new Map<string, Entry>();
   private readonly listeners = new Set<(change: ClusterChange) => void>();
   private signal?: AbortSignal;
+  private rbac?: RbacFeed;
 
   constructor(
     private readonly source: ClusterSource,
@@ -77,9 +79,10 @@ export class ClusterRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts every cluster's long-lived pieces and watches the kubeconfig files, until `signal` aborts. */
-  start(signal: AbortSignal): void {
+  /** Starts every cluster's long-lived pieces (their RBAC followed through `rbac`, or by this replica's own watches) and watches the kubeconfig files, until `signal` aborts. */
+  start(signal: AbortSignal, rbac?: RbacFeed): void {
     this.signal = signal;
+    this.rbac = rbac;
     for (const entry of this.clusters.values()) this.startEntry(entry);
     if (this.source.kind !== 'kubeconfig') return;
     const paths = this.source.paths;
@@ -93,7 +96,7 @@ export class ClusterRegistry {
     const stop = () => entry.controller.abort();
     signal.addEventListener('abort', stop, { once: true });
     entry.controller.signal.addEventListener('abort', () => signal.removeEventListener('abort', stop), { once: true });
-    entry.cluster.start(entry.controller.signal);
+    entry.cluster.start(entry.controller.signal, this.rbac);
   }
 
   private reload(paths: string[]): void {

@@ -11,6 +11,7 @@ import { FleetLink } from './fleetLink';
 import { FollowerReports } from './followerReports';
 import { RedisLease } from './redisLease';
 import { RedisLimits } from './redisLimits';
+import { RedisRbacFeed } from './redisRbac';
 import { claimSharedClusters } from './sharedClusters';
 import type { Limits } from '../limits';
 import { SwitchingBus, SwitchingLease } from './switching';
@@ -36,6 +37,8 @@ export interface Fleet {
   describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }>;
   /** Refuses to serve a cluster name that means another API server to the rest of the fleet (a ConfigError). */
   claimClusters(clusters: Array<{ name: string; server: string }>): Promise<void>;
+  /** Each cluster's RBAC, watched by one replica for the fleet and announced to the others. */
+  rbac: RedisRbacFeed;
   /** Per-person caps counted across the fleet. */
   limits: Limits;
   /** The yards, kept in Redis and followed by every replica that has one open. */
@@ -77,11 +80,16 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
   lease.start((channel, listener) => sub.subscribe(channel, listener));
   const yards = new RedisYardStorage(redis, yardReader, replicaId, link, signal);
   yards.start((channel, listener) => sub.subscribe(channel, listener));
+  const leases = new SwitchingLease(lease, link);
+  const rbac = new RedisRbacFeed(redis, leases, replicaId, { ttlMs: config.fleet.leaseTtlSeconds * 1000, beatMs: config.fleet.leaseRenewSeconds * 1000 }, signal, (channel, listener) =>
+    sub.subscribe(channel, listener),
+  );
   return {
     replicaId,
     link,
     bus: new SwitchingBus(bus, link),
-    lease: new SwitchingLease(lease, link),
+    lease: leases,
+    rbac,
     limits,
     yards,
     channel: (name) => ({
@@ -101,6 +109,8 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
       (listener) => sub.subscribe(SIGNED_OUT, listener),
     ),
     async close() {
+      // The RBAC watches give their leases back first.
+      await rbac.settled();
       // The stream reader may be blocked in XREAD: it is cut, not waited for.
       tail.destroy();
       yardReader.destroy();

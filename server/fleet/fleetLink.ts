@@ -1,4 +1,4 @@
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import { log } from '../log';
 import type { RedisCommander } from './redisScripts';
 

@@ -1,8 +1,9 @@
 import type { Row } from '../../lib/kinds/types';
 import type { Delta, KindHealth, Position } from '../../lib/live/protocol';
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import { CorruptTopic, LeaseLost, newEpoch, type BusMessage, type DeltaBus, type TopicState } from '../live/deltaBus';
 import { log } from '../log';
+import { fleetHop } from '../metrics';
 import { redisBackoffMs } from './retry';
 import { RedisScript, scriptError, type RedisCommander } from './redisScripts';
 
@@ -33,15 +34,26 @@ export function topicKeys(topic: string) {
 }
 
 
+/**
+ * Appends a run of consecutive deltas, fenced and in one step: each changes the rows hash and becomes a stream
+ * entry `<gen>-<seq>`. ARGV: fence, epoch, first seq, count, MAXLEN, then six per delta (type, uid, row JSON,
+ * time, delta JSON, seq as text).
+ */
 const APPEND = new RedisScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED') end
 local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'gen')
 if meta[1] ~= ARGV[2] then return redis.error_reply('EPOCH the topic is at another epoch') end
 if tonumber(meta[2]) + 1 ~= tonumber(ARGV[3]) then return redis.error_reply('SEQ the topic is at ' .. meta[2]) end
-if ARGV[4] == 'deleted' then redis.call('HDEL', KEYS[3], ARGV[5]) else redis.call('HSET', KEYS[3], ARGV[5], ARGV[6]) end
-redis.call('HSET', KEYS[1], 'seq', ARGV[3])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], meta[3] .. '-' .. ARGV[3], 'd', ARGV[9], 't', ARGV[7])
-return 1
+local n = tonumber(ARGV[4])
+local last = meta[2]
+for i = 0, n - 1 do
+  local b = 6 + i * 6
+  if ARGV[b] == 'deleted' then redis.call('HDEL', KEYS[3], ARGV[b + 1]) else redis.call('HSET', KEYS[3], ARGV[b + 1], ARGV[b + 2]) end
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], meta[3] .. '-' .. ARGV[b + 5], 'd', ARGV[b + 4], 't', ARGV[b + 3])
+  last = ARGV[b + 5]
+end
+redis.call('HSET', KEYS[1], 'seq', last)
+return n
 `);
 
 /** Makes a fully written rows hash the topic's state: a new epoch at seq 0, its history opened by a `<gen>-0` entry. */
@@ -139,7 +151,21 @@ export interface RedisBusOptions {
  * loading the rows and position. Positions are the owner's: identical on
  * every replica.
  */
+/** The most deltas one append script carries. */
+const MAX_RUN = 256;
+
+/** Deltas of one topic waiting for the end of this turn of the event loop, to go to Redis together. */
+interface AppendRun {
+  fence: string;
+  epoch: string;
+  deltas: Delta[];
+  ats: number[];
+  done: Promise<void>;
+  settle: { resolve: () => void; reject: (err: unknown) => void };
+}
+
 export class RedisDeltaBus implements DeltaBus {
+  private readonly runs = new Map<string, AppendRun>();
   private readonly follows = new Map<string, Follow>();
   private readonly corruptionListeners = new Map<string, Set<(why: string) => void>>();
   private readonly healthListeners = new Map<string, Set<(health: KindHealth) => void>>();
@@ -280,17 +306,47 @@ export class RedisDeltaBus implements DeltaBus {
     return { epoch, seq: 0 };
   }
 
-  async append(topic: string, fence: string, epoch: string, delta: Delta, at: number): Promise<void> {
-    const keys = topicKeys(topic);
-    const uid = delta.type === 'deleted' ? delta.key.uid : delta.row.uid;
-    const row = delta.type === 'deleted' ? '' : JSON.stringify(delta.row);
-    try {
-      await APPEND.run(this.redis, [keys.meta, keys.fence, keys.rows(epoch), keys.deltas], [fence, epoch, delta.seq, delta.type, uid, row, at, this.options.historyLength, JSON.stringify(delta)]);
-    } catch (err) {
-      if (/\bFENCED\b/.test(scriptError(err))) throw new LeaseLost(topic);
-      throw err;
+  /**
+   * Deltas appended in one turn of the event loop (an informer's read from the API server) go to Redis as one
+   * fenced script: one command and one wake-up of the followers for the lot, not one per delta. A run breaks
+   * where the fence, epoch or sequence does (Redis then judges the next run on its own).
+   */
+  append(topic: string, fence: string, epoch: string, delta: Delta, at: number): Promise<void> {
+    let run = this.runs.get(topic);
+    const last = run?.deltas.at(-1);
+    if (run && (run.fence !== fence || run.epoch !== epoch || !last || last.seq + 1 !== delta.seq || run.deltas.length >= MAX_RUN)) {
+      this.sendRun(topic, run);
+      run = undefined;
     }
+    if (!run) {
+      let settle!: { resolve: () => void; reject: (err: unknown) => void };
+      const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      const created: AppendRun = { fence, epoch, deltas: [], ats: [], done, settle };
+      run = created;
+      this.runs.set(topic, created);
+      queueMicrotask(() => {
+        if (this.runs.get(topic) === created) this.sendRun(topic, created);
+      });
+    }
+    run.deltas.push(delta);
+    run.ats.push(at);
+    return run.done;
   }
+
+  private sendRun(topic: string, run: AppendRun): void {
+    if (this.runs.get(topic) === run) this.runs.delete(topic);
+    const keys = topicKeys(topic);
+    const args: Array<string | number> = [run.fence, run.epoch, run.deltas[0].seq, run.deltas.length, this.options.historyLength];
+    run.deltas.forEach((delta, i) => {
+      if (delta.type === 'deleted') args.push(delta.type, delta.key.uid, '', run.ats[i], JSON.stringify(delta), delta.seq);
+      else args.push(delta.type, delta.row.uid, JSON.stringify(delta.row), run.ats[i], JSON.stringify(delta), delta.seq);
+    });
+    APPEND.run(this.redis, [keys.meta, keys.fence, keys.rows(run.epoch), keys.deltas], args).then(
+      () => run.settle.resolve(),
+      (err: unknown) => run.settle.reject(/\bFENCED\b/.test(scriptError(err)) ? new LeaseLost(topic) : err),
+    );
+  }
+
 
   /** The topic's stream in Redis: its length and first and last ids (the trim point and the head), for diagnostics. */
   async describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }> {
@@ -431,8 +487,10 @@ export class RedisDeltaBus implements DeltaBus {
       const keys = [...live.keys(), ...healthOf.keys()];
       const ids = [...[...live.values()].map((f) => (f.gen === 0 ? '0-0' : `${f.gen}-${f.seq}`)), ...[...healthOf.values()].map((f) => f.healthId)];
       let reply: Array<[string, RawEntry[]]> | null;
+      let readAt = 0;
       try {
         reply = await this.tail.sendCommand<Array<[string, RawEntry[]]> | null>(['XREAD', 'COUNT', '1000', 'BLOCK', '5000', 'STREAMS', ...keys, this.wakeKey, ...ids, this.wakeId]);
+        readAt = Date.now();
         failures = 0;
       } catch (err) {
         if (this.signal.aborted) return;
@@ -464,7 +522,7 @@ export class RedisDeltaBus implements DeltaBus {
         }
         const follow = live.get(key);
         if (!follow || this.follows.get(follow.topic) !== follow || !follow.live) continue;
-        this.deliver(follow, entries);
+        this.deliver(follow, entries, readAt);
       }
     }
   }
@@ -479,7 +537,8 @@ export class RedisDeltaBus implements DeltaBus {
     return follows.filter((_, i) => types[i].some((type) => type !== 'stream' && type !== 'none'));
   }
 
-  private deliver(follow: Follow, raw: RawEntry[]): void {
+  /** `readAt`: when the reply carrying `raw` was read, so the hop excludes the handling of the entries before each one. */
+  private deliver(follow: Follow, raw: RawEntry[], readAt: number): void {
     for (const item of raw) {
       let entry: Entry;
       try {
@@ -497,6 +556,7 @@ export class RedisDeltaBus implements DeltaBus {
           return;
         }
         const { delta, at } = parseDelta(entry);
+        if (at > 0) fleetHop.observe(Math.max(0, readAt - at) / 1000);
         follow.seq = entry.seq;
         const message: BusMessage = { type: 'delta', epoch: follow.epoch, delta, at };
         for (const handler of follow.handlers) handler(message);

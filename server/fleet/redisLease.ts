@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InformerLease, Ownership } from '../live/deltaBus';
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import { log } from '../log';
 import { topicKeys } from './redisBus';
 import { keepTrying, redisBackoffMs } from './retry';

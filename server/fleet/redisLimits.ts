@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LimitPool, Limits } from '../limits';
 import { MemoryLimits } from '../limits';
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import type { FleetLink } from './fleetLink';
 import { RedisScript, type RedisCommander } from './redisScripts';
 

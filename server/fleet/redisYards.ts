@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import { log } from '../log';
 import type { StoredYard, YardCatalogStore } from '../yard/catalog';
 import { yardMetrics } from '../yard/metrics';

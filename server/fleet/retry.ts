@@ -1,4 +1,4 @@
-import { backoffMs, sleep } from '../live/informer';
+import { backoffMs, sleep } from '../kube/watchLoop';
 
 /** Redis retry pacing: capped, jittered backoff from 200 ms to 5 s. */
 export function redisBackoffMs(failures: number): number {

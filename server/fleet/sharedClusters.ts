@@ -1,5 +1,5 @@
 import { ConfigError } from '../config';
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import { log } from '../log';
 import type { FleetLink } from './fleetLink';
 import { RedisScript, type RedisCommander } from './redisScripts';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { flatUuid } from './flatText';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { log } from '../log';
@@ -43,7 +43,7 @@ const PUBLIC_PAGES = ['/signin'];
 /** A caller's request id when it is well formed, else a fresh one. Never trusts arbitrary header text. */
 export function requestIdFor(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
-  return value && REQUEST_ID.test(value) ? value : randomUUID();
+  return value && REQUEST_ID.test(value) ? value : flatUuid();
 }
 
 function plain(res: ServerResponse, status: number, body: string): void {

@@ -1,5 +1,5 @@
 import { MemoryLimits, type Limits } from '../limits';
-import { randomUUID } from 'node:crypto';
+import { flattenHead, flatUuid } from '../http/flatText';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
 import { formatPosition, formatPositions, type KindHealth, type Position, type StreamError } from '../../lib/live/protocol';
@@ -233,8 +233,9 @@ export class StreamHub {
   }
 
   private start(req: StreamRequest, res: ServerResponse, feeds: StreamFeed[], countFeeds: StreamFeed[], errors: StreamError[]): void {
-    const id = randomUUID();
+    const id = flatUuid();
     res.writeHead(200, SSE_HEADERS);
+    flattenHead(res);
     res.socket?.setNoDelay(true);
     const stream = new SseStream(id, req.actor, req.live.cluster.name, feeds, req.single, res, this.options.maxBufferedBytes, this.hooks);
     this.streams.set(id, {

@@ -1,7 +1,7 @@
 import { matchesLabels, type LabelSelector } from '../../lib/labelSelector';
 import type { UsageGrouping, UsageSeries } from '../../lib/usage';
 import { HttpError } from '../http/errors';
-import { parseNamespaces, parseSelector } from '../live/requestParams';
+import { parseNamespaces, parseSelector } from '../api/requestParams';
 import { podTotal, type Usage, type UsageSample } from './sample';
 import { USAGE_WINDOW_MS } from './usageStore';
 

@@ -3,7 +3,7 @@ import type { MetricsState } from '../../lib/usage';
 import { describeError } from '../clusters/cluster';
 import { KubeError, kubeJson } from '../kube/kubeRequest';
 import type { InformerLease } from '../live/deltaBus';
-import { sleep } from '../live/informer';
+import { sleep } from '../kube/watchLoop';
 import { log } from '../log';
 import { sampleFrom, type MetricsList } from './sample';
 import type { UsageStore } from './usageStore';

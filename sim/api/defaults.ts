@@ -8,6 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ResourceType } from '../resources';
+import { parseQuantity } from '../validation/quantity';
 import type { KubeObject } from '../types';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -162,7 +163,49 @@ export function admitPod(spec: Obj): void {
 export function defaultPod(o: Obj): void {
   o.spec ??= {};
   defaultPodSpec(o.spec);
+  for (const c of podContainers(o.spec)) requestsFromLimits(c);
   admitPod(o.spec);
+}
+
+function podContainers(spec: Obj): Obj[] {
+  return [...(Array.isArray(spec?.containers) ? spec.containers : []), ...(Array.isArray(spec?.initContainers) ? spec.initContainers : [])].filter((c) => c && typeof c === 'object');
+}
+
+/** A pod's container that sets a limit but no request for a resource requests the limit (pods only, not templates). */
+function requestsFromLimits(c: Obj): void {
+  const limits = c.resources?.limits;
+  if (!limits || typeof limits !== 'object') return;
+  c.resources.requests = { ...limits, ...(c.resources.requests ?? {}) };
+}
+
+const QOS_RESOURCES = ['cpu', 'memory'];
+
+/**
+ * The quality-of-service class the API server stamps on a pod: BestEffort with no CPU or memory
+ * request or limit anywhere; Guaranteed when every container limits both and the pod's summed
+ * requests equal its summed limits; Burstable otherwise.
+ */
+export function podQosClass(spec: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const requests = new Map<string, number>();
+  const limits = new Map<string, number>();
+  let everyContainerLimited = true;
+  const add = (into: Map<string, number>, list: Obj | undefined, seen?: Set<string>) => {
+    for (const name of QOS_RESOURCES) {
+      const value = parseQuantity(list?.[name]);
+      if (value === undefined || value <= 0) continue;
+      into.set(name, (into.get(name) ?? 0) + value);
+      seen?.add(name);
+    }
+  };
+  for (const c of podContainers(spec)) {
+    add(requests, c.resources?.requests);
+    const limited = new Set<string>();
+    add(limits, c.resources?.limits, limited);
+    if (!QOS_RESOURCES.every((name) => limited.has(name))) everyContainerLimited = false;
+  }
+  if (requests.size === 0 && limits.size === 0) return 'BestEffort';
+  const matched = [...requests].every(([name, value]) => limits.get(name) === value);
+  return everyContainerLimited && matched && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
 }
 
 function defaultTemplate(o: Obj): void {
@@ -206,7 +249,8 @@ const DEFAULTS: Record<string, (o: Obj) => void> = {
   },
   Pod(o) {
     defaultPod(o);
-    o.status ??= { phase: 'Pending', qosClass: 'BestEffort' };
+    o.status ??= { phase: 'Pending' };
+    o.status.qosClass = podQosClass(o.spec);
   },
   Deployment(o) {
     o.spec ??= {};

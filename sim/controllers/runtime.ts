@@ -5,7 +5,7 @@
  * feed, and small helpers for writing objects back.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { defaultPod } from '../api/defaults';
+import { defaultPod, podQosClass } from '../api/defaults';
 import { labelSelectorString, matchesLabels, parseLabelSelector } from '../selectors';
 import type { Store, StoreEvent } from '../store';
 import type { KubeObject, OwnerReference } from '../types';
@@ -294,7 +294,6 @@ export function podFromTemplate(template: Obj, o: { name: string; namespace: str
   Object.assign(spec, o.extraSpec ?? {});
   defaultPod({ spec });
   const annotations = { ...(template?.metadata?.annotations ?? {}), ...(o.annotations ?? {}) };
-  const requests = (spec.containers ?? []).some((c: Obj) => c.resources?.requests || c.resources?.limits);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -306,6 +305,6 @@ export function podFromTemplate(template: Obj, o: { name: string; namespace: str
       ownerReferences: [ownerRefTo(o.owner)],
     },
     spec,
-    status: { phase: 'Pending', qosClass: requests ? 'Burstable' : 'BestEffort' },
+    status: { phase: 'Pending', qosClass: podQosClass(spec) },
   };
 }

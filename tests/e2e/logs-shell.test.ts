@@ -5,7 +5,7 @@ import { startPortal, type Portal } from '../support/portal';
 import { portalKubeconfig } from '../support/portalOnSim';
 import { startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
-import { signedInPage } from './portal-support';
+import { openTab, signedInPage } from './portal-support';
 
 describe('logs and a shell in the browser', () => {
   let harness: SimHarness;
@@ -23,15 +23,6 @@ describe('logs and a shell in the browser', () => {
       { message: `a running ${app} pod`, timeoutMs: 30_000 },
     );
   /** Clicks a detail tab until it is selected (a click before hydration does nothing). */
-  const openTab = (page: Page, name: string) =>
-    until(
-      async () => {
-        const tab = page.getByRole('tab', { name });
-        await tab.click();
-        return (await tab.getAttribute('aria-selected')) === 'true';
-      },
-      { message: `the ${name} tab`, intervalMs: 250 },
-    );
   const terminalText = (page: Page) => page.locator('[data-testid="terminal"] .xterm-rows').innerText();
 
   beforeAll(async () => {

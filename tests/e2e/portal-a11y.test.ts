@@ -6,7 +6,7 @@ import { startPortal, type Portal } from '../support/portal';
 import { portalKubeconfig } from '../support/portalOnSim';
 import { startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
-import { renderedRows, signedInPage } from './portal-support';
+import { openTab, renderedRows, signedInPage } from './portal-support';
 
 type Theme = 'light' | 'dark';
 const THEMES: Theme[] = ['light', 'dark'];
@@ -40,15 +40,6 @@ describe('every screen, for every person: titles, keyboard, small screens, theme
   const listReady = (page: Page) => until(async () => (await renderedRows(page)).length > 0, { message: 'the list rows', timeoutMs: 30_000 });
   const detailReady = (page: Page) => page.locator('#detail-title').waitFor({ timeout: 30_000 });
   /** Clicks a detail tab until it is selected (a click before hydration does nothing). */
-  const openTab = (page: Page, name: string) =>
-    until(
-      async () => {
-        const tab = page.getByRole('tab', { name });
-        await tab.click();
-        return (await tab.getAttribute('aria-selected')) === 'true';
-      },
-      { message: `the ${name} tab`, intervalMs: 250 },
-    );
   const focused = (page: Page) =>
     page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;

@@ -137,7 +137,7 @@ describe('the YAML editor, as the signed-in person', () => {
     await replaceDraft(await editable((o) => (o.metadata.annotations = { ...o.metadata.annotations, owner: 'alice' }), 'web'));
     expect((await harness.kubectl(['label', 'deployment', 'web', '-n', 'team-a', 'edited-elsewhere=yes'])).code).toBe(0);
     await alice.getByRole('button', { name: 'Apply' }).click();
-    await until(async () => /changed since you opened it/.test((await alice.locator('.kube-error').textContent()) ?? ''), { message: 'the conflict' });
+    await until(async () => /changed since you opened it/.test((await alice.locator('.kube-error').textContent({ timeout: 5_000 }).catch(() => '')) ?? ''), { message: 'the conflict', timeoutMs: 45_000 });
     await expect(alice.locator('.kube-error').textContent()).resolves.toMatch(/Operation cannot be fulfilled on deployments\.apps "web"/);
     await alice.getByRole('button', { name: 'Rebase my edit onto the latest' }).click();
     await until(async () => (await editorText()).includes('edited-elsewhere'), { message: 'the latest version in the editor' });
@@ -147,7 +147,7 @@ describe('the YAML editor, as the signed-in person', () => {
     const after = await stored('web');
     expect(after.metadata.labels['edited-elsewhere']).toBe('yes');
     expect(after.metadata.annotations.owner).toBe('alice');
-  });
+  }, 150_000);
 
   it('says clearly what is wrong with bad input, and stores nothing', async () => {
     const refusal = async () => (await alice.locator('.kube-error').textContent()) ?? '';

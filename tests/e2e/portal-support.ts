@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { until } from '../support/until';
 
 /** Signs in through the real sign-in page as a demo user, in a fresh browser context, and opens `path`. */
 export async function signedInPage(browser: Browser, baseUrl: string, user: 'alice' | 'bob' | 'carol', path = '/'): Promise<Page> {
@@ -14,4 +15,16 @@ export async function signedInPage(browser: Browser, baseUrl: string, user: 'ali
 /** The `namespace/name` of every list row in the DOM (only those rendered: the list is virtualised). */
 export function renderedRows(page: Page): Promise<string[]> {
   return page.locator('[data-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-row') ?? ''));
+}
+
+/** Opens a detail page's tab, clicking again until it is selected (a click during hydration can be lost). */
+export function openTab(page: Page, name: string): Promise<boolean> {
+  return until(
+    async () => {
+      const tab = page.getByRole('tab', { name });
+      await tab.click();
+      return (await tab.getAttribute('aria-selected')) === 'true';
+    },
+    { message: `the ${name} tab`, intervalMs: 250 },
+  );
 }

@@ -5,7 +5,7 @@ import { startPortal, type Portal } from '../support/portal';
 import { portalKubeconfig } from '../support/portalOnSim';
 import { startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
-import { signedInPage } from './portal-support';
+import { openTab, signedInPage } from './portal-support';
 
 /** A pod that crash-loops, reads a Secret and a ConfigMap, and says what it needs: what an SRE opens in an incident. */
 const CRASHING_POD = `
@@ -48,15 +48,6 @@ describe('triage-grade detail pages', () => {
 
   const json = async (path: string) => (await (await harness.api(path)).json()) as any;
   /** Clicks a detail tab until it is selected (a click before hydration does nothing). */
-  const openTab = (page: Page, name: string) =>
-    until(
-      async () => {
-        const tab = page.getByRole('tab', { name });
-        await tab.click();
-        return (await tab.getAttribute('aria-selected')) === 'true';
-      },
-      { message: `the ${name} tab`, intervalMs: 250 },
-    );
   const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ');
   const bothThemes = async (page: Page, name: string) => {
     await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));

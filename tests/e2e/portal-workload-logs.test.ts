@@ -5,7 +5,7 @@ import { startPortal, type Portal } from '../support/portal';
 import { portalKubeconfig } from '../support/portalOnSim';
 import { startSim, type SimHarness } from '../support/sim';
 import { until } from '../support/until';
-import { signedInPage } from './portal-support';
+import { openTab, signedInPage } from './portal-support';
 
 describe('logs across a workload’s pods, and panes that keep their sessions', () => {
   let harness: SimHarness;
@@ -14,15 +14,6 @@ describe('logs across a workload’s pods, and panes that keep their sessions', 
   let alice: Page;
 
   const json = async (path: string) => (await (await harness.api(path)).json()) as any;
-  const openTab = (page: Page, name: string) =>
-    until(
-      async () => {
-        const tab = page.getByRole('tab', { name });
-        await tab.click();
-        return (await tab.getAttribute('aria-selected')) === 'true';
-      },
-      { message: `the ${name} tab`, intervalMs: 250 },
-    );
   /** The distinct `pod/container` prefixes of the merged lines on screen. */
   const sources = (page: Page) => page.locator('[data-testid="merged-log-lines"] .log-line').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-source') ?? ''))].sort());
   const status = async (page: Page) => ((await page.getByTestId('log-pods').textContent()) ?? '').replace(/\s+/g, ' ');

@@ -84,6 +84,37 @@ describe('defaulting', () => {
     expect(pod.spec.priority).toBe(0);
     expect(pod.spec.volumes.some((v: any) => v.name.startsWith('kube-api-access-'))).toBe(true);
   });
+
+  it('stamps each pod with its QoS class, and requests what a container only limits', async () => {
+    const pod = (name: string, containers: object[], initContainers: object[] = []) =>
+      create(`qos-${name}`, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'team-a' }, spec: { containers, initContainers } });
+    const c = (name: string, resources: object) => ({ name, image: 'nginx:1.27', resources });
+    await pod('best-effort', [c('a', {}), c('b', { requests: { 'ephemeral-storage': '1Gi' } })]);
+    await pod('guaranteed', [c('a', { limits: { cpu: '500m', memory: '256Mi' } }), c('b', { requests: { cpu: '0.5', memory: '128Mi' }, limits: { cpu: '500m', memory: '128Mi' } })]);
+    await pod('burstable-request', [c('a', { requests: { cpu: '100m' } })]);
+    await pod('burstable-one-limited', [c('a', { limits: { cpu: '1', memory: '1Gi' } }), c('b', {})]);
+    await pod('burstable-below-limit', [c('a', { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } })]);
+    await pod('burstable-init', [c('a', {})], [c('setup', { requests: { memory: '64Mi' } })]);
+    const classes = Object.fromEntries((await get(['get', 'pods', '-n', 'team-a'])).items.filter((p: any) => p.metadata.name.startsWith('b') || p.metadata.name === 'guaranteed').map((p: any) => [p.metadata.name, p.status.qosClass]));
+    expect(classes).toEqual({
+      'best-effort': 'BestEffort',
+      guaranteed: 'Guaranteed',
+      'burstable-request': 'Burstable',
+      'burstable-one-limited': 'Burstable',
+      'burstable-below-limit': 'Burstable',
+      'burstable-init': 'Burstable',
+    });
+    const guaranteed = await get(['get', 'pod', 'guaranteed', '-n', 'team-a']);
+    expect(guaranteed.spec.containers[0].resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '500m', memory: '256Mi' } });
+  });
+
+  it('gives the pods a controller makes the QoS class of their template', async () => {
+    await create('dep-qos', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'qos-tpl', namespace: 'team-a' }, spec: { selector: { matchLabels: { app: 'qos-tpl' } }, template: { metadata: { labels: { app: 'qos-tpl' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { limits: { cpu: '1', memory: '1Gi' } } }] } } } });
+    const pod = await until(async () => (await get(['get', 'pods', '-n', 'team-a', '-l', 'app=qos-tpl'])).items[0], { message: 'a qos-tpl pod' });
+    expect(pod.status.qosClass).toBe('Guaranteed');
+    const dep = await get(['get', 'deploy', 'qos-tpl', '-n', 'team-a']);
+    expect(dep.spec.template.spec.containers[0].resources.requests).toBeUndefined();
+  });
 });
 
 describe('what every namespace and cluster has', () => {

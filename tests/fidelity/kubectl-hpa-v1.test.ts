@@ -91,7 +91,11 @@ describe('autoscaling/v1 HorizontalPodAutoscalers', () => {
 
     const table = await h.kubectl(['get', 'horizontalpodautoscalers.v1.autoscaling', 'busy', '-n', 'team-a']);
     expect(table.code, table.stderr).toBe(0);
-    expect(tableRows(table.stdout)[1].slice(0, 3)).toEqual(['busy', 'Deployment/busy', `cpu: ${v1.status.currentCPUUtilizationPercentage}%/50%`]);
+    // The controller keeps measuring, so the figure may have moved since the read above: its shape, and still over target.
+    const [name, reference, targets] = tableRows(table.stdout)[1];
+    expect([name, reference]).toEqual(['busy', 'Deployment/busy']);
+    expect(targets).toMatch(/^cpu: \d+%\/50%$/);
+    expect(Number(/\d+/.exec(targets)![0])).toBeGreaterThan(100);
   });
 
   it('a v2 HPA reads at v1 with its other metrics and behavior in annotations, and a v1 write keeps them', async () => {

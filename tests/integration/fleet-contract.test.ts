@@ -183,6 +183,22 @@ function contract(name: string, make: () => Promise<Harness>) {
       await owner.release();
     });
 
+    it('keeps the appends of one turn that follow on, and refuses from the first that does not', async () => {
+      const h = await make();
+      const topic = nextTopic();
+      h.bus.subscribe(topic, () => undefined);
+      const owner = (await h.lease.acquire(topic, root.signal))!;
+      const { epoch } = await h.bus.reset(topic, owner.fence, [row('a')]);
+      // One turn of the event loop: three in sequence, then a gap, then one that would follow the gap.
+      const writes = [1, 2, 3, 5, 6].map((seq) => h.bus.append(topic, owner.fence, epoch, { type: 'added', seq, row: row(`r${seq}`) }, Date.now()));
+      const settled = await Promise.allSettled(writes);
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+      const state = await h.bus.current(topic);
+      expect(state?.seq).toBe(3);
+      expect(state?.rows.map((r) => r.uid).sort()).toEqual(['a', 'r1', 'r2', 'r3']);
+      await owner.release();
+    });
+
     it('gives every new owner a higher fencing token, and refuses the writes of an older one', async () => {
       const h = await make();
       const topic = nextTopic();

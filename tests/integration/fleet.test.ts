@@ -19,6 +19,9 @@ const KINDS: Array<[string, string]> = [
   ['jobs', 'jobs.batch'],
 ];
 
+/** The simulator's names for the RBAC resources the access reviews depend on. */
+const RBAC = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'].map((r) => `${r}.rbac.authorization.k8s.io`);
+
 describe('a fleet of replicas sharing informers through Redis', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let harness: SimHarness;
@@ -43,6 +46,8 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       // Far longer than any wait below: a sign-out reaches other replicas by announcement, not by this sweep.
       CROWSNEST_SESSION_CHECK_SECONDS: '60',
       CROWSNEST_DRAIN_SECONDS: '5',
+      // Access answers kept for an hour: only RBAC news can change one within a test.
+      CROWSNEST_ACCESS_REVIEW_TTL_SECONDS: '3600',
     });
 
   beforeAll(async () => {
@@ -105,6 +110,8 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     for (const [, resource] of KINDS) expect(watches[resource], resource).toBe(1);
     expect(watches.namespaces).toBe(1);
     expect(watches['customresourcedefinitions.apiextensions.k8s.io']).toBe(1);
+    // RBAC too: one replica watches it for the fleet.
+    for (const resource of RBAC) expect(watches[resource], resource).toBe(1);
     const owners = new Set(KINDS.map(([kind]) => ownerOf(kind)));
     expect(owners.has(undefined)).toBe(false);
     expect(owners.size).toBeGreaterThan(1);
@@ -117,6 +124,34 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     const ids = new Set(podClients.map((c) => c.of('added').find((e) => e.data.row.name === 'everywhere')?.id));
     expect(ids.size).toBe(1);
     await deletePod('team-a', 'everywhere');
+  });
+
+  it("changes carol's access at once on a replica that does not watch RBAC, when a RoleBinding is made with kubectl", async () => {
+    const rbacLog = (p: Portal) => p.logs.filter((l) => /^rbac: (watching|no longer watching|changes)/.test(String(l.msg)));
+    // A follower: it does not watch RBAC, and trusts the owner's notices (so its answers are kept for their full hour).
+    const follower = await until(
+      () =>
+        alive().find((p) => {
+          const owns = rbacLog(p).filter((l) => /watching this cluster/.test(String(l.msg))).at(-1);
+          const current = rbacLog(p).filter((l) => String(l.msg).startsWith('rbac: changes')).at(-1);
+          return !String(owns?.msg ?? '').startsWith('rbac: watching') && current?.current === true;
+        }),
+      { message: 'a replica that follows the RBAC owner and trusts it' },
+    );
+    const carol = await signInAs(follower.url, 'carol');
+    const access = async () => {
+      const body = (await (await fetch(`${follower.url}/api/clusters`, { headers: { Cookie: carol.header() } })).json()) as Array<{ access?: unknown }>;
+      return body[0].access;
+    };
+    expect(await access()).toEqual({ scope: 'none' });
+    const created = await harness.kubectl(['create', 'rolebinding', 'carol-view', '-n', 'team-b', '--clusterrole=view', '--user=carol']);
+    expect(created.code, created.stderr).toBe(0);
+    try {
+      await until(async () => JSON.stringify(await access()) === JSON.stringify({ scope: 'namespaces', namespaces: ['team-b'] }), { message: "carol's new access on the follower" });
+    } finally {
+      await harness.kubectl(['delete', 'rolebinding', 'carol-view', '-n', 'team-b']);
+    }
+    expect(harness.sim.faults.watchesByResource()[RBAC[1]]).toBe(1);
   });
 
   it('resumes on another replica from Last-Event-ID with exactly the missed deltas; an unknown or malformed position gets a snapshot', async () => {

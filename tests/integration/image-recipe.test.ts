@@ -55,9 +55,15 @@ function dockerignore(text: string): RegExp[] {
     });
 }
 
+/** Build steps still running (stopped when the test ends, however it ends). */
+const running = new Set<ChildProcess>();
+
 function run(command: string, cwd: string, env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, ...env, npm_config_prefer_offline: 'true' } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that stopping it stops what it started (npm, next build).
+    const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, ...env, npm_config_prefer_offline: 'true' } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child);
+    child.on('close', () => running.delete(child));
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -163,11 +169,15 @@ describe('the image recipe (Dockerfile and .dockerignore)', () => {
       throw new Error(`${err.message}\n${output.slice(-3000)}`);
     });
     url = `http://127.0.0.1:${serving[1]}`;
-  }, 240_000);
+    // npm ci and next build: minutes, more when the machine is shared with the rest of the suite.
+  }, 600_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    const stopping = [...running].map((step) => new Promise((resolve) => step.once('close', resolve)));
+    for (const step of running) process.kill(-step.pid!, 'SIGKILL');
+    await Promise.all(stopping);
+    if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it('holds production dependencies only, no tests and no build cache, and runs as a non-root user', () => {

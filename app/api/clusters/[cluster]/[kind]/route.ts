@@ -1,5 +1,5 @@
 import { route } from '@/server/http/route';
-import { parseNamespaces, parseSelector } from '@/server/live/requestParams';
+import { parseNamespaces, parseSelector } from '@/server/api/requestParams';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';

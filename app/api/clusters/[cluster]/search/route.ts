@@ -1,5 +1,5 @@
 import { route } from '@/server/http/route';
-import { search } from '@/server/live/search';
+import { search } from '@/server/api/search';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';

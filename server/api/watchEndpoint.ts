@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
 import { HttpError } from '../http/errors';
-import type { LiveData } from './liveData';
+import type { LiveData } from '../live/liveData';
 import { parseKinds, parseLastEventId, parseNamespaces, parseSelector, parseSince } from './requestParams';
 
 /** `/api/clusters/{cluster}/watch` (several kinds) and `/api/clusters/{cluster}/{kind}/watch` (one). */

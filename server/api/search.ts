@@ -1,7 +1,7 @@
 import type { Actor } from '../../lib/actor';
 import { HttpError } from '../http/errors';
-import type { ClusterLive } from './clusterLive';
-import { isVisible, resolveView } from './view';
+import type { ClusterLive } from '../live/clusterLive';
+import { isVisible, resolveView } from '../live/view';
 
 /** The kinds the command palette searches. */
 export const SEARCH_KINDS = ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'pods', 'services', 'ingresses', 'configmaps', 'secrets', 'pvcs', 'nodes', 'namespaces'];
