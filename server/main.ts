@@ -104,7 +104,10 @@ async function main(): Promise<void> {
   const live = new LiveData(clusters, config.live, root.signal, sessions, fleet ? { bus: fleet.bus, lease: fleet.lease, limits } : { limits });
   live.start();
   registerLiveMetrics(live);
-  if (fleet) registerFleetMetrics(fleet, live);
+  if (fleet) {
+    registerFleetMetrics(fleet, live);
+    fleet.followers.start(live);
+  }
   log.info(describeWatchStreams(config.live.watchStreams));
   const yardConfig = readYardConfig(config.demo ? { CROWSNEST_YARDS: DEMO_YARDS, ...process.env } : process.env);
   const yards = new Yards(yardConfig, fleet?.yards ?? new LocalYardStorage(yardConfig.dataDir), (name) => clusters.names().includes(name));

@@ -8,6 +8,7 @@ import type { DeltaBus, InformerLease } from '../live/deltaBus';
 import { log } from '../log';
 import { RedisDeltaBus } from './redisBus';
 import { FleetLink } from './fleetLink';
+import { FollowerReports } from './followerReports';
 import { RedisLease } from './redisLease';
 import { RedisLimits } from './redisLimits';
 import { RedisRbacFeed } from './redisRbac';
@@ -30,6 +31,10 @@ export interface Fleet {
   revocations: Revocations;
   /** The live replicas of the fleet (as last seen by this one's heartbeat). */
   replicas(): string[];
+  /** Where every replica's copy of each topic is, for diagnostics (started once the live data exists). */
+  followers: FollowerReports;
+  /** Who holds a topic's lease, for diagnostics. */
+  holder(topic: string): ReturnType<RedisLease['holder']>;
   /** A kind's stream in Redis, for diagnostics. */
   describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }>;
   /** Refuses to serve a cluster name that means another API server to the rest of the fleet (a ConfigError). */
@@ -102,6 +107,8 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     replicas: () => lease.replicas(),
     claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),
+    holder: (topic) => lease.holder(topic),
+    followers: new FollowerReports(redis, replicaId, config.fleet.leaseRenewSeconds * 1000, signal),
     revocations: new FleetRevocations(
       new RedisRevocations(redis),
       link,

@@ -21,6 +21,8 @@ export function topicKeys(topic: string) {
     /** How many owners the topic has had. */
     owners: `${base}:owners`,
     lease: `${base}:lease`,
+    /** When the lease's holder took it (ms since the epoch, its clock). */
+    leasedAt: `${base}:leased-at`,
     gen: `${base}:gen`,
     /** Stream of deltas, ids `<gen>-<seq>`; a new history opens with `<gen>-0`. */
     deltas: `${base}:deltas`,
@@ -240,6 +242,8 @@ export class RedisDeltaBus implements DeltaBus {
       let seq = meta.seq;
       let broken = false;
       for (const entry of entries) {
+        // Only the current owner writes to the stream, and only ids of the topic's generation: a later id is not its.
+        if (entry.gen > meta.gen) throw new CorruptTopic(`${topic}: stream entry ${entry.gen}-${entry.seq} is past its history (${meta.gen}-${meta.seq})`);
         if (entry.gen !== meta.gen) continue;
         const { delta } = parseDelta(entry);
         if (entry.seq > seq) {
@@ -490,6 +494,15 @@ export class RedisDeltaBus implements DeltaBus {
         failures = 0;
       } catch (err) {
         if (this.signal.aborted) return;
+        // A topic's stream replaced by another type fails the read of every topic: that one begins anew, the others are followed on.
+        const broken = /WRONGTYPE/.test(scriptError(err)) ? await this.notStreams([...live.values()]) : [];
+        if (broken.length > 0) {
+          for (const follow of broken) {
+            this.corrupt(follow.topic, `${follow.topic}: its delta or health stream is not a stream`);
+            void this.reload(follow);
+          }
+          continue;
+        }
         failures++;
         log.warn({ err: scriptError(err) }, 'following the delta streams failed; reloading every topic');
         await sleep(redisBackoffMs(failures), this.signal);
@@ -512,6 +525,16 @@ export class RedisDeltaBus implements DeltaBus {
         this.deliver(follow, entries, readAt);
       }
     }
+  }
+
+  /** The followed topics whose delta or health key holds something other than a stream. */
+  private async notStreams(follows: Follow[]): Promise<Follow[]> {
+    const types = await Promise.all(
+      follows.map((f) =>
+        Promise.all([topicKeys(f.topic).deltas, topicKeys(f.topic).health].map((key) => this.redis.sendCommand<string>(['TYPE', key]).catch(() => 'none'))),
+      ),
+    );
+    return follows.filter((_, i) => types[i].some((type) => type !== 'stream' && type !== 'none'));
   }
 
   /** `readAt`: when the reply carrying `raw` was read, so the hop excludes the handling of the entries before each one. */

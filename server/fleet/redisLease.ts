@@ -16,6 +16,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 local fence = redis.call('INCR', KEYS[2]) .. '.' .. ARGV[3]
 redis.call('SET', KEYS[3], fence)
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
+redis.call('SET', KEYS[4], ARGV[4])
 return fence
 `);
 
@@ -94,6 +95,20 @@ export class RedisLease implements InformerLease {
     return this.live;
   }
 
+  /** Who holds the lease of `topic` now, since when (ms) and for how much longer, for diagnostics; null when nobody does. */
+  async holder(topic: string): Promise<{ replica: string; fence: string; since: number | null; expiresInMs: number } | null> {
+    const keys = topicKeys(topic);
+    const [value, since, ttl] = await Promise.all([
+      this.redis.sendCommand<string | null>(['GET', keys.lease]),
+      this.redis.sendCommand<string | null>(['GET', keys.leasedAt]),
+      this.redis.sendCommand<number>(['PTTL', keys.lease]),
+    ]);
+    if (typeof value !== 'string') return null;
+    const split = value.lastIndexOf(':');
+    const at = Number(since);
+    return { replica: value.slice(0, split), fence: value.slice(split + 1), since: since !== null && Number.isFinite(at) ? at : null, expiresInMs: Math.max(0, Number(ttl)) };
+  }
+
   /** Whether this replica ranks first for `topic` among the live ones. */
   private preferred(topic: string): boolean {
     let best = this.replicaId;
@@ -117,7 +132,7 @@ export class RedisLease implements InformerLease {
         if (free) {
           // Another replica ranks higher: give it a moment to take the topic.
           if (!this.preferred(topic)) await this.wait(topic, Math.min(1000, this.settings.renewMs), signal);
-          const fence = await ACQUIRE.run<string | null>(this.redis, [keys.lease, keys.owners, keys.fence], [this.replicaId, this.settings.ttlMs, randomBytes(6).toString('hex')]);
+          const fence = await ACQUIRE.run<string | null>(this.redis, [keys.lease, keys.owners, keys.fence, keys.leasedAt], [this.replicaId, this.settings.ttlMs, randomBytes(6).toString('hex'), Date.now()]);
           if (typeof fence === 'string') return this.hold(topic, fence);
         }
         failures = 0;

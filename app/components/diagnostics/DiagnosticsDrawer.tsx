@@ -5,8 +5,9 @@ import { formatDuration } from '@/lib/ui/age';
 import { streamManager } from '../live/streamManager';
 import { useNow } from '../live/useNow';
 import { useKinds } from '../useKinds';
+import { FleetSection } from './FleetSection';
 
-/** For each kind on screen: how it is fed, where its stream is, how it resumed, what failed; and the server's view of the kind. */
+/** For each kind on screen: how it is fed, where its stream is, how it resumed, what failed; the server's view of the kind; and the fleet behind it. */
 export function DiagnosticsDrawer({ cluster, onClose }: { cluster: string; onClose: () => void }) {
   const now = useNow(); // re-reads the manager every second
   const d = streamManager().diagnostics();
@@ -81,6 +82,7 @@ export function DiagnosticsDrawer({ cluster, onClose }: { cluster: string; onClo
           })}
         </tbody>
       </table>
+      <FleetSection />
     </aside>
   );
 }
