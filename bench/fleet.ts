@@ -19,7 +19,7 @@ export interface FleetPoint {
   /** What the Redis hop adds to the clients' latency, ms (fleet − single): the hop plus three processes sharing the cores. */
   hopMs: { p50: number; p99: number };
   /**
-   * The hop itself, from the replicas' `crowsnest_fleet_hop_seconds` (owner's append to a follower's read, every delta
+   * The hop itself, from the replicas' `crowsnest_fleet_hop_seconds` (the owner sending to Redis to a follower's read, every delta
    * on every replica during the fleet run): the upper bound of the bucket holding each quantile, ms.
    */
   hopMeasuredMs: { p50: number; p99: number; count: number } | null;
@@ -86,7 +86,7 @@ export async function fleetHop(rate: number, streams: number, replicas: number, 
     const hopBefore = await hopBuckets(fleet);
     const shared = await measure(fleet);
     const hopMeasuredMs = hopQuantiles(hopBefore, await hopBuckets(fleet));
-    if (hopMeasuredMs) s.log(`    the hop itself (owner's append → a follower's read, ${hopMeasuredMs.count} deltas on ${replicas} replicas): p50 ≤ ${hopMeasuredMs.p50} ms, p99 ≤ ${hopMeasuredMs.p99} ms`);
+    if (hopMeasuredMs) s.log(`    the hop itself (the owner's send to Redis → a follower's read, ${hopMeasuredMs.count} deltas on ${replicas} replicas): p50 ≤ ${hopMeasuredMs.p50} ms, p99 ≤ ${hopMeasuredMs.p99} ms`);
     s.log(`    ${replicas} replicas through Redis, ${streams} streams × ${rate}/s: p50 ${shared.latencyMs.p50} ms, p99 ${shared.latencyMs.p99} ms, ${shared.apiserverWatches} apiserver watches`);
     return { rate, streams, replicas, single, fleet: shared, hopMs: { p50: round(shared.latencyMs.p50 - single.latencyMs.p50), p99: round(shared.latencyMs.p99 - single.latencyMs.p99) }, hopMeasuredMs };
   } finally {

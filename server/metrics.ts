@@ -12,10 +12,10 @@ export const deliveryLag = new Histogram({
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
 
-/** Time from the owner's informer writing a change to Redis to a replica's follower reading it (the fleet's hop). */
+/** Time from the owner sending a run of changes to Redis to a replica's follower reading them (the fleet's hop). */
 export const fleetHop = new Histogram({
   name: 'crowsnest_fleet_hop_seconds',
-  help: "Seconds from the owner's informer appending a change to Redis to this replica's follower reading the reply that carries it (millisecond clock; every delta followed)",
+  help: "Seconds from the owner sending a change to Redis (with the others of its informer's read) to this replica's follower reading the reply that carries it (millisecond clock; every delta followed)",
   buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 1],
 });
 

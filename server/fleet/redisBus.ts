@@ -36,8 +36,8 @@ export function topicKeys(topic: string) {
 
 /**
  * Appends a run of consecutive deltas, fenced and in one step: each changes the rows hash and becomes a stream
- * entry `<gen>-<seq>`. ARGV: fence, epoch, first seq, count, MAXLEN, then six per delta (type, uid, row JSON,
- * time, delta JSON, seq as text).
+ * entry `<gen>-<seq>`. ARGV: fence, epoch, first seq, count, MAXLEN, when the run was sent, then six per delta
+ * (type, uid, row JSON, time, delta JSON, seq as text).
  */
 const APPEND = new RedisScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED') end
@@ -47,9 +47,9 @@ if tonumber(meta[2]) + 1 ~= tonumber(ARGV[3]) then return redis.error_reply('SEQ
 local n = tonumber(ARGV[4])
 local last = meta[2]
 for i = 0, n - 1 do
-  local b = 6 + i * 6
+  local b = 7 + i * 6
   if ARGV[b] == 'deleted' then redis.call('HDEL', KEYS[3], ARGV[b + 1]) else redis.call('HSET', KEYS[3], ARGV[b + 1], ARGV[b + 2]) end
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], meta[3] .. '-' .. ARGV[b + 5], 'd', ARGV[b + 4], 't', ARGV[b + 3])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], meta[3] .. '-' .. ARGV[b + 5], 'd', ARGV[b + 4], 't', ARGV[b + 3], 's', ARGV[6])
   last = ARGV[b + 5]
 end
 redis.call('HSET', KEYS[1], 'seq', last)
@@ -102,7 +102,7 @@ function parseEntry([id, flat]: RawEntry): Entry {
   return { gen: Number(id.slice(0, dash)), seq: Number(id.slice(dash + 1)), fields };
 }
 
-function parseDelta(entry: Entry): { delta: Delta; at: number } {
+function parseDelta(entry: Entry): { delta: Delta; at: number; sent: number } {
   const text = entry.fields.get('d');
   if (text === undefined) throw new CorruptTopic(`stream entry ${entry.gen}-${entry.seq} has no delta`);
   let delta: Delta;
@@ -113,7 +113,7 @@ function parseDelta(entry: Entry): { delta: Delta; at: number } {
   }
   const ok = delta && delta.seq === entry.seq && (delta.type === 'deleted' ? typeof delta.key?.uid === 'string' : (delta.type === 'added' || delta.type === 'modified') && typeof delta.row?.uid === 'string');
   if (!ok) throw new CorruptTopic(`stream entry ${entry.gen}-${entry.seq} is not a delta`);
-  return { delta, at: Number(entry.fields.get('t')) || 0 };
+  return { delta, at: Number(entry.fields.get('t')) || 0, sent: Number(entry.fields.get('s')) || 0 };
 }
 
 /** A topic's state as loaded, with the stream generation it belongs to. */
@@ -336,7 +336,7 @@ export class RedisDeltaBus implements DeltaBus {
   private sendRun(topic: string, run: AppendRun): void {
     if (this.runs.get(topic) === run) this.runs.delete(topic);
     const keys = topicKeys(topic);
-    const args: Array<string | number> = [run.fence, run.epoch, run.deltas[0].seq, run.deltas.length, this.options.historyLength];
+    const args: Array<string | number> = [run.fence, run.epoch, run.deltas[0].seq, run.deltas.length, this.options.historyLength, Date.now()];
     run.deltas.forEach((delta, i) => {
       if (delta.type === 'deleted') args.push(delta.type, delta.key.uid, '', run.ats[i], JSON.stringify(delta), delta.seq);
       else args.push(delta.type, delta.row.uid, JSON.stringify(delta.row), run.ats[i], JSON.stringify(delta), delta.seq);
@@ -555,8 +555,8 @@ export class RedisDeltaBus implements DeltaBus {
           void this.reload(follow);
           return;
         }
-        const { delta, at } = parseDelta(entry);
-        if (at > 0) fleetHop.observe(Math.max(0, readAt - at) / 1000);
+        const { delta, at, sent } = parseDelta(entry);
+        if (sent > 0) fleetHop.observe(Math.max(0, readAt - sent) / 1000);
         follow.seq = entry.seq;
         const message: BusMessage = { type: 'delta', epoch: follow.epoch, delta, at };
         for (const handler of follow.handlers) handler(message);

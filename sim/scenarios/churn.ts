@@ -80,6 +80,9 @@ export function startChurn(scenario: string, store: Store, signal: AbortSignal, 
   };
 }
 
+/** How often the large scenario's churn writes its changes. */
+const CHURN_TICK_MS = 10;
+
 function largeChurn(store: Store, signal: AbortSignal, pods: number, seed: number, currentRate: () => number, stamp: boolean): void {
   const mark = stamp ? stamped : (p: KubeObject) => p;
   const alive: number[] = Array.from({ length: pods }, (_, i) => i);
@@ -88,8 +91,10 @@ function largeChurn(store: Store, signal: AbortSignal, pods: number, seed: numbe
   const random = sequence(pods * 7919 + seed);
   const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const nameOf = (i: number) => largePod(i, created).metadata;
-  every(signal, 100, () => {
-    owed += currentRate() / 10;
+  // Changes spread over small ticks, as a busy cluster's arrive (a burst of a tenth of a second's worth at once
+  // would measure the burst, not the path a change takes).
+  every(signal, CHURN_TICK_MS, () => {
+    owed += (currentRate() * CHURN_TICK_MS) / 1000;
     for (; owed >= 1; owed--) {
       const roll = random();
       if (roll < 0.2 || alive.length === 0) {
