@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       pods: s.pods,
       windowSeconds: s.windowSeconds,
       drainSeconds: s.drainSeconds,
-      note: 'portal, simulator, load clients and this orchestrator share the machine; churn is large-scenario pod changes (60 % modified, 20 % added, 20 % deleted), stamped at the write; latency is measured on added and modified rows',
+      note: 'portal, simulator, load clients and this orchestrator share the machine; churn is large-scenario pod changes (60 % modified, 20 % added, 20 % deleted), written every 10 ms and stamped at the write; latency is measured on added and modified rows',
     },
     fanout: [],
     comparisons: [],

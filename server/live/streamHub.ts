@@ -81,6 +81,22 @@ const STREAM_SYNC_WAIT_MS = 250;
 const MAX_COALESCE_MS = 40;
 
 /**
+ * Less than this queued for a client is keeping up: while the event loop is held (a large list from the API
+ * server, a burst of changes) even a client that reads at once has its heartbeats and latest frames waiting.
+ */
+export const SHED_MIN_LAG_BYTES = 64 * 1024;
+
+/**
+ * Which streams an overloaded replica tells to reconnect: the tenth (at least one) furthest behind, of those
+ * really behind. `behind` is sorted, furthest first. A stream that keeps up is never shed: ending it frees
+ * nothing, and a stream still waiting for its first snapshot would never get one.
+ */
+export function shedVictims<T extends { stream: { state: string }; lag: number }>(behind: T[], streams: number): T[] {
+  const count = Math.max(1, Math.ceil(streams / 10));
+  return behind.filter((b) => b.stream.state === 'open' && b.lag >= SHED_MIN_LAG_BYTES).slice(0, count);
+}
+
+/**
  * Every SSE stream this replica serves. A stream is opened once the person's
  * views are resolved (access reviews, per kind), then fed by fan-out groups:
  * streams that see the same rows of a kind share one serialisation of each
@@ -439,8 +455,7 @@ export class StreamHub {
     if (this.loop.recentLagMs() > maxLoopLagMs) {
       if (this.overloadedSince === 0) this.overloadedSince = now;
       if (now - this.overloadedSince >= 1000) {
-        const shed = Math.max(1, Math.ceil(this.streams.size / 10));
-        const victims = behind.filter((b) => b.stream.state === 'open' && b.lag > 0).slice(0, shed);
+        const victims = shedVictims(behind, this.streams.size);
         for (const { stream } of victims) {
           this.counters.shedOverloaded++;
           stream.shed('overloaded');

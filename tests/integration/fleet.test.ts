@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorEvent } from '../../lib/sockets/protocol';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
 import { freePort, startRedis } from '../support/redis';
@@ -305,15 +307,34 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     expect(next.status).toBe(200);
   });
 
-  it('ends a person’s streams on every replica when they sign out on one', async () => {
+  it('ends a person’s streams and shells on every replica when they sign out on one', async () => {
     const [a, b] = alive();
     const bobElsewhere = await signInAs(a.url, 'bob');
     const client = await SseClient.open(`${b.url}/api/clusters/sim/pods/watch`, { Cookie: bobElsewhere.header() });
     open.push(client);
     await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
-    await signOut(a.url, bobElsewhere);
-    await client.waitFor((c) => c.of('done').some((e) => e.data.reason === 'signed-out'), 'the stream on the other replica to end', 10_000);
-    expect(client.ended).toBe(true);
+    const shell = io(`${b.url}/shell`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: bobElsewhere.header(), Origin: b.url }, reconnection: false, forceNew: true });
+    const seen = { output: '', errors: [] as ErrorEvent[], disconnected: false };
+    shell.on('output', (data: ArrayBuffer) => (seen.output += Buffer.from(data).toString('utf8')));
+    shell.on('error', (e: ErrorEvent) => seen.errors.push(e));
+    shell.on('disconnect', () => (seen.disconnected = true));
+    try {
+      await new Promise<void>((resolve, reject) => (shell.once('connect', () => resolve()), shell.once('connect_error', reject)));
+      shell.emit('open', { cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', cols: 80, rows: 24 });
+      await until(() => seen.output.includes('# '), { message: "the prompt of bob's shell on the other replica", timeoutMs: 15_000 });
+      shell.emit('input', 'echo still-bob\r');
+      await until(() => seen.output.includes('still-bob'), { message: "bob's shell on the other replica", timeoutMs: 15_000 }).catch((err: Error) => {
+        throw new Error(`${err.message}: errors ${JSON.stringify(seen.errors)}, output ${JSON.stringify(seen.output.slice(-300))}`);
+      });
+      await signOut(a.url, bobElsewhere);
+      await client.waitFor((c) => c.of('done').some((e) => e.data.reason === 'signed-out'), 'the stream on the other replica to end', 10_000);
+      expect(client.ended).toBe(true);
+      // The sweep is set to a minute: only the announcement can end the shell this soon.
+      await until(() => seen.disconnected, { message: 'the shell on the other replica to close', timeoutMs: 10_000 });
+      expect(seen.errors).toContainEqual(expect.objectContaining({ code: 401 }));
+    } finally {
+      shell.disconnect();
+    }
   });
 
   it('loses nothing through a rolling restart of every replica under churn: clients resume wherever they land', async () => {
