@@ -327,14 +327,16 @@ export class ClusterLive {
     let beginAnew = false;
     while (!signal.aborted) {
       let ownership: Ownership | null = null;
-      const corrupted = new AbortController();
+      // Reports while waiting for the lease only mark the history for a new epoch; once owned, they also end this run.
+      let corrupted: AbortController | undefined;
       const offCorrupt = this.options.bus.onCorrupt?.(topic, (why) => {
         beginAnew = true;
-        corrupted.abort(new Error(why));
+        corrupted?.abort(new Error(why));
       });
       try {
         ownership = await this.options.lease.acquire(topic, signal);
         if (!ownership) break;
+        corrupted = new AbortController();
         const initial = beginAnew ? null : await this.options.bus.current(topic).catch((err: unknown) => {
           if (!(err instanceof CorruptTopic)) throw err;
           log.error({ cluster: this.cluster.name, kind: entry.kind.token, err: err.message }, 'the stored history is unreadable; beginning a new epoch');
@@ -358,7 +360,9 @@ export class ClusterLive {
         log.info({ cluster: this.cluster.name, kind: entry.kind.token, mode: entry.mode, fence: ownership.fence, continues: initial ? `${initial.epoch}-${initial.seq}` : null }, 'informer started');
         await informer.run(AbortSignal.any([signal, ownership.lost, corrupted.signal]));
         failures = 0;
-        if (!signal.aborted) log.warn({ cluster: this.cluster.name, kind: entry.kind.token }, 'lost the informer lease; another replica serves the kind');
+        if (signal.aborted) continue;
+        if (corrupted.signal.aborted) log.warn({ cluster: this.cluster.name, kind: entry.kind.token }, 'the stored history became unreadable; beginning a new epoch');
+        else log.warn({ cluster: this.cluster.name, kind: entry.kind.token }, 'lost the informer lease; another replica serves the kind');
       } catch (err) {
         if (signal.aborted) break;
         if (err instanceof LeaseLost) {

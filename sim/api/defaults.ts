@@ -175,7 +175,11 @@ function podContainers(spec: Obj): Obj[] {
 function requestsFromLimits(c: Obj): void {
   const limits = c.resources?.limits;
   if (!limits || typeof limits !== 'object') return;
-  c.resources.requests = { ...limits, ...(c.resources.requests ?? {}) };
+  const missing = Object.keys(limits).filter((name) => c.resources.requests?.[name] === undefined);
+  if (missing.length === 0) return;
+  // The requests a person wrote keep their order; the defaulted ones follow.
+  c.resources.requests = { ...(c.resources.requests ?? {}) };
+  for (const name of missing) c.resources.requests[name] = limits[name];
 }
 
 const QOS_RESOURCES = ['cpu', 'memory'];

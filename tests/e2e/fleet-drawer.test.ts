@@ -38,7 +38,7 @@ describe('the Fleet section of the diagnostics drawer (two replicas, Redis betwe
   const idOf = (p: Portal) => String(p.logs.find((l) => typeof l.replicaId === 'string')?.replicaId);
   /** The replica whose latest word on the kind's informer is that it started it. */
   const ownerOf = (kind: string) =>
-    replicas.find((p) => p.logs.filter((l) => l.kind === kind && (l.msg === 'informer started' || /lost the informer lease|informer stopped/.test(String(l.msg)))).at(-1)?.msg === 'informer started');
+    replicas.find((p) => p.logs.filter((l) => l.kind === kind && (l.msg === 'informer started' || /lost the informer lease|informer stopped|stored history became unreadable/.test(String(l.msg)))).at(-1)?.msg === 'informer started');
 
   it('shows alice both replicas, Redis and the owner of pods, marked where it is the replica that answered', async () => {
     const page = await signedInPage(browser, replicas[0].url, 'alice', '/clusters/sim/pods');

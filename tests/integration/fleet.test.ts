@@ -94,7 +94,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
   /** The replica whose latest word on the kind's informer is that it started it. */
   function ownerOf(kind: string): Portal | undefined {
     return alive().find((p) => {
-      const last = p.logs.filter((l) => l.kind === kind && (l.msg === 'informer started' || /lost the informer lease|informer stopped/.test(String(l.msg)))).at(-1);
+      const last = p.logs.filter((l) => l.kind === kind && (l.msg === 'informer started' || /lost the informer lease|informer stopped|stored history became unreadable/.test(String(l.msg)))).at(-1);
       return last?.msg === 'informer started';
     });
   }
