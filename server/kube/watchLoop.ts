@@ -162,15 +162,23 @@ export class WatchLoop {
     let cont: string | undefined;
     let resourceVersion = '';
     let first = true;
+    const limit = list === 'version' ? 1 : pageSize;
+    const fetchPage = (from: string | undefined) => {
+      const page = kubeJson<ListAnswer>(kubeConfig, { path, query: { limit, continue: from }, signal, timeoutMs: 30_000 });
+      // Awaited below; a page asked for ahead must not be an unhandled rejection if the one before it fails.
+      page.catch(() => undefined);
+      return page;
+    };
+    let next: Promise<ListAnswer> | undefined = fetchPage(undefined);
     do {
-      const limit = list === 'version' ? 1 : pageSize;
-      const page = await kubeJson<ListAnswer>(kubeConfig, { path, query: { limit, continue: cont }, signal, timeoutMs: 30_000 });
+      const page: ListAnswer = await next!;
       if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
       cont = (list === 'objects' && page.metadata?.continue) || undefined;
       // Stopped halfway, a list is not handed on as complete.
       if (signal.aborted) return resourceVersion;
-      const last = !cont;
-      await this.handler.listPage(list === 'objects' ? (page.items ?? []) : [], { first, last });
+      // The API server pages out the next while this one is handled (on a large cluster each takes as long as the other).
+      next = cont ? fetchPage(cont) : undefined;
+      await this.handler.listPage(list === 'objects' ? (page.items ?? []) : [], { first, last: !cont });
       first = false;
     } while (cont);
     this.stats.relists++;
