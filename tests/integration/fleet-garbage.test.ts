@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { topicKeys } from '../../server/fleet/redisBus';
-import { startPortal, type Portal } from '../support/portal';
+import { startReplica, type TestFleet } from '../support/fleet';
+import type { Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
 import { startRedis } from '../support/redis';
 import { signInAs, type CookieJar } from '../support/session';
@@ -36,18 +37,8 @@ describe('a fleet whose Redis gets garbage in one topic', () => {
     await createConfigMap('settings');
     const { path: kubeconfig } = await portalKubeconfig(harness);
     const secret = randomBytes(32).toString('base64url');
-    const replica = () =>
-      startPortal({
-        KUBECONFIG: kubeconfig,
-        CROWSNEST_DEMO: '0',
-        REDIS_URL: redis.url,
-        NEXTAUTH_SECRET: secret,
-        CROWSNEST_LEASE_TTL_SECONDS: '3',
-        CROWSNEST_LEASE_RENEW_SECONDS: '1',
-        CROWSNEST_HEARTBEAT_SECONDS: '1',
-        CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
-      });
-    portals.push(...(await Promise.all([replica(), replica()])));
+    const fleet: TestFleet = { kubeconfig, redisUrl: redis.url, secret, portals };
+    await Promise.all([0, 1].map(() => startReplica(fleet, { CROWSNEST_HEARTBEAT_SECONDS: '1' })));
     alice = await signInAs(portals[0].url, 'alice');
   }, 240_000);
   afterEach(async () => {

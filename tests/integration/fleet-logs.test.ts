@@ -3,7 +3,8 @@ import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorEvent, LinesEvent, StatusEvent } from '../../lib/sockets/protocol';
-import { startPortal, type Portal } from '../support/portal';
+import { startReplica, type TestFleet } from '../support/fleet';
+import type { Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
 import { startRedis } from '../support/redis';
 import { signInAs, type CookieJar } from '../support/session';
@@ -96,21 +97,14 @@ describe('log follows shared by a fleet of replicas through Redis', () => {
     for (const [namespace, name] of [['team-a', 'web-1'], ['team-a', 'web-2'], ['team-b', 'api-1'], ['kube-system', 'dns-1']]) await createPod(namespace, name);
     await createPod('team-a', 'flood-1', 20_000);
     const { path: kubeconfig } = await portalKubeconfig(harness);
-    const start = () =>
-      startPortal({
-        KUBECONFIG: kubeconfig,
-        CROWSNEST_DEMO: '0',
-        REDIS_URL: redis.url,
-        NEXTAUTH_SECRET: secret,
-        CROWSNEST_LEASE_TTL_SECONDS: '3',
-        CROWSNEST_LEASE_RENEW_SECONDS: '1',
-        CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
-        CROWSNEST_WATCH_STREAMS: 'off',
-        CROWSNEST_DRAIN_SECONDS: '5',
-        // Room for a flood in each socket's outbox: a count of dropped lines then means lines the relay missed.
-        CROWSNEST_SOCKET_BUFFER_BYTES: String(512 * 1024 * 1024),
-      });
-    portals.push(...(await Promise.all([start(), start(), start()])));
+    const fleet: TestFleet = { kubeconfig, redisUrl: redis.url, secret, portals };
+    const env = {
+      CROWSNEST_WATCH_STREAMS: 'off',
+      CROWSNEST_DRAIN_SECONDS: '5',
+      // Room for a flood in each socket's outbox: a count of dropped lines then means lines the relay missed.
+      CROWSNEST_SOCKET_BUFFER_BYTES: String(512 * 1024 * 1024),
+    };
+    await Promise.all([0, 1, 2].map(() => startReplica(fleet, env)));
     // One sign-in each: a session is valid on every replica.
     [alice, bob] = await Promise.all([signInAs(portals[0].url, 'alice'), signInAs(portals[0].url, 'bob')]);
   }, 240_000);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorEvent } from '../../lib/sockets/protocol';
+import { startReplica } from '../support/fleet';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
 import { freePort, startRedis } from '../support/redis';
@@ -33,16 +34,10 @@ describe('a fleet of replicas sharing informers through Redis', () => {
   const open: SseClient[] = [];
   const secret = randomBytes(32).toString('base64url');
 
-  const startReplica = () =>
-    startPortal({
-      KUBECONFIG: kubeconfig,
-      CROWSNEST_DEMO: '0',
-      REDIS_URL: redis.url,
-      NEXTAUTH_SECRET: secret,
-      CROWSNEST_LEASE_TTL_SECONDS: '3',
-      CROWSNEST_LEASE_RENEW_SECONDS: '1',
+  /** A replica of this fleet, with this file's settings. */
+  const addReplica = () =>
+    startReplica({ kubeconfig, redisUrl: redis.url, secret, portals }, {
       CROWSNEST_HEARTBEAT_SECONDS: '1',
-      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
       CROWSNEST_WATCH_PER_USER_LIMIT: '60',
       CROWSNEST_FLEET_HELD_TTL_SECONDS: '3',
       // Far longer than any wait below: a sign-out reaches other replicas by announcement, not by this sweep.
@@ -57,7 +52,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     harness = await startSim({ scenario: 'empty', controllers: false, bookmarkIntervalMs: 500 });
     for (const name of ['web-1', 'web-2', 'api-1']) await createPod('team-a', name);
     ({ path: kubeconfig } = await portalKubeconfig(harness));
-    portals.push(...(await Promise.all([startReplica(), startReplica(), startReplica()])));
+    await Promise.all([addReplica(), addReplica(), addReplica()]);
     // One sign-in: the session is valid on every replica (one secret, one sign-out list).
     alice = await signInAs(portals[0].url, 'alice');
   }, 240_000);
@@ -262,8 +257,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
   });
 
   it('hands a stopping replica’s kinds over at once (SIGTERM), and tells its clients to reconnect', async () => {
-    const replacement = await startReplica();
-    portals.push(replacement);
+    await addReplica();
     const owner = ownerOf('pods')!;
     const client = await watch(owner, 'pods');
     await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
@@ -282,7 +276,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
   });
 
   it("counts a person's streams across the fleet; a killed replica's share comes back within the heartbeat TTL", async () => {
-    portals.push(await startReplica());
+    await addReplica();
     const [a, b] = alive();
     const bob = await signInAs(b.url, 'bob');
     const openAs = async (p: Portal) => {
@@ -350,7 +344,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       }
     })();
     for (const replica of [...alive()]) {
-      portals.push(await startReplica());
+      await addReplica();
       expect(await replica.stop('SIGTERM')).toBe(0);
     }
     churning = false;
