@@ -253,7 +253,8 @@ const DEFAULTS: Record<string, (o: Obj) => void> = {
   },
   Pod(o) {
     defaultPod(o);
-    o.status ??= { phase: 'Pending' };
+    o.status ??= {};
+    o.status.phase ??= 'Pending';
     o.status.qosClass = podQosClass(o.spec);
   },
   Deployment(o) {
@@ -333,7 +334,15 @@ const DEFAULTS: Record<string, (o: Obj) => void> = {
   },
 };
 
+/**
+ * Kinds whose Go type holds its status as a struct, not a pointer: the API
+ * server always writes it, as `"status": {}` before a controller fills it in,
+ * and clients read fields of it without checking that it exists.
+ */
+const STRUCT_STATUS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ReplicationController', 'Node']);
+
 export function applyDefaults(type: ResourceType, obj: KubeObject): void {
   if (type.crd) return;
   DEFAULTS[type.kind]?.(obj);
+  if (STRUCT_STATUS.has(type.kind)) (obj as { status?: unknown }).status ??= {};
 }

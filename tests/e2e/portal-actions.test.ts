@@ -29,7 +29,7 @@ describe('actions and edits from the detail page, as the signed-in person', () =
 
   it('scales a deployment after the confirm step', async () => {
     await alice.goto(`${portal.url}/clusters/sim/deployments/team-a/web`);
-    const input = alice.getByLabel('Replicas');
+    const input = alice.getByLabel('Replicas', { exact: true });
     await input.waitFor({ timeout: 30_000 });
     await input.fill('4');
     await alice.getByRole('button', { name: 'Scale', exact: true }).click();
@@ -43,7 +43,7 @@ describe('actions and edits from the detail page, as the signed-in person', () =
   it("refuses bob's scale in team-b on the server with Kubernetes' own words, though the page no longer offers it", async () => {
     const bob = await signedInPage(browser, portal.url, 'bob', '/clusters/sim/deployments/team-b/queue-worker');
     const before = await replicasOf('team-b', 'queue-worker');
-    await bob.getByLabel('Replicas').waitFor({ timeout: 30_000 });
+    await bob.getByLabel('Replicas', { exact: true }).waitFor({ timeout: 30_000 });
     const answer = await bob.evaluate(async (replicas) => {
       const res = await fetch('/api/clusters/sim/deployments/team-b/queue-worker/scale', { method: 'POST', headers: { 'X-Crowsnest-CSRF': '1', 'Content-Type': 'application/json' }, body: JSON.stringify({ replicas }) });
       return { status: res.status, message: ((await res.json()) as { error: { message: string } }).error.message };

@@ -37,7 +37,7 @@ describe('actions that know what the person may do', () => {
     await expect(reasons.textContent()).resolves.toContain('Scale not permitted: User "bob" cannot patch resource "deployments/scale" in API group "apps" in the namespace "team-b"');
     await expect(reasons.textContent()).resolves.toContain('Delete not permitted: User "bob" cannot delete resource "deployments" in API group "apps" in the namespace "team-b"');
     await expect(button(bob, 'Delete').getAttribute('title')).resolves.toMatch(/cannot delete resource "deployments"/);
-    await expect(bob.getByLabel('Replicas').isDisabled()).resolves.toBe(true);
+    await expect(bob.getByLabel('Replicas', { exact: true }).isDisabled()).resolves.toBe(true);
     await screenshotBothThemes(bob, 'portal-bob-view-only');
 
     await bob.getByRole('tab', { name: 'YAML' }).click();
