@@ -172,6 +172,7 @@ export async function startPortalOn(sim: SimProcess, env: Record<string, string>
  */
 export class ReferenceWatch {
   private stamps: number[] = [];
+  private deletions: number[] = [];
   private request?: http.ClientRequest;
 
   static async open(sim: SimProcess): Promise<ReferenceWatch> {
@@ -184,6 +185,8 @@ export class ReferenceWatch {
         res.on('data', (chunk: Buffer) =>
           parser.push(chunk, (line) => {
             const type = watchTypeOf(line);
+            // A deletion carries no stamp of its own: when it arrived here stands in for when it was written.
+            if (type === 'DELETED') ref.deletions.push(nowMicros());
             if (type !== 'ADDED' && type !== 'MODIFIED') return;
             const stamp = stampOf(line);
             if (stamp !== undefined) ref.stamps.push(stamp);
@@ -194,6 +197,13 @@ export class ReferenceWatch {
       ref.request.on('error', reject);
     });
     return ref;
+  }
+
+  /** Every change written in [from, to], deletions included: the load the simulator actually applied. */
+  writtenIn(from: number, to: number): number {
+    let n = this.countIn(from, to);
+    for (const d of this.deletions) if (d >= from && d <= to) n++;
+    return n;
   }
 
   /** Stamped changes written in [from, to]. */

@@ -19,7 +19,7 @@ import { fleetHop } from './fleet';
 import { yardPoint } from './yard';
 import { stopAll } from './processes';
 import { capacity, chart, compare, table, type BenchReport } from './report';
-import { coldSync, fanout, idle, type ColdSyncPoint, type FanoutPoint, type IdlePoint, type Settings } from './scenarios';
+import { coldSync, fanout, idle, overload, type ColdSyncPoint, type FanoutPoint, type IdlePoint, type Settings } from './scenarios';
 
 interface Plan {
   rates: number[];
@@ -30,6 +30,8 @@ interface Plan {
   idleStreams: number[];
   coldPods: number[];
   browser: boolean;
+  /** Past saturation: [streams, first rate, highest rate]; the rate doubles until a window saturates, then once more. */
+  overload: [number, number, number] | null;
   /** The fleet's Redis hop: [changes/s, streams, replicas], or null. */
   fleet: [number, number, number] | null;
   /** The Yard: points of [people, moves/s each, replicas]. */
@@ -54,6 +56,7 @@ const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
     idleStreams: [],
     coldPods: [],
     browser: false,
+    overload: null,
     fleet: null,
     yard: [[30, 2, 2], [100, 2, 2]],
     settings: { clients: 2, pods: 10, windowSeconds: 20, drainSeconds: 3, openSeconds: 30 },
@@ -67,6 +70,7 @@ const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
     idleStreams: [],
     coldPods: [],
     browser: false,
+    overload: null,
     fleet: [1000, 30, 3],
     yard: null,
     settings: { clients: 2, pods: 2000, windowSeconds: 5, drainSeconds: 5, openSeconds: 30 },
@@ -80,6 +84,7 @@ const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
     idleStreams: [1000],
     coldPods: [10_000],
     browser: false,
+    overload: null,
     fleet: null,
     yard: null,
     settings: { clients: 2, pods: 200, windowSeconds: 3, drainSeconds: 2, openSeconds: 12 },
@@ -93,6 +98,7 @@ const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
     idleStreams: [1000, 5000],
     coldPods: [10_000, 150_000],
     browser: true,
+    overload: [5000, 400, 3200],
     fleet: [1000, 30, 3],
     yard: [[30, 2, 2], [100, 2, 2]],
     settings: { clients: 2, pods: 200, windowSeconds: 10, drainSeconds: 10, openSeconds: 90 },
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
     fanout: [],
     comparisons: [],
     capacity: null,
+    overload: null,
     idle: [],
     coldSync: [],
     browser: [],
@@ -166,6 +173,10 @@ async function main(): Promise<void> {
 
   await step(`crowsnest, ${plan.streams.join('/')} streams × ${plan.rates.join('/')} changes/s`, () => fanout('crowsnest', plan.streams, plan.rates, s), (v) => fanoutPoints.push(...v));
   await step(`naive baseline, ${plan.naiveStreams.join('/')} clients × ${plan.naiveRates.join('/')} changes/s`, () => fanout('naive', plan.naiveStreams, plan.naiveRates, s), (v) => fanoutPoints.push(...v));
+  if (plan.overload) {
+    const [streams, from, to] = plan.overload;
+    await step(`overload, ${streams} streams, the rate doubled from ${from}/s until saturated, then twice that`, () => overload(streams, from, to, s), (v) => (report.overload = v));
+  }
   for (const n of plan.idleStreams) await step(`idle streams, ${n}`, () => idle(n, s), report.idle as IdlePoint[]);
   for (const pods of plan.coldPods) await step(`cold sync, ${pods} pods`, () => coldSync(pods, s), report.coldSync as ColdSyncPoint[]);
   if (plan.browser) await step('browser, 10,000 pods × 1,000 changes/s', () => browserPoint(10_000, 1000, 10, s), report.browser as BrowserPoint[]);

@@ -44,6 +44,12 @@ export interface FanoutPoint {
   latencyMs: Latency;
   /** Stamped changes the simulator wrote during the window: what each stream should get. */
   expectedPerStream: number;
+  /**
+   * Changes per second the simulator wrote during the window, deletions included: the load
+   * applied. Under 90 % of the rate asked means the apiserver could not keep up with its
+   * watchers (the naive baseline's cost lands there), and the point is saturated.
+   */
+  writtenPerSecond: number;
   /** Fraction of expected frames delivered (all streams), and for the worst stream. */
   deliveredRatio: number;
   slowestStreamRatio: number;
@@ -69,7 +75,11 @@ export interface FanoutPoint {
   /** The portal's own counts of streams it dropped during the point. */
   droppedSlow: number | null;
   droppedOverBudget: number | null;
-  /** Not keeping up: not every stream opened and synced, or under 99 % of changes delivered after the drain, or p99 over 1 s. */
+  /** Streams the portal told to reconnect (`done`: overloaded) because its event loop fell behind, up to just after the window. */
+  shedOverloaded: number | null;
+  /** Deltas the portal's informers published per second over the window (all kinds): against writtenPerSecond, whether they kept up. */
+  informerDeltasPerSecond: number | null;
+  /** Not keeping up: the load not applied, not every stream opened and synced, under 99 % of changes delivered after the drain, or p99 over 1 s. */
   saturated: boolean;
   /** Which of those, in words. */
   saturation: string[];
@@ -207,6 +217,7 @@ export async function point(rig: Rig, streams: number, openSeconds: number, s: S
   const { sim, portal, clients, ref } = rig;
   // Counters before: the portal's drops, and a scrape that resets its event-loop maximum.
   const before = portal ? await scrape(portal.url).catch(() => undefined) : undefined;
+  const scrapedBefore = performance.now();
   const synced = (await clients.progress()).synced;
   const probing = probe(`${portal?.url ?? sim.httpUrl}/healthz`, portal?.url ?? null);
   const from = nowMicros() + 100_000;
@@ -218,6 +229,10 @@ export async function point(rig: Rig, streams: number, openSeconds: number, s: S
   await sleep(s.windowSeconds * 1000);
   const u1 = { portal: usageOf(portal?.pid), sim: usageOf(sim.pid), clients: clients.usage() };
   const wall = (performance.now() - t0) / 1000;
+  // The informer's own count of deltas over the window: did it keep up with what the apiserver wrote?
+  const after = portal ? await scrape(portal.url).catch(() => undefined) : undefined;
+  const informer =
+    before && after ? round(((after.values.get('crowsnest_deltas_total') ?? 0) - (before.values.get('crowsnest_deltas_total') ?? 0)) / ((performance.now() - scrapedBefore) / 1000), 0) : null;
   const watches = (await sim.watches().catch(() => NaN)) - 1;
   // Let late frames arrive: until every open stream has seen a change written after the window, or the drain time is up.
   const drainUntil = performance.now() + s.drainSeconds * 1000;
@@ -228,7 +243,7 @@ export async function point(rig: Rig, streams: number, openSeconds: number, s: S
   }
   const probed = await probing.stop();
   const reports = await clients.reports();
-  return summarise(rig, streams, synced, reports, ref.countIn(from, to), { u0, u1, wall }, watches, probed, before?.values, openSeconds, s);
+  return summarise(rig, streams, synced, reports, ref.countIn(from, to), ref.writtenIn(from, to), { u0, u1, wall }, watches, probed, before?.values, openSeconds, s, informer, after?.values);
 }
 
 function summarise(
@@ -237,12 +252,15 @@ function summarise(
   synced: number,
   reports: Report[],
   expected: number,
+  written: number,
   usage: { u0: Record<'portal' | 'sim' | 'clients', Usage>; u1: Record<'portal' | 'sim' | 'clients', Usage>; wall: number },
   watches: number,
   probed: { healthzMaxMs: number; metricsMaxMs: number; eventLoopMaxMs: number; droppedSlow: number; droppedOverBudget: number; scrapes: number },
   before: Map<string, number> | undefined,
   openSeconds: number,
   s: Settings,
+  informerDeltasPerSecond: number | null = null,
+  after?: Map<string, number>,
 ): FanoutPoint {
   const latency = new Histogram();
   const perStream: number[] = [];
@@ -269,6 +287,8 @@ function summarise(
   const cores = (k: 'portal' | 'sim' | 'clients') => round((usage.u1[k].cpu - usage.u0[k].cpu) / usage.wall, 2);
   const rss = (k: 'portal' | 'sim' | 'clients') => round(usage.u1[k].rss / MiB, 1);
   const saturation: string[] = [];
+  const writtenPerSecond = written / s.windowSeconds;
+  if (writtenPerSecond < 0.9 * rig.rate) saturation.push(`the apiserver wrote ${round(writtenPerSecond, 0)} of the ${rig.rate} changes/s asked`);
   if (synced < streams) saturation.push(`only ${synced} of ${streams} streams opened and synced within ${s.openSeconds} s`);
   if (!(deliveredRatio >= 0.99)) saturation.push(`${round(deliveredRatio * 100, 1)} % of changes delivered within ${s.drainSeconds} s after the window`);
   if (latency.percentile(99) > 1_000_000) saturation.push('p99 latency over 1 s');
@@ -284,6 +304,7 @@ function summarise(
     failed,
     latencyMs: latencyOf(latency),
     expectedPerStream: expected,
+    writtenPerSecond: round(writtenPerSecond, 0),
     deliveredRatio: round(deliveredRatio, 4),
     slowestStreamRatio: round(slowest, 4),
     missing: want - delivered,
@@ -300,6 +321,8 @@ function summarise(
     endedWithoutDone,
     droppedSlow: counter('crowsnest_stream_dropped_slow_total', probed.droppedSlow),
     droppedOverBudget: counter('crowsnest_stream_dropped_over_budget_total', probed.droppedOverBudget),
+    shedOverloaded: before && after ? round((after.get('crowsnest_stream_shed_overloaded_total') ?? 0) - (before.get('crowsnest_stream_shed_overloaded_total') ?? 0), 0) : null,
+    informerDeltasPerSecond,
     saturated: saturation.length > 0,
     saturation,
     openSeconds: round(openSeconds, 1),
@@ -349,6 +372,75 @@ export async function fanout(engine: 'crowsnest' | 'naive', counts: number[], ra
     await sim.stop();
   }
   return points;
+}
+
+export interface OverloadResult {
+  streams: number;
+  /** Windows at doubling rates until one saturated: that rate is the saturating load. */
+  ramp: FanoutPoint[];
+  saturatingRate: number | null;
+  /** One window at twice the saturating rate. */
+  double: FanoutPoint | null;
+  /** Portal RSS once the streams had opened, and at the end of the doubled load, MiB. */
+  portalRssMiB: { opened: number; end: number | null };
+  /** The issue's targets under twice the saturating load; null when nothing saturated up to the highest rate tried. */
+  verdict: { eventLoopUnder100ms: boolean; healthzUnder1s: boolean; metricsUnder1s: boolean; shedVisibly: boolean; informerKeptUp: boolean } | null;
+}
+
+/**
+ * The portal past its limit: `streams` streams, the churn doubled from `startRate`
+ * until a window saturates (at most `maxRate`), then one window at twice that
+ * rate. What counts there is that the portal stays responsive and sheds: its
+ * event loop, `/healthz` and `/metrics`, streams told to reconnect, its informer
+ * against the apiserver, and its memory. Shed streams are not reopened by the
+ * load clients, so the doubled window ends with fewer of them.
+ */
+export async function overload(streams: number, startRate: number, maxRate: number, s: Settings): Promise<OverloadResult> {
+  const sim = await startSim(s.dir, s.pods, 0);
+  let portal: PortalProcess | undefined;
+  let clients: LoadClients | undefined;
+  let ref: ReferenceWatch | undefined;
+  try {
+    portal = await startPortalOn(sim);
+    ref = await ReferenceWatch.open(sim);
+    clients = LoadClients.start(s.clients);
+    const rig: Rig = { engine: 'crowsnest', sim, portal, clients, ref, rate: 0, pods: s.pods };
+    const openSeconds = await openUpTo(rig, streams, 0, s);
+    const opened = usageOf(portal.pid).rss / MiB;
+    const out: OverloadResult = { streams, ramp: [], saturatingRate: null, double: null, portalRssMiB: { opened: round(opened, 1), end: null }, verdict: null };
+    const run = async (rate: number) => {
+      await sim.setRate(rate);
+      await settle(clients!, s.drainSeconds);
+      const p = await point({ ...rig, rate }, streams, openSeconds, s);
+      s.log(`${describe(p)}; loop ${p.eventLoopMaxMs} ms, /healthz ${p.healthzMaxMs} ms, /metrics ${p.metricsMaxMs} ms, shed ${p.shedOverloaded}, dropped ${p.droppedSlow}+${p.droppedOverBudget}, informer ${p.informerDeltasPerSecond} of ${p.writtenPerSecond} changes/s`);
+      return p;
+    };
+    for (let rate = startRate; rate <= maxRate; rate *= 2) {
+      const p = await run(rate);
+      out.ramp.push(p);
+      if (p.saturated) {
+        out.saturatingRate = rate;
+        break;
+      }
+    }
+    if (out.saturatingRate === null) return out;
+    const d = await run(out.saturatingRate * 2);
+    out.double = d;
+    out.portalRssMiB.end = d.rssMiB.portal;
+    out.verdict = {
+      eventLoopUnder100ms: d.eventLoopMaxMs !== null && d.eventLoopMaxMs <= 100,
+      healthzUnder1s: d.healthzMaxMs <= 1000,
+      metricsUnder1s: d.metricsMaxMs !== null && d.metricsMaxMs <= 1000,
+      shedVisibly: (d.shedOverloaded ?? 0) + (d.droppedSlow ?? 0) + (d.droppedOverBudget ?? 0) > 0,
+      informerKeptUp: d.informerDeltasPerSecond !== null && d.informerDeltasPerSecond >= 0.95 * d.writtenPerSecond,
+    };
+    return out;
+  } finally {
+    ref?.close();
+    await clients?.close();
+    await portal?.stop();
+    await sim.stop();
+  }
 }
 
 /** Portal memory per idle stream: `streams` streams that get their snapshot and then nothing but heartbeats. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LineParser, seqOf, SseParser, stampOf, watchTypeOf, type SseFrame } from '../../bench/frames';
 import { Histogram } from '../../bench/histogram';
+import { compare } from '../../bench/report';
+import type { FanoutPoint } from '../../bench/scenarios';
 
 describe('the benchmark histogram', () => {
   it('reports percentiles within its bucket precision', () => {
@@ -77,5 +79,29 @@ describe('the SSE frame parser', () => {
     parser.push(body.slice(10), (l) => lines.push(l));
     expect(lines.map(watchTypeOf)).toEqual(['ADDED', 'MODIFIED']);
     expect(stampOf(lines[1])).toBe(12);
+  });
+});
+
+describe('the side-by-side comparison', () => {
+  const point = (engine: FanoutPoint['engine'], p50: number, p99: number, saturation: string[] = []): FanoutPoint =>
+    ({
+      engine,
+      streams: 5000,
+      rate: 200,
+      latencyMs: { p50, p90: p99, p99, max: p99, mean: p50, count: 1 },
+      cpuCores: { portal: 1, apiserver: 1, clients: 1 },
+      rssMiB: { portal: 100, apiserver: 100, clients: 100 },
+      apiserverWatches: engine === 'naive' ? 5000 : 7,
+      saturated: saturation.length > 0,
+      saturation,
+    }) as FanoutPoint;
+
+  it('counts a faster baseline as better only while it carried the same load', () => {
+    const [same] = compare([point('crowsnest', 250, 570), point('naive', 84, 168)]);
+    expect(same.crowsnestAtLeastAsGood).toBe(false);
+    const [short] = compare([point('crowsnest', 250, 570), point('naive', 84, 168, ['the apiserver wrote 16 of the 200 changes/s asked'])]);
+    expect(short.crowsnestAtLeastAsGood).toBe(true);
+    const [both] = compare([point('crowsnest', 250, 570, ['p99 latency over 1 s']), point('naive', 84, 168, ['p99 latency over 1 s'])]);
+    expect(both.crowsnestAtLeastAsGood).toBe(false);
   });
 });
