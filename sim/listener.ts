@@ -34,7 +34,9 @@ export async function listenDual(handler: RequestListener, port: number, host: s
   }
   let suspendedUntil = 0;
   const sockets = new Set<Socket>();
-  const net = createNet((socket) => {
+  // Nagle off, as Go's net package leaves every TCP connection of a real API server: with it on, a
+  // response written in pieces waits on the client's delayed ACK (tens of ms a page of a paged list).
+  const net = createNet({ noDelay: true }, (socket) => {
     if (Date.now() < suspendedUntil) {
       socket.destroy();
       return;

@@ -6,7 +6,6 @@
  * gently moving numbers. Only running pods on a node have metrics, as with
  * metrics-server.
  */
-import { createHash } from 'node:crypto';
 import { quantityOrNull } from '../lib/ui/units';
 import type { ResourceRequest } from './api/context';
 import { sendJson } from './api/respond';
@@ -21,20 +20,40 @@ export const METRICS_GROUP = 'metrics.k8s.io';
 const API_VERSION = 'metrics.k8s.io/v1beta1';
 const WINDOW = '10.062s';
 
-function unit(seed: string): number {
-  const d = createHash('sha256').update(seed).digest();
-  return d.readUInt32BE(0) / 0x1_0000_0000;
+/** A 32-bit hash of a seed (FNV-1a): hashed once per container or node per scrape, then drawn from. */
+function hashOf(seed: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
+  return h;
 }
 
-/** A value around `base` that drifts ±20 % over a period of a few minutes. */
-function wave(seed: string, base: number, now: number): number {
-  const period = 180_000 + unit(`${seed}/p`) * 240_000;
-  const phase = unit(`${seed}/ph`) * 2 * Math.PI;
+/** The `n`th draw in [0, 1) from a seed's hash (a murmur3 finish of the two mixed): no strings built per draw. */
+function draw(hash: number, n: number): number {
+  let h = Math.imul(hash ^ Math.imul(n + 1, 0x9e3779b9), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 0x1_0000_0000;
+}
+
+/** A value around `base` that drifts ±20 % over a period of a few minutes (draws `n` and `n + 1` of the hash). */
+function wave(hash: number, n: number, base: number, now: number): number {
+  const period = 180_000 + draw(hash, n) * 240_000;
+  const phase = draw(hash, n + 1) * 2 * Math.PI;
   return base * (1 + 0.2 * Math.sin((2 * Math.PI * now) / period + phase));
 }
 
+/** The last few seconds formatted (a sample asks for two: now, and its window's start). */
+const stamps = new Map<number, string>();
+
+/** The sample's timestamp, to the second (one Date per second, not per pod). */
 function stamp(now: number): string {
-  return new Date(Math.floor(now / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(now / 1000);
+  let text = stamps.get(second);
+  if (text === undefined) {
+    if (stamps.size >= 4) stamps.clear();
+    text = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    stamps.set(second, text);
+  }
+  return text;
 }
 
 interface Resources {
@@ -53,17 +72,19 @@ function quantity(resources: Resources | undefined, kind: 'requests' | 'limits',
  * be; without one, somewhere in a plausible range.
  */
 export function containerUsage(podUid: string, container: string, now = Date.now(), resources?: Resources): { cpu: string; memory: string } {
-  const seed = `${podUid}/${container}`;
+  const hash = hashOf(`${podUid}/${container}`);
   const cpuRequest = quantity(resources, 'requests', 'cpu');
   const memRequest = quantity(resources, 'requests', 'memory');
   const memLimit = quantity(resources, 'limits', 'memory');
   // A token CPU request (under 10m) says nothing of the load: such a container runs as busy as one without.
-  const cpuBase = cpuRequest !== null && cpuRequest >= 0.01 ? cpuRequest * 1e9 * (0.3 + 0.6 * unit(`${seed}/c`)) : 2_000_000 + unit(`${seed}/c`) * 250_000_000;
-  let memBase = memRequest !== null ? (memRequest / 1024) * (0.6 + 0.5 * unit(`${seed}/m`)) : 12_000 + unit(`${seed}/m`) * 400_000;
+  const c = draw(hash, 0);
+  const m = draw(hash, 1);
+  const cpuBase = cpuRequest !== null && cpuRequest >= 0.01 ? cpuRequest * 1e9 * (0.3 + 0.6 * c) : 2_000_000 + c * 250_000_000;
+  let memBase = memRequest !== null ? (memRequest / 1024) * (0.6 + 0.5 * m) : 12_000 + m * 400_000;
   // The wave adds up to 20 %: stay under 90 % of the limit at its top.
   if (memLimit !== null) memBase = Math.min(memBase, (memLimit / 1024) * 0.75);
-  const cpuNano = Math.round(wave(`${seed}/cpu`, cpuBase, now));
-  const memKi = Math.round(wave(`${seed}/mem`, memBase, now) / 4) * 4;
+  const cpuNano = Math.round(wave(hash, 2, cpuBase, now));
+  const memKi = Math.round(wave(hash, 4, memBase, now) / 4) * 4;
   return { cpu: `${cpuNano}n`, memory: `${memKi}Ki` };
 }
 
@@ -101,8 +122,9 @@ function parseKi(v: string): number {
 export function nodeMetrics(n: KubeObject, pods: KubeObject[], now = Date.now()): KubeObject {
   const name = n.metadata.name!;
   // The node's own overhead (kubelet, runtime, system) plus what its pods use.
-  let cpu = wave(`${name}/cpu`, 120_000_000 + unit(name) * 200_000_000, now);
-  let mem = wave(`${name}/mem`, 900_000 + unit(`${name}/m`) * 1_200_000, now);
+  const hash = hashOf(name);
+  let cpu = wave(hash, 2, 120_000_000 + draw(hash, 0) * 200_000_000, now);
+  let mem = wave(hash, 4, 900_000 + draw(hash, 1) * 1_200_000, now);
   for (const p of pods) {
     for (const c of podMetrics(p, now).containers as Obj[]) {
       cpu += parseCpuNano(c.usage.cpu);
@@ -145,7 +167,9 @@ export function handleMetrics(r: ResourceRequest): void {
   for (const p of store.iterate('/pods')) {
     if (!running(p)) continue;
     const node = (p.spec as Obj).nodeName;
-    byNode.set(node, [...(byNode.get(node) ?? []), p]);
+    const on = byNode.get(node);
+    if (on) on.push(p);
+    else byNode.set(node, [p]);
   }
   const items = store
     .list('/nodes')

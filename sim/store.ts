@@ -39,6 +39,18 @@ function sortKey(ns: string, name: string): string {
   return `${ns}/${name}`;
 }
 
+/** The index of the first key after `after` in a sorted array. */
+function upperBound(sorted: string[], after: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export interface HistoryOptions {
   /** How long events are kept for resume, in ms of the store's clock. Default 5 minutes. */
   windowMs?: number;
@@ -88,6 +100,19 @@ export class Store {
     return this.buckets.get(key)?.size ?? 0;
   }
 
+  /** Every `namespace/name` of `key` in etcd order, sorted again only after a create or delete. */
+  private sortedKeys(key: string): string[] {
+    const b = this.buckets.get(key);
+    if (!b) return [];
+    if (!b.sorted) {
+      const all: string[] = [];
+      for (const [ns, m] of b.byNamespace) for (const n of m.keys()) all.push(sortKey(ns, n));
+      all.sort();
+      b.sorted = all;
+    }
+    return b.sorted;
+  }
+
   /**
    * Objects in etcd order (namespace, then name), optionally in one namespace and
    * starting after a `namespace/name` position (for continue tokens).
@@ -104,24 +129,8 @@ export class Store {
       }
       return;
     }
-    if (!b.sorted) {
-      const all: string[] = [];
-      for (const [ns, m] of b.byNamespace) for (const n of m.keys()) all.push(sortKey(ns, n));
-      all.sort();
-      b.sorted = all;
-    }
-    const sorted = b.sorted;
-    let i = 0;
-    if (after !== undefined) {
-      let lo = 0;
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid] <= after) lo = mid + 1;
-        else hi = mid;
-      }
-      i = lo;
-    }
+    const sorted = this.sortedKeys(key);
+    let i = after === undefined ? 0 : upperBound(sorted, after);
     for (; i < sorted.length; i++) {
       // The array may be replaced by a write while a caller iterates; stop following it then.
       const k = sorted[i];
@@ -138,6 +147,47 @@ export class Store {
    * created since); `rv` must still be within the history (see eventsSince).
    */
   *iterateAt(key: string, rv: number, namespace?: string, after?: string): Generator<KubeObject> {
+    const then = this.changedSince(key, rv, namespace);
+    if (then.size === 0) {
+      yield* this.iterate(key, namespace, after);
+      return;
+    }
+    // The current objects in order, each as it was at rv (or skipped, if created since), merged with
+    // those deleted since: a page costs its own length, not the collection's.
+    const gone = [...then].filter(([k, o]) => o !== undefined && (after === undefined || k > after) && !this.has(key, k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    let g = 0;
+    for (const o of this.iterate(key, namespace, after)) {
+      const k = sortKey(o.metadata.namespace ?? '', o.metadata.name!);
+      while (g < gone.length && gone[g][0] < k) yield gone[g++][1]!;
+      if (!then.has(k)) yield o;
+      else {
+        const was = then.get(k);
+        if (was) yield was;
+      }
+    }
+    while (g < gone.length) yield gone[g++][1]!;
+  }
+
+  /** How many objects iterateAt would yield, without visiting them (a list page's remainingItemCount). */
+  countAt(key: string, rv: number, namespace?: string, after?: string): number {
+    let n = 0;
+    if (namespace === undefined) {
+      const sorted = this.sortedKeys(key);
+      n = sorted.length - (after === undefined ? 0 : upperBound(sorted, after));
+    } else {
+      for (const _ of this.iterate(key, namespace, after)) n++;
+    }
+    for (const [k, was] of this.changedSince(key, rv, namespace)) {
+      if (after !== undefined && k <= after) continue;
+      const now = this.has(key, k);
+      if (was === undefined && now) n--;
+      else if (was !== undefined && !now) n++;
+    }
+    return n;
+  }
+
+  /** For each object of `key` changed since `rv` (by `namespace/name`): what it was at rv, undefined if created since. */
+  private changedSince(key: string, rv: number, namespace?: string): Map<string, KubeObject | undefined> {
     const since = this.eventsSince(rv);
     const then = new Map<string, KubeObject | undefined>();
     for (const e of since === 'expired' ? [] : since) {
@@ -147,18 +197,13 @@ export class Store {
       // The first change since rv tells what the object was at rv.
       if (!then.has(k)) then.set(k, e.type === 'ADDED' ? undefined : e.previous);
     }
-    if (then.size === 0) {
-      yield* this.iterate(key, namespace, after);
-      return;
-    }
-    const out: [string, KubeObject][] = [];
-    for (const o of this.iterate(key, namespace, after)) {
-      const k = sortKey(o.metadata.namespace ?? '', o.metadata.name!);
-      if (!then.has(k)) out.push([k, o]);
-    }
-    for (const [k, o] of then) if (o && (after === undefined || k > after)) out.push([k, o]);
-    out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [, o] of out) yield o;
+    return then;
+  }
+
+  /** Whether the object at a `namespace/name` key exists now. */
+  private has(key: string, k: string): boolean {
+    const slash = k.indexOf('/');
+    return this.buckets.get(key)?.byNamespace.get(k.slice(0, slash))?.has(k.slice(slash + 1)) ?? false;
   }
 
   list(key: string, namespace?: string): KubeObject[] {

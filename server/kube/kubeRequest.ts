@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { pooledAgent } from './agentPool';
 import { LineSplitter } from './lineSplitter';
 
 /** An error answer from the API server, with its status and Kubernetes' own message. */
@@ -43,6 +44,8 @@ export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<Inc
     headers: { Accept: 'application/json', ...req.headers },
   };
   await kc.applyToHTTPSOptions(opts);
+  // One keep-alive connection pool per TLS identity instead of client-node's new agent per request (a proxy's agent stays).
+  if (url.protocol === 'https:' && !cluster.proxyUrl) opts.agent = pooledAgent(url.host, opts);
   if (req.body !== undefined) opts.headers['Content-Length'] = Buffer.byteLength(req.body);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 

@@ -119,9 +119,7 @@ export async function handleList(r: ResourceRequest): Promise<void> {
   if (more) {
     listMeta.continue = encodeContinue({ rv: listRv, start: lastKey });
     if (filter.labels.length === 0 && filter.fields.length === 0) {
-      let remaining = 0;
-      for (const _ of objects(lastKey)) remaining++;
-      listMeta.remainingItemCount = remaining;
+      listMeta.remainingItemCount = store.countAt(storageKey(r.type), listRv, r.namespace, lastKey);
     }
   }
   const want = wanted(r.req);

@@ -36,6 +36,15 @@ describe('store', () => {
     const then = [...s.iterateAt('/configmaps', at, 'x', 'x/a')];
     expect(then.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)).toEqual(['b@2', 'c@3', 'd@4']);
     expect([...s.iterateAt('/configmaps', s.currentRv(), undefined, 'x/a')].map((o) => o.metadata.name)).toEqual(['b', 'bb', 'd']);
+    // Across namespaces, as a list of the whole collection pages it: the deleted one in its place, the created one not yet there.
+    s.create('/configmaps', cm('w', 'late'));
+    const all = [...s.iterateAt('/configmaps', at, undefined, undefined)].map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`);
+    expect(all).toEqual(['x/a@1', 'x/b@2', 'x/c@3', 'x/d@4']);
+    // The count a page reports as remaining, without visiting the objects.
+    for (const [rv, after] of [[at, undefined], [at, 'x/a'], [at, 'x/b'], [at, 'x/d'], [s.currentRv(), 'x/a'], [s.currentRv(), undefined], [at, 'w/late']] as const) {
+      expect(s.countAt('/configmaps', rv, undefined, after)).toBe([...s.iterateAt('/configmaps', rv, undefined, after)].length);
+      expect(s.countAt('/configmaps', rv, 'x', after)).toBe([...s.iterateAt('/configmaps', rv, 'x', after)].length);
+    }
   });
 
   it('keeps a bounded history and reports expiry for resourceVersions it no longer holds', () => {
