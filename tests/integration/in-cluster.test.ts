@@ -164,4 +164,51 @@ describe('in a pod, as the chart’s service account', () => {
     expect(refusal.code).toBe(403);
     expect(refusal.message).toMatch(/User "bob" cannot (create|get) resource "pods\/exec"/);
   });
+
+  /** Replaces the chart's ClusterRole with its rules less the one granting `verb` on `resource`; returns a restore. */
+  const withoutRule = async (resource: string, verb: string): Promise<() => Promise<void>> => {
+    const got = await harness.kubectl(['get', 'clusterrole', RELEASE, '-o', 'json']);
+    expect(got.code, got.stderr).toBe(0);
+    const original = JSON.parse(got.stdout) as { rules: { resources?: string[]; verbs: string[] }[] };
+    const rules = original.rules.filter((r) => !(r.resources?.includes(resource) && r.verbs.includes(verb)));
+    expect(rules.length).toBe(original.rules.length - 1);
+    const replace = async (body: unknown) => {
+      const done = await harness.kubectl(['replace', '-f', '-'], { stdin: JSON.stringify(body) });
+      expect(done.code, done.stderr).toBe(0);
+    };
+    await replace({ ...original, rules, metadata: { name: RELEASE } });
+    return () => replace({ ...original, metadata: { name: RELEASE } });
+  };
+
+  it('needs the chart’s impersonate rule: without it every read as a person is refused', async () => {
+    const read = () => get('bob', `/api/clusters/${CLUSTER}/pods/team-a/web-1`);
+    expect((await read()).status).toBe(200);
+    const restore = await withoutRule('users', 'impersonate');
+    try {
+      const refused = await until(async () => {
+        const r = await read();
+        return r.status === 403 ? ((await r.json()) as any).error.message as string : undefined;
+      }, { message: 'bob’s read refused once the portal may not impersonate' });
+      expect(refused).toMatch(/cannot impersonate/);
+    } finally {
+      await restore();
+    }
+    await until(async () => (await read()).status === 200, { message: 'bob’s read served again' });
+  });
+
+  it('needs the chart’s subjectaccessreviews rule: without it nobody’s access can be told', async () => {
+    const bobAccess = async () => ((await (await get('bob', '/api/clusters')).json()) as ClusterSummary[])[0];
+    expect((await bobAccess()).access).toEqual({ scope: 'namespaces', namespaces: ['team-a', 'team-b'] });
+    const restore = await withoutRule('subjectaccessreviews', 'create');
+    try {
+      const summary = await until(async () => {
+        const s = await bobAccess();
+        return s.access?.scope === 'namespaces' ? undefined : s;
+      }, { message: 'bob’s access no longer known once the portal may not ask' });
+      expect(JSON.stringify(summary)).toMatch(/subjectaccessreviews/);
+    } finally {
+      await restore();
+    }
+    await until(async () => (await bobAccess()).access?.scope === 'namespaces', { message: 'bob’s access known again' });
+  });
 });
