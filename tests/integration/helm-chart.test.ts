@@ -36,6 +36,39 @@ async function json(args: string[]): Promise<any> {
 }
 
 const manifests = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJSON()).filter(Boolean);
+const find = (rendered: any[], kind: string, name: string): any => rendered.find((m) => m.kind === kind && m.metadata.name === name);
+const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
+
+/** Secrets' data (base64, as stored) by name, from a rendering or a `kubectl get secrets` list. */
+const secretData = (objects: any[]): Record<string, Record<string, string>> =>
+  Object.fromEntries(objects.filter((m) => m.kind === 'Secret').map((m) => [m.metadata.name, m.data ?? {}]));
+
+/**
+ * A container's environment and args as the kubelet makes them: each secretKeyRef read from
+ * `secrets`, and $(NAME) in a variable's value or in args replaced by a variable defined before.
+ */
+function asStarted(container: any, secrets: Record<string, Record<string, string>>): { env: Record<string, string>; args: string[] } {
+  const env: Record<string, string> = {};
+  const expand = (text: string) => text.replace(/\$\((\w+)\)/g, (reference, name: string) => env[name] ?? reference);
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef;
+    if (ref) {
+      const value = secrets[ref.name]?.[ref.key];
+      expect(value, `${variable.name}: key ${ref.key} of Secret ${ref.name}`).toBeDefined();
+      env[variable.name] = decode(value!);
+    } else env[variable.name] = expand(variable.value ?? '');
+  }
+  return { env, args: (container.args ?? []).map(expand) };
+}
+
+/** The password the bundled Redis starts with (after --requirepass) and the REDIS_URL the portal starts with. */
+function redisPasswords(rendered: any[], secrets: Record<string, Record<string, string>>): { required: string; url: URL } {
+  const redis = asStarted(find(rendered, 'StatefulSet', `${RELEASE}-crowsnest-redis`).spec.template.spec.containers[0], secrets);
+  const portal = asStarted(find(rendered, 'Deployment', `${RELEASE}-crowsnest`).spec.template.spec.containers[0], secrets);
+  const flag = redis.args.indexOf('--requirepass');
+  expect(flag, `redis args ${redis.args.join(' ')}`).toBeGreaterThanOrEqual(0);
+  return { required: redis.args[flag + 1], url: new URL(portal.env.REDIS_URL) };
+}
 
 beforeAll(async () => {
   h = await startSim({ scenario: 'empty', clockSpeed: 20 });
@@ -83,6 +116,25 @@ describe('the chart, rendered', () => {
     expect(missing).toEqual([]);
   });
 
+  it('makes the bundled Redis require a password, generated once into the chart\'s Secret or from yours, and gives it to the portal in REDIS_URL', async () => {
+    const generated = manifests(await ok(['template', RELEASE, CHART, '-n', NS]));
+    const kept = find(generated, 'Secret', `${RELEASE}-crowsnest`).data;
+    expect(kept, 'the chart\'s Secret').toHaveProperty('redis-password');
+    const password = decode(kept['redis-password']);
+    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+    const { required, url } = redisPasswords(generated, secretData(generated));
+    expect(required).toBe(password);
+    expect(url.href).toBe(`redis://:${password}@${RELEASE}-crowsnest-redis:6379`);
+    expect(url.password).toBe(password);
+
+    const own = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/bundled-redis-persistent-values.yaml`]));
+    expect(find(own, 'Secret', `${RELEASE}-crowsnest`).data['redis-password']).toBeUndefined();
+    const theirs = { ...secretData(own), 'crowsnest-redis-password': { 'redis-password': Buffer.from('Their-own.password_1~').toString('base64') } };
+    const fromTheirs = redisPasswords(own, theirs);
+    expect(fromTheirs.required).toBe('Their-own.password_1~');
+    expect(fromTheirs.url.password).toBe('Their-own.password_1~');
+  });
+
   it('grants the portal list and watch, impersonation and access reviews, and nothing that writes', async () => {
     const rendered = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '--set', 'watchStreams.kinds={all,-events}']));
     const role = rendered.find((m) => m.kind === 'ClusterRole');
@@ -114,7 +166,17 @@ describe('the values schema', () => {
 
 describe('the release lifecycle in the simulated cluster', () => {
   let nextauthSecret = '';
+  let redisPassword = '';
   const deployment = () => json(['get', 'deployment', `${RELEASE}-crowsnest`, '-n', NS]);
+  /** The bundled Redis's password as its pod and the portal's pods would start with it, from what is in the cluster now. */
+  const startedRedisPassword = async () => {
+    const inCluster = [await deployment(), await json(['get', 'statefulset', `${RELEASE}-crowsnest-redis`, '-n', NS])];
+    const secrets = secretData((await json(['get', 'secrets', '-n', NS])).items.map((s: any) => ({ ...s, kind: 'Secret' })));
+    const { required, url } = redisPasswords(inCluster, secrets);
+    expect(url.password).toBe(required);
+    expect(decode(secrets[`${RELEASE}-crowsnest`]['redis-password'])).toBe(required);
+    return required;
+  };
 
   it('installs with --wait: the portal and its Redis roll out, and NOTES say what to do next', async () => {
     const out = await ok(['install', RELEASE, CHART, '-n', NS, '--wait', '--timeout', '3m'], 200_000);
@@ -130,12 +192,15 @@ describe('the release lifecycle in the simulated cluster', () => {
     expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     nextauthSecret = (await json(['get', 'secret', `${RELEASE}-crowsnest`, '-n', NS])).data['nextauth-secret'];
     expect(Buffer.from(nextauthSecret, 'base64').length).toBeGreaterThanOrEqual(32);
+    redisPassword = await startedRedisPassword();
+    expect(redisPassword).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 
-  it('upgrades to three replicas, keeping the generated session secret', async () => {
+  it('upgrades to three replicas, keeping the generated session secret and Redis password', async () => {
     await ok(['upgrade', RELEASE, CHART, '-n', NS, '--reuse-values', '--set', 'replicaCount=3', '--wait', '--timeout', '3m'], 200_000);
     await until(async () => (await deployment()).status.readyReplicas === 3, { message: 'three ready replicas' });
     expect((await json(['get', 'secret', `${RELEASE}-crowsnest`, '-n', NS])).data['nextauth-secret']).toBe(nextauthSecret);
+    expect(await startedRedisPassword()).toBe(redisPassword);
   });
 
   it('rolls back to two replicas', async () => {
