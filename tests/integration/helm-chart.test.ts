@@ -61,6 +61,10 @@ function asStarted(container: any, secrets: Record<string, Record<string, string
   return { env, args: (container.args ?? []).map(expand) };
 }
 
+/** Whether a label selector's matchLabels select a pod with these labels. */
+const selects = (selector: { matchLabels: Record<string, string> }, labels: Record<string, string>) =>
+  Object.entries(selector.matchLabels).every(([key, value]) => labels[key] === value);
+
 /** The password the bundled Redis starts with (after --requirepass) and the REDIS_URL the portal starts with. */
 function redisPasswords(rendered: any[], secrets: Record<string, Record<string, string>>): { required: string; url: URL } {
   const redis = asStarted(find(rendered, 'StatefulSet', `${RELEASE}-crowsnest-redis`).spec.template.spec.containers[0], secrets);
@@ -133,6 +137,37 @@ describe('the chart, rendered', () => {
     const fromTheirs = redisPasswords(own, theirs);
     expect(fromTheirs.required).toBe('Their-own.password_1~');
     expect(fromTheirs.url.password).toBe('Their-own.password_1~');
+  });
+
+  it('lets only the portal\'s pods reach the bundled Redis when networkPolicy is on, as the API server accepts', async () => {
+    const text = await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/networkpolicy-values.yaml`]);
+    const rendered = manifests(text);
+    const portalPod = find(rendered, 'Deployment', `${RELEASE}-crowsnest`).spec.template.metadata.labels;
+    const redisPod = find(rendered, 'StatefulSet', `${RELEASE}-crowsnest-redis`).spec.template.metadata.labels;
+    const policy = find(rendered, 'NetworkPolicy', `${RELEASE}-crowsnest-redis`);
+    expect(policy, 'a NetworkPolicy for the bundled Redis').toBeDefined();
+    expect(selects(policy.spec.podSelector, redisPod)).toBe(true);
+    expect(selects(policy.spec.podSelector, portalPod)).toBe(false);
+    // Both directions are policed, and no egress rule: the Redis reaches nothing.
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress ?? []).toEqual([]);
+    expect(policy.spec.ingress).toHaveLength(1);
+    const [rule] = policy.spec.ingress;
+    expect(rule.ports).toEqual([{ port: 6379, protocol: 'TCP' }]);
+    expect(rule.from).toHaveLength(1);
+    // A pod selector alone: pods of the release's namespace only, and of those only the portal's.
+    expect(Object.keys(rule.from[0])).toEqual(['podSelector']);
+    expect(selects(rule.from[0].podSelector, portalPod)).toBe(true);
+    expect(selects(rule.from[0].podSelector, redisPod)).toBe(false);
+
+    const applied = await h.kubectl(['apply', '--dry-run=server', '-n', NS, '-f', '-'], { stdin: text });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain(`networkpolicy.networking.k8s.io/${RELEASE}-crowsnest-redis created (server dry run)`);
+    expect(applied.stdout).toContain(`networkpolicy.networking.k8s.io/${RELEASE}-crowsnest created (server dry run)`);
+
+    // No bundled Redis, no policy for it.
+    const external = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/networkpolicy-values.yaml`, '--set', 'redis.url=redis://redis.shared.svc:6379']));
+    expect(external.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual([`${RELEASE}-crowsnest`]);
   });
 
   it('grants the portal list and watch, impersonation and access reviews, and nothing that writes', async () => {
