@@ -170,6 +170,42 @@ describe('the chart, rendered', () => {
     expect(external.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual([`${RELEASE}-crowsnest`]);
   });
 
+  it('takes every secret from Secrets of your own when named, and renders no Secret, ServiceAccount or ClusterRole when told not to', async () => {
+    const rendered = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/existing-secrets-values.yaml`]));
+    const pod = find(rendered, 'Deployment', `${RELEASE}-crowsnest`).spec.template.spec;
+    const env = Object.fromEntries(pod.containers[0].env.map((e: { name: string }) => [e.name, e]));
+    expect(env.NEXTAUTH_SECRET.valueFrom).toEqual({ secretKeyRef: { name: 'crowsnest-session', key: 'nextauth-secret' } });
+    expect(env.OIDC_CLIENT_SECRET.valueFrom).toEqual({ secretKeyRef: { name: 'crowsnest-oidc', key: 'oidc-client-secret' } });
+    expect(env.REDIS_URL.valueFrom).toEqual({ secretKeyRef: { name: 'crowsnest-redis', key: 'redis-url' } });
+    expect(env.REDIS_PASSWORD).toBeUndefined();
+    expect(env.KUBECONFIG.value).toBe('/etc/crowsnest/kubeconfig/kubeconfig');
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'kubeconfig')).toEqual({ name: 'kubeconfig', secret: { secretName: 'crowsnest-clusters' } });
+    expect(pod.serviceAccountName).toBe('crowsnest-portal');
+    // The portal, its Service and its disruption budget; nothing the installer said they provide.
+    expect(rendered.map((m) => m.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'Service']);
+  });
+
+  it('adds the rules rbac.customResources names to the ClusterRole, with watch while custom streams are on', async () => {
+    const rules = async (...set: string[]) =>
+      find(manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/custom-resources-values.yaml`, ...set])), 'ClusterRole', `${RELEASE}-crowsnest`).rules;
+    const watched = await rules();
+    expect(watched).toContainEqual({ apiGroups: ['cert-manager.io'], resources: ['certificates', 'issuers'], verbs: ['list', 'watch'] });
+    expect(watched).toContainEqual({ apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['list', 'watch'] });
+    const polled = await rules('--set', 'watchStreams.kinds={all,-custom}');
+    expect(polled).toContainEqual({ apiGroups: ['cert-manager.io'], resources: ['certificates', 'issuers'], verbs: ['list'] });
+    expect(polled).toContainEqual({ apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['list'] });
+  });
+
+  it('prints the ingress URL and the callback to register in NOTES when the ingress and OIDC are set', async () => {
+    const out = await ok(['install', RELEASE, CHART, '-n', NS, '--dry-run=client', '-f', `${CHART}/ci/ingress-tls-values.yaml`]);
+    expect(out).toContain('NOTES:');
+    const notes = out.split('NOTES:')[1];
+    expect(notes).toContain('1. Open the portal:\n     https://crowsnest.example.com\n');
+    expect(notes).toContain('register this callback URL with your OIDC provider (client crowsnest):\n     https://crowsnest.example.com/api/auth/callback/oidc\n');
+    expect(notes).not.toContain('port-forward');
+    expect(notes).not.toContain('nobody can sign in yet');
+  });
+
   it('grants the portal list and watch, impersonation and access reviews, and nothing that writes', async () => {
     const rendered = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '--set', 'watchStreams.kinds={all,-events}']));
     const role = rendered.find((m) => m.kind === 'ClusterRole');
