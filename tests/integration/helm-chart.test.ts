@@ -204,6 +204,7 @@ describe('the chart, rendered', () => {
     expect(notes).toContain('register this callback URL with your OIDC provider (client crowsnest):\n     https://crowsnest.example.com/api/auth/callback/oidc\n');
     expect(notes).not.toContain('port-forward');
     expect(notes).not.toContain('nobody can sign in yet');
+    expect(notes).toContain('impersonate any user and group: guard it as you would cluster-admin');
   });
 
   it('grants the portal list and watch, impersonation and access reviews, and nothing that writes', async () => {
