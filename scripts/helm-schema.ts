@@ -73,6 +73,7 @@ export function valuesSchema(): Schema {
         existingSecret: str(),
         bundled: object({
           enabled: bool,
+          auth: object({ existingSecret: str() }),
           image: image(),
           persistence: object({ enabled: bool, size: str({ minLength: 1 }), storageClass: str() }),
           resources: anyObject,

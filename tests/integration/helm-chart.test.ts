@@ -36,6 +36,43 @@ async function json(args: string[]): Promise<any> {
 }
 
 const manifests = (text: string): any[] => parseAllDocuments(text).map((d) => d.toJSON()).filter(Boolean);
+const find = (rendered: any[], kind: string, name: string): any => rendered.find((m) => m.kind === kind && m.metadata.name === name);
+const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
+
+/** Secrets' data (base64, as stored) by name, from a rendering or a `kubectl get secrets` list. */
+const secretData = (objects: any[]): Record<string, Record<string, string>> =>
+  Object.fromEntries(objects.filter((m) => m.kind === 'Secret').map((m) => [m.metadata.name, m.data ?? {}]));
+
+/**
+ * A container's environment and args as the kubelet makes them: each secretKeyRef read from
+ * `secrets`, and $(NAME) in a variable's value or in args replaced by a variable defined before.
+ */
+function asStarted(container: any, secrets: Record<string, Record<string, string>>): { env: Record<string, string>; args: string[] } {
+  const env: Record<string, string> = {};
+  const expand = (text: string) => text.replace(/\$\((\w+)\)/g, (reference, name: string) => env[name] ?? reference);
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef;
+    if (ref) {
+      const value = secrets[ref.name]?.[ref.key];
+      expect(value, `${variable.name}: key ${ref.key} of Secret ${ref.name}`).toBeDefined();
+      env[variable.name] = decode(value!);
+    } else env[variable.name] = expand(variable.value ?? '');
+  }
+  return { env, args: (container.args ?? []).map(expand) };
+}
+
+/** Whether a label selector's matchLabels select a pod with these labels. */
+const selects = (selector: { matchLabels: Record<string, string> }, labels: Record<string, string>) =>
+  Object.entries(selector.matchLabels).every(([key, value]) => labels[key] === value);
+
+/** The password the bundled Redis starts with (after --requirepass) and the REDIS_URL the portal starts with. */
+function redisPasswords(rendered: any[], secrets: Record<string, Record<string, string>>): { required: string; url: URL } {
+  const redis = asStarted(find(rendered, 'StatefulSet', `${RELEASE}-crowsnest-redis`).spec.template.spec.containers[0], secrets);
+  const portal = asStarted(find(rendered, 'Deployment', `${RELEASE}-crowsnest`).spec.template.spec.containers[0], secrets);
+  const flag = redis.args.indexOf('--requirepass');
+  expect(flag, `redis args ${redis.args.join(' ')}`).toBeGreaterThanOrEqual(0);
+  return { required: redis.args[flag + 1], url: new URL(portal.env.REDIS_URL) };
+}
 
 beforeAll(async () => {
   h = await startSim({ scenario: 'empty', clockSpeed: 20 });
@@ -83,6 +120,93 @@ describe('the chart, rendered', () => {
     expect(missing).toEqual([]);
   });
 
+  it('makes the bundled Redis require a password, generated once into the chart\'s Secret or from yours, and gives it to the portal in REDIS_URL', async () => {
+    const generated = manifests(await ok(['template', RELEASE, CHART, '-n', NS]));
+    const kept = find(generated, 'Secret', `${RELEASE}-crowsnest`).data;
+    expect(kept, 'the chart\'s Secret').toHaveProperty('redis-password');
+    const password = decode(kept['redis-password']);
+    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+    const { required, url } = redisPasswords(generated, secretData(generated));
+    expect(required).toBe(password);
+    expect(url.href).toBe(`redis://:${password}@${RELEASE}-crowsnest-redis:6379`);
+    expect(url.password).toBe(password);
+
+    const own = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/bundled-redis-persistent-values.yaml`]));
+    expect(find(own, 'Secret', `${RELEASE}-crowsnest`).data['redis-password']).toBeUndefined();
+    const theirs = { ...secretData(own), 'crowsnest-redis-password': { 'redis-password': Buffer.from('Their-own.password_1~').toString('base64') } };
+    const fromTheirs = redisPasswords(own, theirs);
+    expect(fromTheirs.required).toBe('Their-own.password_1~');
+    expect(fromTheirs.url.password).toBe('Their-own.password_1~');
+  });
+
+  it('lets only the portal\'s pods reach the bundled Redis when networkPolicy is on, as the API server accepts', async () => {
+    const text = await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/networkpolicy-values.yaml`]);
+    const rendered = manifests(text);
+    const portalPod = find(rendered, 'Deployment', `${RELEASE}-crowsnest`).spec.template.metadata.labels;
+    const redisPod = find(rendered, 'StatefulSet', `${RELEASE}-crowsnest-redis`).spec.template.metadata.labels;
+    const policy = find(rendered, 'NetworkPolicy', `${RELEASE}-crowsnest-redis`);
+    expect(policy, 'a NetworkPolicy for the bundled Redis').toBeDefined();
+    expect(selects(policy.spec.podSelector, redisPod)).toBe(true);
+    expect(selects(policy.spec.podSelector, portalPod)).toBe(false);
+    // Both directions are policed, and no egress rule: the Redis reaches nothing.
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress ?? []).toEqual([]);
+    expect(policy.spec.ingress).toHaveLength(1);
+    const [rule] = policy.spec.ingress;
+    expect(rule.ports).toEqual([{ port: 6379, protocol: 'TCP' }]);
+    expect(rule.from).toHaveLength(1);
+    // A pod selector alone: pods of the release's namespace only, and of those only the portal's.
+    expect(Object.keys(rule.from[0])).toEqual(['podSelector']);
+    expect(selects(rule.from[0].podSelector, portalPod)).toBe(true);
+    expect(selects(rule.from[0].podSelector, redisPod)).toBe(false);
+
+    const applied = await h.kubectl(['apply', '--dry-run=server', '-n', NS, '-f', '-'], { stdin: text });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain(`networkpolicy.networking.k8s.io/${RELEASE}-crowsnest-redis created (server dry run)`);
+    expect(applied.stdout).toContain(`networkpolicy.networking.k8s.io/${RELEASE}-crowsnest created (server dry run)`);
+
+    // No bundled Redis, no policy for it.
+    const external = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/networkpolicy-values.yaml`, '--set', 'redis.url=redis://redis.shared.svc:6379']));
+    expect(external.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual([`${RELEASE}-crowsnest`]);
+  });
+
+  it('takes every secret from Secrets of your own when named, and renders no Secret, ServiceAccount or ClusterRole when told not to', async () => {
+    const rendered = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/existing-secrets-values.yaml`]));
+    const pod = find(rendered, 'Deployment', `${RELEASE}-crowsnest`).spec.template.spec;
+    const env = Object.fromEntries(pod.containers[0].env.map((e: { name: string }) => [e.name, e]));
+    expect(env.NEXTAUTH_SECRET.valueFrom).toEqual({ secretKeyRef: { name: 'crowsnest-session', key: 'nextauth-secret' } });
+    expect(env.OIDC_CLIENT_SECRET.valueFrom).toEqual({ secretKeyRef: { name: 'crowsnest-oidc', key: 'oidc-client-secret' } });
+    expect(env.REDIS_URL.valueFrom).toEqual({ secretKeyRef: { name: 'crowsnest-redis', key: 'redis-url' } });
+    expect(env.REDIS_PASSWORD).toBeUndefined();
+    expect(env.KUBECONFIG.value).toBe('/etc/crowsnest/kubeconfig/kubeconfig');
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'kubeconfig')).toEqual({ name: 'kubeconfig', secret: { secretName: 'crowsnest-clusters' } });
+    expect(pod.serviceAccountName).toBe('crowsnest-portal');
+    // The portal, its Service and its disruption budget; nothing the installer said they provide.
+    expect(rendered.map((m) => m.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'Service']);
+  });
+
+  it('adds the rules rbac.customResources names to the ClusterRole, with watch while custom streams are on', async () => {
+    const rules = async (...set: string[]) =>
+      find(manifests(await ok(['template', RELEASE, CHART, '-n', NS, '-f', `${CHART}/ci/custom-resources-values.yaml`, ...set])), 'ClusterRole', `${RELEASE}-crowsnest`).rules;
+    const watched = await rules();
+    expect(watched).toContainEqual({ apiGroups: ['cert-manager.io'], resources: ['certificates', 'issuers'], verbs: ['list', 'watch'] });
+    expect(watched).toContainEqual({ apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['list', 'watch'] });
+    const polled = await rules('--set', 'watchStreams.kinds={all,-custom}');
+    expect(polled).toContainEqual({ apiGroups: ['cert-manager.io'], resources: ['certificates', 'issuers'], verbs: ['list'] });
+    expect(polled).toContainEqual({ apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['list'] });
+  });
+
+  it('prints the ingress URL and the callback to register in NOTES when the ingress and OIDC are set', async () => {
+    const out = await ok(['install', RELEASE, CHART, '-n', NS, '--dry-run=client', '-f', `${CHART}/ci/ingress-tls-values.yaml`]);
+    expect(out).toContain('NOTES:');
+    const notes = out.split('NOTES:')[1];
+    expect(notes).toContain('1. Open the portal:\n     https://crowsnest.example.com\n');
+    expect(notes).toContain('register this callback URL with your OIDC provider (client crowsnest):\n     https://crowsnest.example.com/api/auth/callback/oidc\n');
+    expect(notes).not.toContain('port-forward');
+    expect(notes).not.toContain('nobody can sign in yet');
+    expect(notes).toContain('impersonate any user and group: guard it as you would cluster-admin');
+  });
+
   it('grants the portal list and watch, impersonation and access reviews, and nothing that writes', async () => {
     const rendered = manifests(await ok(['template', RELEASE, CHART, '-n', NS, '--set', 'watchStreams.kinds={all,-events}']));
     const role = rendered.find((m) => m.kind === 'ClusterRole');
@@ -114,7 +238,17 @@ describe('the values schema', () => {
 
 describe('the release lifecycle in the simulated cluster', () => {
   let nextauthSecret = '';
+  let redisPassword = '';
   const deployment = () => json(['get', 'deployment', `${RELEASE}-crowsnest`, '-n', NS]);
+  /** The bundled Redis's password as its pod and the portal's pods would start with it, from what is in the cluster now. */
+  const startedRedisPassword = async () => {
+    const inCluster = [await deployment(), await json(['get', 'statefulset', `${RELEASE}-crowsnest-redis`, '-n', NS])];
+    const secrets = secretData((await json(['get', 'secrets', '-n', NS])).items.map((s: any) => ({ ...s, kind: 'Secret' })));
+    const { required, url } = redisPasswords(inCluster, secrets);
+    expect(url.password).toBe(required);
+    expect(decode(secrets[`${RELEASE}-crowsnest`]['redis-password'])).toBe(required);
+    return required;
+  };
 
   it('installs with --wait: the portal and its Redis roll out, and NOTES say what to do next', async () => {
     const out = await ok(['install', RELEASE, CHART, '-n', NS, '--wait', '--timeout', '3m'], 200_000);
@@ -130,12 +264,15 @@ describe('the release lifecycle in the simulated cluster', () => {
     expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     nextauthSecret = (await json(['get', 'secret', `${RELEASE}-crowsnest`, '-n', NS])).data['nextauth-secret'];
     expect(Buffer.from(nextauthSecret, 'base64').length).toBeGreaterThanOrEqual(32);
+    redisPassword = await startedRedisPassword();
+    expect(redisPassword).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 
-  it('upgrades to three replicas, keeping the generated session secret', async () => {
+  it('upgrades to three replicas, keeping the generated session secret and Redis password', async () => {
     await ok(['upgrade', RELEASE, CHART, '-n', NS, '--reuse-values', '--set', 'replicaCount=3', '--wait', '--timeout', '3m'], 200_000);
     await until(async () => (await deployment()).status.readyReplicas === 3, { message: 'three ready replicas' });
     expect((await json(['get', 'secret', `${RELEASE}-crowsnest`, '-n', NS])).data['nextauth-secret']).toBe(nextauthSecret);
+    expect(await startedRedisPassword()).toBe(redisPassword);
   });
 
   it('rolls back to two replicas', async () => {

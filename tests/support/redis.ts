@@ -16,12 +16,14 @@ export async function freePort(): Promise<number> {
 /**
  * A real redis-server on a free loopback port (or `port`); stopped by `stop()`.
  * No persistence, unless `dir` is given: then an append-only file there, so a
- * server started again on the same `dir` has the data back.
+ * server started again on the same `dir` has the data back. With `password`, it
+ * requires that password (as the chart's bundled Redis does), and `url` carries it.
  */
-export async function startRedis({ port: wanted, dir }: { port?: number; dir?: string } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startRedis({ port: wanted, dir, password }: { port?: number; dir?: string; password?: string } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = wanted ?? (await freePort());
   const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
+  const auth = password ? ['--requirepass', password] : [];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, ...auth], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -29,7 +31,7 @@ export async function startRedis({ port: wanted, dir }: { port?: number; dir?: s
   await until(() => /Ready to accept connections/.test(output), { timeoutMs: 15_000, message: 'redis-server to start' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: password ? `redis://:${password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     async stop() {
       child.kill('SIGTERM');
       await exited;

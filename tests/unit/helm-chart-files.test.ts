@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KINDS_TEMPLATE_PATH, kindsTemplate, SCHEMA_PATH, schemaText, valuesSchema, watchStreamTokens } from '../../scripts/helm-schema';
@@ -57,5 +57,25 @@ describe('values.yaml, the schema and the chart README', () => {
   it('list every value in the chart README, and no value that does not exist', () => {
     expect(paths.filter((path) => !readmeRows.includes(path))).toEqual([]);
     expect(readmeRows.filter((row) => !paths.includes(row))).toEqual([]);
+  });
+});
+
+describe('the values files in ci/ (each linted and dry-run by the integration test)', () => {
+  const paths = schemaPaths(valuesSchema() as Schema);
+  const files = readdirSync(new URL('ci/', CHART)).filter((f) => f.endsWith('-values.yaml'));
+  const valuesFiles = files.map((file) => parse(read(new URL(`ci/${file}`, CHART))) ?? {});
+  const setSomewhere = (path: string, wanted: (value: unknown) => boolean) => valuesFiles.some((values) => wanted(valueAt(values, path)));
+
+  it('name a Secret of your own in every existingSecret value, in some file', () => {
+    const secrets = paths.filter((path) => path.endsWith('existingSecret'));
+    expect(secrets).toContain('redis.bundled.auth.existingSecret');
+    expect(secrets.filter((path) => !setSomewhere(path, (value) => typeof value === 'string' && value !== ''))).toEqual([]);
+  });
+
+  it('turn off every create switch, and add custom resource rules, in some file', () => {
+    const switches = paths.filter((path) => path.endsWith('.create'));
+    expect(switches.sort()).toEqual(['rbac.create', 'serviceAccount.create']);
+    expect(switches.filter((path) => !setSomewhere(path, (value) => value === false))).toEqual([]);
+    expect(setSomewhere('rbac.customResources', (value) => Array.isArray(value) && value.length > 0)).toBe(true);
   });
 });

@@ -38,13 +38,31 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- printf "%s:%s" $repo (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 
-{{/* The Secret the chart keeps: NEXTAUTH_SECRET, and the OIDC client secret and Redis URL when given as values. */}}
+{{/* The Secret the chart keeps: NEXTAUTH_SECRET and the bundled Redis's password (generated once), and the OIDC client secret and Redis URL when given as values. */}}
 {{- define "crowsnest.secretName" -}}
 {{- include "crowsnest.fullname" . }}
 {{- end }}
 
 {{- define "crowsnest.redisName" -}}
 {{- printf "%s-redis" (include "crowsnest.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Where the bundled Redis's password is: a Secret of the installer's, else the chart's own (key redis-password either way). */}}
+{{- define "crowsnest.redisPasswordSecret" -}}
+{{- default (include "crowsnest.secretName" .) .Values.redis.bundled.auth.existingSecret }}
+{{- end }}
+
+{{/*
+The bundled Redis's password as the variable REDIS_PASSWORD, for the Redis container
+(--requirepass) and the portal (its REDIS_URL): both read it through $(REDIS_PASSWORD),
+which Kubernetes expands in args and in the values of later variables.
+*/}}
+{{- define "crowsnest.redisPasswordEnv" -}}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "crowsnest.redisPasswordSecret" . }}
+      key: redis-password
 {{- end }}
 
 {{/* How the portal reaches Redis: external (a URL), bundled, or none (one replica, in memory). */}}
