@@ -2,7 +2,7 @@
  * The actions offered on an object, and Kubernetes' answer to whether the
  * signed-in person may take each: shared by the access route and the page.
  */
-export type ObjectAction = 'edit' | 'delete' | 'scale' | 'restart' | 'cordon' | 'suspend' | 'logs' | 'shell' | 'reveal';
+export type ObjectAction = 'edit' | 'delete' | 'scale' | 'restart' | 'cordon' | 'suspend' | 'rollback' | 'logs' | 'shell' | 'reveal';
 
 export type AccessAnswer = { allowed: true } | { allowed: false; reason: string };
 

@@ -5,6 +5,7 @@ import type { ResourceCheck } from '../authz/accessReviewer';
 import { SelfAccess } from '../authz/selfAccess';
 import type { LiveData } from '../live/liveData';
 import { ACTIONS, resolveKind, type Action } from './actions';
+import { ROLLABLE } from './rollback';
 
 /** The Kubernetes request behind each action offered on an object, or null where the action does not apply to the kind. */
 const CHECKS: Record<ObjectAction, (kind: KindDefinition) => Omit<ResourceCheck, 'namespace' | 'name'> | null> = {
@@ -14,6 +15,8 @@ const CHECKS: Record<ObjectAction, (kind: KindDefinition) => Omit<ResourceCheck,
   restart: (k) => (applies('restart', k) ? { verb: 'patch', group: k.group, resource: k.plural } : null),
   cordon: (k) => (applies('cordon', k) ? { verb: 'patch', group: k.group, resource: k.plural } : null),
   suspend: (k) => (applies('suspend', k) ? { verb: 'patch', group: k.group, resource: k.plural } : null),
+  // A rollback patches the workload's pod template (server/api/rollback.ts), as the person.
+  rollback: (k) => (ROLLABLE.includes(k.token) ? { verb: 'patch', group: k.group, resource: k.plural } : null),
   logs: (k) => (isCore(k, 'pods') ? { verb: 'get', group: '', resource: 'pods', subresource: 'log' } : null),
   shell: (k) => (isCore(k, 'pods') ? { verb: 'create', group: '', resource: 'pods', subresource: 'exec' } : null),
   reveal: (k) => (isCore(k, 'secrets') ? { verb: 'get', group: '', resource: 'secrets' } : null),

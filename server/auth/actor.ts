@@ -1,5 +1,6 @@
 import { decode } from 'next-auth/jwt';
 import type { Actor } from '../../lib/actor';
+import { parseCookies } from '../http/cookies';
 import { HttpError } from '../http/errors';
 import type { Revocations } from './revocations';
 import { hasSessionEnded, readSessionClaims, sessionEndsAt } from './sessionClaims';
@@ -8,25 +9,6 @@ export type { Actor };
 
 /** next-auth's session cookie, plain and `__Secure-` (https); large ones are split into `.0`, `.1`, … */
 const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
-
-export function parseCookies(header: string | undefined | null): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (!header) return cookies;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      /* keep it as sent */
-    }
-    if (!cookies.has(name)) cookies.set(name, value);
-  }
-  return cookies;
-}
 
 export function sessionToken(cookies: Map<string, string>): string | undefined {
   for (const name of SESSION_COOKIES) {

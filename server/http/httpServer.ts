@@ -3,9 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { TLSSocket } from 'node:tls';
 import { log } from '../log';
 import { ACTOR_HEADER, encodeActor, type Actor } from '../../lib/actor';
+import { parseTheme, THEME_COOKIE } from '../../lib/ui/theme';
 import { endAfterBody, limitBody } from './bodyLimit';
 import { errorBody, isHttpError } from './errors';
 import type { RateLimiter } from './rateLimiter';
+import { parseCookies } from './cookies';
 import { sendErrorPage } from './errorPage';
 import { nonNormalTarget, undecodablePath } from './requestTarget';
 import { applySecurityHeaders } from './securityHeaders';
@@ -120,9 +122,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (malformed) return refuse(req, res, 400, `malformed request target: ${malformed}`, requestId);
       const undecodable = undecodablePath(path);
       if (undecodable) {
-        // A person followed a broken link: a page that says so; a program gets the JSON error.
+        // A person followed a broken link: a page that says so, in their theme; a program gets the JSON error.
         if (path.startsWith('/api/') || path.startsWith('/debug/')) return refuse(req, res, 400, `malformed request target: ${undecodable}`, requestId);
-        return sendErrorPage(res, 400, 'Bad address', `This address cannot be read: ${undecodable}. Check the link, or start again from the list of clusters.`, requestId);
+        const theme = parseTheme(parseCookies(req.headers.cookie).get(THEME_COOKIE));
+        return sendErrorPage(res, 400, 'Bad address', `This address cannot be read: ${undecodable}. Check the link, or start again from the list of clusters.`, requestId, theme);
       }
 
       // The body limit, from the first byte: declared too large → 413 at once; streamed past it → 413 then, wherever the request is.

@@ -198,16 +198,24 @@ describe('every screen, for every person: titles, keyboard, small screens, theme
         },
         { message: `the ${theme} theme`, intervalMs: 250 },
       );
+    // The server's own 400 page for an address that does not decode (Next never sees it).
+    const badAddress = '/clusters/sim/pods/%E0%A4%A';
     for (const theme of THEMES) {
       await page.goto(`${portal.url}/clusters/sim/pods`);
       await listReady(page);
       await choose(theme);
-      for (const path of ['/', '/signin', '/clusters/sim', '/clusters/sim/pods', '/no-such-page']) {
+      for (const path of ['/', '/signin', '/clusters/sim', '/clusters/sim/pods', '/no-such-page', badAddress]) {
         const response = await page.goto(portal.url + path);
+        if (path === badAddress) expect(response!.status()).toBe(400);
         // In the HTML itself, so the first paint is already right: no flash of the other theme.
         expect(await response!.text(), path).toMatch(new RegExp(`<html[^>]*data-theme="${theme}"`));
         await expect(page.evaluate(() => document.documentElement.dataset.theme), path).resolves.toBe(theme);
       }
+      // Its own inline style follows the choice, not the screen's preference.
+      await page.emulateMedia({ colorScheme: theme === 'dark' ? 'light' : 'dark' });
+      await page.goto(portal.url + badAddress);
+      await expect(page.evaluate(() => getComputedStyle(document.body).backgroundColor)).resolves.toBe(theme === 'dark' ? 'rgb(14, 16, 19)' : 'rgb(246, 247, 249)');
+      await page.emulateMedia({ colorScheme: null });
     }
     await page.context().close();
   });

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import type { ObjectAccess } from '../../lib/access';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser';
 import { startPortal, type Portal } from '../support/portal';
@@ -62,6 +63,56 @@ describe('actions that know what the person may do', () => {
     await until(async () => (await bob.getByRole('list', { name: 'Actions you may not take' }).count()) === 0 && (await button(bob, 'Delete').isEnabled()), { message: 'all actions offered' });
     expect(await button(bob, 'Scale').isEnabled()).toBe(true);
     expect(await button(bob, 'Restart').isEnabled()).toBe(true);
+  });
+
+  it('shows bob Roll back disabled in team-b with the reason, and still refuses it on the server', async () => {
+    // A second revision, so the history has one to roll back to.
+    const set = await harness.kubectl(['set', 'image', 'deployment/batch-importer', 'importer=ghcr.io/acme/importer:3.0.2', '-n', 'team-b']);
+    expect(set.code, set.stderr).toBe(0);
+    await bob.goto(`${portal.url}/clusters/sim/deployments/team-b/batch-importer`);
+    const rollBack = bob.getByTestId('rollout-history').getByRole('button', { name: 'Roll back to 1', exact: true });
+    await rollBack.waitFor({ timeout: 30_000 });
+    await until(async () => rollBack.isDisabled(), { message: 'Roll back disabled' });
+    const reason = 'User "bob" cannot patch resource "deployments" in API group "apps" in the namespace "team-b"';
+    await expect(rollBack.getAttribute('title')).resolves.toBe(reason);
+    await expect(rollBack.getAttribute('aria-describedby')).resolves.toBe('denied-rollback');
+    await expect(bob.locator('#denied-rollback').textContent()).resolves.toBe(`Roll back not permitted: ${reason}`);
+
+    const answer = await bob.evaluate(async () => {
+      const res = await fetch('/api/clusters/sim/deployments/team-b/batch-importer/rollback', { method: 'POST', headers: { 'X-Crowsnest-CSRF': '1', 'Content-Type': 'application/json' }, body: JSON.stringify({ revision: 1 }) });
+      return { status: res.status, body: (await res.json()) as { error: { message: string } } };
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.message).toContain(reason);
+  });
+
+  it('offers bob Roll back in team-a, behind a confirm step that keeps the keyboard inside and gives focus back', async () => {
+    const set = await harness.kubectl(['set', 'image', 'deployment/web', 'web=ghcr.io/acme/storefront-web:2.15.0', '-n', 'team-a']);
+    expect(set.code, set.stderr).toBe(0);
+    const accessAnswer = bob.waitForResponse((r) => r.url().endsWith('/deployments/team-a/web/access') && r.ok());
+    await bob.goto(`${portal.url}/clusters/sim/deployments/team-a/web`);
+    expect(((await (await accessAnswer).json()) as ObjectAccess).actions.rollback).toEqual({ allowed: true });
+    const rollBack = bob.getByTestId('rollout-history').getByRole('button', { name: 'Roll back to 1', exact: true });
+    await rollBack.waitFor({ timeout: 30_000 });
+    expect(await rollBack.isEnabled()).toBe(true);
+    expect(await bob.locator('#denied-rollback').count()).toBe(0);
+
+    await rollBack.focus();
+    await bob.keyboard.press('Enter');
+    const dialog = bob.getByRole('alertdialog');
+    await dialog.waitFor();
+    await expect(dialog.locator('#confirm-q').textContent()).resolves.toBe('Roll web back to revision 1 (ghcr.io/acme/storefront-web:2.14.1)? Its pods are replaced with that template.');
+    const focused = () => bob.evaluate(() => `${document.activeElement?.closest('[role="alertdialog"]') ? 'in' : 'out'}:${document.activeElement?.textContent ?? ''}`);
+    await until(async () => (await focused()) === 'in:Cancel', { message: 'focus on Cancel' });
+    await bob.keyboard.press('Tab');
+    expect(await focused()).toBe('in:Roll back');
+    await bob.keyboard.press('Tab');
+    expect(await focused()).toBe('in:Cancel');
+    await bob.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('in:Roll back');
+    await bob.keyboard.press('Escape');
+    await until(async () => (await dialog.count()) === 0, { message: 'the dialog closed' });
+    expect(await focused()).toBe('out:Roll back to 1');
   });
 
   it("closes bob's shell tab in team-b with the reason, and leaves logs open", async () => {

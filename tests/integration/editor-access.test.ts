@@ -123,15 +123,17 @@ describe('edit dry runs, access answers and kind schemas through the portal', ()
     it('says bob may only view in team-b, with Kubernetes-worded reasons', async () => {
       const { status, body } = await access(bob, '/api/clusters/sim/deployments/team-b/queue-worker/access');
       expect(status).toBe(200);
-      expect(Object.keys(body.actions).sort()).toEqual(['delete', 'edit', 'restart', 'scale']);
+      expect(Object.keys(body.actions).sort()).toEqual(['delete', 'edit', 'restart', 'rollback', 'scale']);
       expect(body.actions.scale).toEqual({ allowed: false, reason: 'User "bob" cannot patch resource "deployments/scale" in API group "apps" in the namespace "team-b"' });
+      // A rollback patches the Deployment's template, as the rollback route does.
+      expect(body.actions.rollback).toEqual({ allowed: false, reason: 'User "bob" cannot patch resource "deployments" in API group "apps" in the namespace "team-b"' });
       expect(body.actions.delete.allowed).toBe(false);
       expect(body.actions.edit.allowed).toBe(false);
     });
 
     it('says bob may act in team-a, and on pods asks for logs and exec', async () => {
       const { body } = await access(bob, '/api/clusters/sim/deployments/team-a/web/access');
-      expect(body.actions).toEqual({ edit: { allowed: true }, delete: { allowed: true }, scale: { allowed: true }, restart: { allowed: true } });
+      expect(body.actions).toEqual({ edit: { allowed: true }, delete: { allowed: true }, scale: { allowed: true }, restart: { allowed: true }, rollback: { allowed: true } });
       const pods = (await (await harness.api('/api/v1/namespaces/team-b/pods')).json()) as any;
       const pod = pods.items[0].metadata.name;
       const inB = await access(bob, `/api/clusters/sim/pods/team-b/${pod}/access`);

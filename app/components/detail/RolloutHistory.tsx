@@ -3,6 +3,8 @@
 import { useState } from 'react';
 import useSWR from 'swr';
 import { formatAge } from '@/lib/ui/age';
+import { ConfirmDialog } from '../access/ConfirmDialog';
+import { useObjectAccess } from '../access/useObjectAccess';
 import { readError } from '../live/snapshots';
 import { useNow } from '../live/useNow';
 import { send } from './mutate';
@@ -26,10 +28,14 @@ async function fetchHistory(url: string): Promise<Revision[]> {
 /**
  * A workload's rollout history (revisions and their images, newest first) and a
  * rollback to any of them, as the person, after a confirm step. Read again
- * whenever the workload's resourceVersion moves.
+ * whenever the workload's resourceVersion moves. Where Kubernetes says the
+ * person may not patch the workload, the rollback buttons are disabled with its
+ * reason (the server still checks every request).
  */
 export function RolloutHistory({ url, name, version, onDone }: { url: string; name: string; version?: string; onDone: () => void }) {
   const now = useNow();
+  const access = useObjectAccess(url)('rollback');
+  const refused = access && !access.allowed ? access.reason : null;
   const { data, error, mutate } = useSWR<Revision[]>([`${url}/history`, version], ([u]: [string]) => fetchHistory(u), { revalidateOnFocus: false, keepPreviousData: true });
   const [planned, setPlanned] = useState<Revision | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,6 +104,7 @@ export function RolloutHistory({ url, name, version, onDone }: { url: string; na
                     <button
                       type="button"
                       className="small-button"
+                      {...(refused ? { disabled: true, title: refused, 'aria-describedby': 'denied-rollback' } : {})}
                       onClick={() => {
                         setProblem(null);
                         setDone(null);
@@ -113,27 +120,27 @@ export function RolloutHistory({ url, name, version, onDone }: { url: string; na
           </tbody>
         </table>
       )}
+      {refused && data?.some((r) => !r.current) ? (
+        <p className="denied-note" id="denied-rollback">
+          <strong>Roll back</strong> not permitted: {refused}
+        </p>
+      ) : null}
       {planned ? (
-        <div className="overlay">
-          <div className="confirm" role="alertdialog" aria-modal="true" aria-labelledby="rollback-q">
-            <p id="rollback-q">
-              Roll {name} back to revision {planned.revision} ({planned.images.join(', ')})? Its pods are replaced with that template.
-            </p>
-            {problem ? (
-              <pre className="verbatim" role="alert">
-                {problem}
-              </pre>
-            ) : null}
-            <div className="confirm-buttons">
-              <button type="button" autoFocus onClick={() => setPlanned(null)} disabled={busy}>
-                Cancel
-              </button>
-              <button type="button" className="primary" disabled={busy} onClick={() => void roll()}>
-                {busy ? 'Working…' : 'Roll back'}
-              </button>
-            </div>
+        <ConfirmDialog question={`Roll ${name} back to revision ${planned.revision} (${planned.images.join(', ')})? Its pods are replaced with that template.`} busy={busy} onCancel={() => setPlanned(null)}>
+          {problem ? (
+            <pre className="verbatim" role="alert">
+              {problem}
+            </pre>
+          ) : null}
+          <div className="confirm-buttons">
+            <button type="button" data-autofocus onClick={() => setPlanned(null)} disabled={busy}>
+              Cancel
+            </button>
+            <button type="button" className="primary" disabled={busy} onClick={() => void roll()}>
+              {busy ? 'Working…' : 'Roll back'}
+            </button>
           </div>
-        </div>
+        </ConfirmDialog>
       ) : null}
     </section>
   );
