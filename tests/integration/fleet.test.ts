@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorEvent } from '../../lib/sockets/protocol';
+import type { ErrorEvent, ExitEvent, StatusEvent } from '../../lib/sockets/protocol';
 import { startReplica } from '../support/fleet';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
@@ -93,6 +93,19 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       return last?.msg === 'informer started';
     });
   }
+  /** A replica that does not watch RBAC and trusts the owner's notices (so its access answers are kept for their full hour). */
+  function rbacFollower(): Promise<Portal> {
+    const rbacLog = (p: Portal) => p.logs.filter((l) => /^rbac: (watching|no longer watching|changes)/.test(String(l.msg)));
+    return until(
+      () =>
+        alive().find((p) => {
+          const owns = rbacLog(p).filter((l) => /watching this cluster/.test(String(l.msg))).at(-1);
+          const current = rbacLog(p).filter((l) => String(l.msg).startsWith('rbac: changes')).at(-1);
+          return !String(owns?.msg ?? '').startsWith('rbac: watching') && current?.current === true;
+        }),
+      { message: 'a replica that follows the RBAC owner and trusts it' },
+    );
+  }
   const startedAt = (p: Portal, kind: string, after: number) => p.logs.find((l) => l.kind === kind && l.msg === 'informer started' && Date.parse(String(l.time)) >= after);
   const epochOf = (id: string | undefined) => id?.slice(0, id.lastIndexOf('-'));
 
@@ -124,17 +137,7 @@ describe('a fleet of replicas sharing informers through Redis', () => {
   });
 
   it("changes carol's access at once on a replica that does not watch RBAC, when a RoleBinding is made with kubectl", async () => {
-    const rbacLog = (p: Portal) => p.logs.filter((l) => /^rbac: (watching|no longer watching|changes)/.test(String(l.msg)));
-    // A follower: it does not watch RBAC, and trusts the owner's notices (so its answers are kept for their full hour).
-    const follower = await until(
-      () =>
-        alive().find((p) => {
-          const owns = rbacLog(p).filter((l) => /watching this cluster/.test(String(l.msg))).at(-1);
-          const current = rbacLog(p).filter((l) => String(l.msg).startsWith('rbac: changes')).at(-1);
-          return !String(owns?.msg ?? '').startsWith('rbac: watching') && current?.current === true;
-        }),
-      { message: 'a replica that follows the RBAC owner and trusts it' },
-    );
+    const follower = await rbacFollower();
     const carol = await signInAs(follower.url, 'carol');
     const access = async () => {
       const body = (await (await fetch(`${follower.url}/api/clusters`, { headers: { Cookie: carol.header() } })).json()) as Array<{ access?: unknown }>;
@@ -328,6 +331,48 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       expect(seen.errors).toContainEqual(expect.objectContaining({ code: 401 }));
     } finally {
       shell.disconnect();
+    }
+  });
+
+  it('ends a person’s shell and log viewer, in Kubernetes’ words, on a replica that does not watch RBAC when kubectl deletes their RoleBinding', async () => {
+    const follower = await rbacFollower();
+    const bob = await signInAs(follower.url, 'bob');
+    const connect = async (namespace: string) => {
+      const socket = io(`${follower.url}${namespace}`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: bob.header(), Origin: follower.url }, reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
+      return socket;
+    };
+    const [shell, logs] = await Promise.all([connect('/shell'), connect('/logs')]);
+    const seen = { output: '', shellErrors: [] as ErrorEvent[], exit: undefined as ExitEvent | undefined, logErrors: [] as ErrorEvent[], statuses: [] as StatusEvent[] };
+    shell.on('output', (data: ArrayBuffer) => (seen.output += Buffer.from(data).toString('utf8')));
+    shell.on('error', (e: ErrorEvent) => seen.shellErrors.push(e));
+    shell.on('exit', (e: ExitEvent) => (seen.exit = e));
+    logs.on('error', (e: ErrorEvent) => seen.logErrors.push(e));
+    logs.on('status', (e: StatusEvent) => seen.statuses.push(e));
+    try {
+      shell.emit('open', { cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', cols: 80, rows: 24 });
+      logs.emit('subscribe', { id: 'w', cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', tailLines: 1 });
+      await until(() => seen.output.includes('# '), { message: "the prompt of bob's shell", timeoutMs: 15_000 });
+      await until(() => seen.statuses.some((s) => s.id === 'w' && s.state === 'streaming'), { message: "bob's log viewer following" });
+      const removed = await harness.kubectl(['delete', 'rolebinding', 'team-a-edit', '-n', 'team-a']);
+      expect(removed.code, removed.stderr).toBe(0);
+      try {
+        // Answers are kept for an hour and the session sweep runs every minute: only the RBAC owner's announcement ends them this soon.
+        const refusal = await until(() => seen.shellErrors.find((e) => e.code === 403), { message: "bob's shell to be ended", timeoutMs: 10_000 });
+        expect(refusal.message).toMatch(/^pods "web-1" is forbidden: User "bob" cannot create resource "pods\/exec" in API group "" in the namespace "team-a"/);
+        await until(() => seen.exit, { message: "the shell's exit" });
+        expect(seen.exit).toEqual({ code: null, message: 'closed: access revoked' });
+        await until(() => harness.sim.faults.execSessions() === 0, { message: 'the exec to be closed in the cluster' });
+        const stopped = await until(() => seen.logErrors.find((e) => e.id === 'w'), { message: "bob's log viewer to be stopped", timeoutMs: 10_000 });
+        expect(stopped.code).toBe(403);
+        expect(stopped.message).toMatch(/forbidden.*bob.*pods\/log.*team-a/);
+      } finally {
+        const restored = await harness.kubectl(['create', 'rolebinding', 'team-a-edit', '-n', 'team-a', '--clusterrole=edit', '--group=team-a']);
+        expect(restored.code, restored.stderr).toBe(0);
+      }
+    } finally {
+      shell.disconnect();
+      logs.disconnect();
     }
   });
 
