@@ -336,6 +336,8 @@ export class ClusterLive {
       try {
         ownership = await this.options.lease.acquire(topic, signal);
         if (!ownership) break;
+        // The lease's age counts from here, not from the end of loading the stored history.
+        const since = Date.now();
         corrupted = new AbortController();
         const initial = beginAnew ? null : await this.options.bus.current(topic).catch((err: unknown) => {
           if (!(err instanceof CorruptTopic)) throw err;
@@ -356,7 +358,7 @@ export class ClusterLive {
           livenessMs: this.options.livenessMs,
         });
         entry.informer = informer;
-        entry.ownership = { fence: ownership.fence, since: Date.now() };
+        entry.ownership = { fence: ownership.fence, since };
         log.info({ cluster: this.cluster.name, kind: entry.kind.token, mode: entry.mode, fence: ownership.fence, continues: initial ? `${initial.epoch}-${initial.seq}` : null }, 'informer started');
         await informer.run(AbortSignal.any([signal, ownership.lost, corrupted.signal]));
         failures = 0;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { createClient } from 'redis';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorEvent, ExitEvent, StatusEvent } from '../../lib/sockets/protocol';
@@ -134,6 +135,49 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     const ids = new Set(podClients.map((c) => c.of('added').find((e) => e.data.row.name === 'everywhere')?.id));
     expect(ids.size).toBe(1);
     await deletePod('team-a', 'everywhere');
+  });
+
+  it('tells Prometheus, from what each replica knows, the lease age and stream length of the kinds it owns and how far each copy trails', async () => {
+    const clients = await Promise.all(alive().map((p) => watch(p, 'pods')));
+    await until(() => clients.every((c) => c.of('snapshot').length === 1), { message: 'the snapshots' });
+    const owner = await until(() => ownerOf('pods'), { message: 'an owner of pods' });
+    const others = alive().filter((p) => p !== owner);
+    /** A gauge's value for sim/pods on a replica; undefined when it has no such series. */
+    const gauge = async (p: Portal, name: string) => {
+      const text = await (await fetch(`${p.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{cluster="sim",kind="pods"} `));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    const admin = createClient({ url: redis.url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    const streamLength = async () => Number(await admin.sendCommand(['XLEN', 'crowsnest:topic:{sim/pods}:deltas']));
+    try {
+      // The owner knows its stream's length from its own writes: as Redis has it, before and after a change.
+      const known = async () => {
+        const [reported, actual] = await Promise.all([gauge(owner, 'crowsnest_fleet_stream_length'), streamLength()]);
+        return reported === actual ? actual : undefined;
+      };
+      const before = await until(known, { message: "the owner's stream length" });
+      await createPod('team-b', 'metered');
+      await until(async () => ((await known()) ?? 0) > before, { message: "the owner's stream length after a change" });
+      const age = await gauge(owner, 'crowsnest_fleet_lease_age_seconds');
+      expect(age).toBeGreaterThanOrEqual(0);
+      await until(async () => (await gauge(owner, 'crowsnest_fleet_lease_age_seconds'))! > age!, { message: 'the lease to grow older' });
+      // Those who follow the kind report neither.
+      for (const p of others) {
+        expect(await gauge(p, 'crowsnest_fleet_lease_age_seconds')).toBeUndefined();
+        expect(await gauge(p, 'crowsnest_fleet_stream_length')).toBeUndefined();
+      }
+      // Every copy, the owner's included, has applied every delta of the stream.
+      await until(() => clients.every((c) => c.names('pods').includes('team-b/metered')), { message: 'the pod on every stream' });
+      await until(async () => (await Promise.all(alive().map((p) => gauge(p, 'crowsnest_fleet_follow_lag_deltas')))).every((lag) => lag === 0), {
+        message: 'no lag in deltas on any replica',
+      });
+    } finally {
+      admin.destroy();
+      await deletePod('team-b', 'metered');
+    }
   });
 
   it("changes carol's access at once on a replica that does not watch RBAC, when a RoleBinding is made with kubectl", async () => {
