@@ -322,6 +322,31 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     expect(resumed.of('snapshot')).toHaveLength(0);
   });
 
+  it('gives a stopping replica’s leases back before it tells its clients to reconnect (SIGTERM), even while Redis is slow to write', async () => {
+    await addReplica();
+    const owner = ownerOf('pods')!;
+    const ownerId = String(owner.logs.find((l) => typeof l.replicaId === 'string')?.replicaId);
+    const client = await watch(owner, 'pods');
+    await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const admin = createClient({ url: redis.url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    const holder = async () => String((await admin.sendCommand(['GET', 'crowsnest:topic:{sim/pods}:lease'])) ?? '').split(':')[0];
+    try {
+      expect(await holder()).toBe(ownerId);
+      // Redis holds every write for 1.5 s, giving the lease back included (reads, like the one below, go on).
+      await admin.sendCommand(['CLIENT', 'PAUSE', '1500', 'WRITE']);
+      const exit = owner.stop('SIGTERM');
+      await client.waitFor((c) => c.of('done').length === 1, 'the done event');
+      expect(client.of('done')[0].data.reason).toBe('draining');
+      // When the clients are told to go elsewhere, the kind is no longer the stopping replica's.
+      expect(await holder()).not.toBe(ownerId);
+      expect(await exit).toBe(0);
+    } finally {
+      admin.destroy();
+    }
+  });
+
   it("counts a person's streams across the fleet; a killed replica's share comes back within the heartbeat TTL", async () => {
     await addReplica();
     const [a, b] = alive();
