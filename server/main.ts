@@ -135,10 +135,11 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
 
   let accepting = false;
+  let draining = false;
   const server = createHttpServer({
     next: (req, res) => handle(req, res, parse(req.url ?? '/', true)),
     readiness: () => {
-      if (!accepting || root.signal.aborted) return { ready: false, reason: root.signal.aborted ? 'draining' : 'starting' };
+      if (!accepting || draining) return { ready: false, reason: draining ? 'draining' : 'starting' };
       // Without Redis a replica still serves, from its own informers: it stays in the balancer's rotation.
       return fleet && fleet.link.state === 'down' ? { ready: true, degraded: `redis unavailable (${fleet.link.reason})` } : { ready: true };
     },
@@ -170,10 +171,15 @@ async function main(): Promise<void> {
     server,
     root,
     drainSeconds: config.drainSeconds,
+    onDrain: () => {
+      draining = true;
+    },
+    // Before clients are told to reconnect: the informers give their leases back, so other replicas take the kinds over at once.
+    handOver: () => live.handOver(),
     // Disconnects every socket; the HTTP server itself is closed by the drain.
     beforeClose: [
       () => void io.close(),
-      // The informers give their leases back first, so other replicas take the kinds over at once.
+      // What else holds a lease (RBAC watches, usage sampling, log follows) gives it back as it stops.
       async () => {
         await Promise.all([live.settled(), yards.close(), usage.settled()]);
         await fleet?.close();

@@ -6,7 +6,7 @@ import { FleetRevocations } from './fleetRevocations';
 import type { ServerConfig } from '../config';
 import type { DeltaBus, InformerLease } from '../live/deltaBus';
 import { log } from '../log';
-import { RedisDeltaBus } from './redisBus';
+import { RedisDeltaBus, type KnownStream } from './redisBus';
 import { FleetLink } from './fleetLink';
 import { FollowerReports } from './followerReports';
 import { RedisLease } from './redisLease';
@@ -37,6 +37,8 @@ export interface Fleet {
   holder(topic: string): ReturnType<RedisLease['holder']>;
   /** A kind's stream in Redis, for diagnostics. */
   describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }>;
+  /** A kind's stream as this replica knows it without asking Redis, for metrics. */
+  knownStream(topic: string): KnownStream | undefined;
   /** Refuses to serve a cluster name that means another API server to the rest of the fleet (a ConfigError). */
   claimClusters(clusters: Array<{ name: string; server: string }>): Promise<void>;
   /** Each cluster's RBAC, watched by one replica for the fleet and announced to the others. */
@@ -107,6 +109,7 @@ export async function connectFleet(config: ServerConfig, signal: AbortSignal): P
     replicas: () => lease.replicas(),
     claimClusters: (clusters) => claimSharedClusters(redis, link, clusters, signal),
     describe: (topic) => bus.describe(topic),
+    knownStream: (topic) => bus.knownStream(topic),
     holder: (topic) => lease.holder(topic),
     followers: new FollowerReports(redis, replicaId, config.fleet.leaseRenewSeconds * 1000, signal),
     revocations: new FleetRevocations(

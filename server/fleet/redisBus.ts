@@ -37,7 +37,7 @@ export function topicKeys(topic: string) {
 /**
  * Appends a run of consecutive deltas, fenced and in one step: each changes the rows hash and becomes a stream
  * entry `<gen>-<seq>`. ARGV: fence, epoch, first seq, count, MAXLEN, when the run was sent, then six per delta
- * (type, uid, row JSON, time, delta JSON, seq as text).
+ * (type, uid, row JSON, time, delta JSON, seq as text). Returns the stream's length after the run (and its trim).
  */
 const APPEND = new RedisScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('FENCED') end
@@ -53,7 +53,7 @@ for i = 0, n - 1 do
   last = ARGV[b + 5]
 end
 redis.call('HSET', KEYS[1], 'seq', last)
-return n
+return redis.call('XLEN', KEYS[4])
 `);
 
 /** Makes a fully written rows hash the topic's state: a new epoch at seq 0, its history opened by a `<gen>-0` entry. */
@@ -135,6 +135,16 @@ interface Follow {
   healthId: string;
 }
 
+/** What a replica knows of a topic's Redis stream without asking Redis (for metrics). */
+export interface KnownStream {
+  /** The epoch the figures below belong to. */
+  epoch: string;
+  /** The last sequence number known to be in the stream: written by this replica (the owner), or read from the topic's position at load or at the last check. */
+  head: number;
+  /** Entries in the stream as of this replica's last write to it or load of it (exact while this replica owns the topic); null: not known. */
+  length: number | null;
+}
+
 export interface RedisBusOptions {
   /** Deltas kept per topic's stream (approximately; XADD MAXLEN ~). */
   historyLength: number;
@@ -171,6 +181,8 @@ export class RedisDeltaBus implements DeltaBus {
   private readonly healthListeners = new Map<string, Set<(health: KindHealth) => void>>();
   /** The last connection state seen per followed topic, for listeners that come later. */
   private readonly healthSeen = new Map<string, KindHealth>();
+  /** Per followed topic: its stream as far as this replica knows without asking. */
+  private readonly known = new Map<string, KnownStream>();
   private wakeId = '0-0';
   private readonly wakeKey: string;
 
@@ -257,8 +269,9 @@ export class RedisDeltaBus implements DeltaBus {
         }
         recent.push(delta);
       }
-      const after = await this.meta(topic);
+      const [after, length] = await Promise.all([this.meta(topic), this.redis.sendCommand<number>(['XLEN', keys.deltas]).catch(() => null)]);
       if (broken || !after || after.epoch !== meta.epoch) continue;
+      if (length !== null) this.note(topic, meta.epoch, Math.max(seq, after.seq), Number(length));
       return { epoch: meta.epoch, seq, gen: meta.gen, rows: [...rows.values()], recent };
     }
     throw new Error(`${topic}: the history changed during every attempt to load it`);
@@ -303,6 +316,8 @@ export class RedisDeltaBus implements DeltaBus {
       if (/\bFENCED\b/.test(scriptError(err))) throw new LeaseLost(topic);
       throw err;
     }
+    // The new history's stream holds its opening entry only.
+    this.note(topic, epoch, 0, 1);
     return { epoch, seq: 0 };
   }
 
@@ -341,12 +356,37 @@ export class RedisDeltaBus implements DeltaBus {
       if (delta.type === 'deleted') args.push(delta.type, delta.key.uid, '', run.ats[i], JSON.stringify(delta), delta.seq);
       else args.push(delta.type, delta.row.uid, JSON.stringify(delta.row), run.ats[i], JSON.stringify(delta), delta.seq);
     });
-    APPEND.run(this.redis, [keys.meta, keys.fence, keys.rows(run.epoch), keys.deltas], args).then(
-      () => run.settle.resolve(),
+    APPEND.run<number>(this.redis, [keys.meta, keys.fence, keys.rows(run.epoch), keys.deltas], args).then(
+      (length) => {
+        this.note(topic, run.epoch, run.deltas[run.deltas.length - 1].seq, Number(length));
+        run.settle.resolve();
+      },
       (err: unknown) => run.settle.reject(/\bFENCED\b/.test(scriptError(err)) ? new LeaseLost(topic) : err),
     );
   }
 
+
+  /** Records what this replica learnt of a followed topic's stream: how far it has gone, and its length when that was read or written with it. */
+  private note(topic: string, epoch: string, head: number, length?: number): void {
+    if (!this.follows.has(topic)) return;
+    const known = this.known.get(topic);
+    if (!known || known.epoch !== epoch) this.known.set(topic, { epoch, head, length: length ?? null });
+    else {
+      // A length read with an older head (a load that overlapped later writes) is older than the one held.
+      if (length !== undefined && head >= known.head) known.length = length;
+      known.head = Math.max(known.head, head);
+    }
+  }
+
+  /**
+   * The topic's stream as this replica knows it without a round trip to Redis
+   * (undefined while it knows nothing of the topic's current history): cheap
+   * enough for every metrics scrape.
+   */
+  knownStream(topic: string): KnownStream | undefined {
+    const known = this.known.get(topic);
+    return known && { ...known };
+  }
 
   /** The topic's stream in Redis: its length and first and last ids (the trim point and the head), for diagnostics. */
   async describe(topic: string): Promise<{ length: number; first: string | null; last: string | null }> {
@@ -422,6 +462,7 @@ export class RedisDeltaBus implements DeltaBus {
       if (follow!.handlers.size === 0 && this.follows.get(topic) === follow) {
         this.follows.delete(topic);
         this.healthSeen.delete(topic);
+        this.known.delete(topic);
         void this.wake();
       }
     };
@@ -578,6 +619,8 @@ export class RedisDeltaBus implements DeltaBus {
           const meta = await this.meta(follow.topic);
           const moved = meta ? meta.epoch !== follow.epoch || meta.gen !== follow.gen : follow.gen !== 0;
           if (moved && follow.live) void this.reload(follow);
+          // How far the stream has gone, for this replica's lag, without a read of its own.
+          else if (meta) this.note(follow.topic, meta.epoch, meta.seq);
         } catch (err) {
           if (err instanceof CorruptTopic) this.corrupt(follow.topic, err.message);
         }

@@ -66,6 +66,8 @@ export class ClusterLive {
   private started = false;
   /** The ownership loops of running kinds: each ends (its lease released) after its kind stops. */
   private readonly owning = new Set<Promise<void>>();
+  /** Set when the replica drains: kinds are followed from here on, never owned. */
+  private handedOver = false;
 
   constructor(
     readonly cluster: Cluster,
@@ -249,6 +251,17 @@ export class ClusterLive {
     return { mirror: running.mirror, kind, release };
   }
 
+  /**
+   * Stops every informer and gives its lease back, so another replica takes the kind over at once; the
+   * mirrors go on following the kinds (from their new owners), and a kind wanted from now on is only
+   * followed. Resolves once every lease was given back.
+   */
+  async handOver(): Promise<void> {
+    this.handedOver = true;
+    for (const entry of this.running.values()) entry.controller.abort();
+    await this.settled();
+  }
+
   /** Resolves when every informer has stopped and given its lease back (after the signal aborted). */
   async settled(): Promise<void> {
     await Promise.all([...this.owning]);
@@ -296,7 +309,7 @@ export class ClusterLive {
     const topic = `${this.cluster.name}/${kind.token}`;
     // Stopped with the cluster by the one listener in the constructor (not one listener per kind on the cluster's signal).
     const controller = new AbortController();
-    if (this.signal.aborted) controller.abort();
+    if (this.signal.aborted || this.handedOver) controller.abort();
     const mirror = new KindMirror(kind.token, 'none', this.options.ringSize, this.options.ringBytes);
     const unsubscribeRows = this.options.bus.subscribe(topic, (message) => {
       if (message.type === 'reset') mirror.reset(message.epoch, message.seq, message.rows, message.recent);
@@ -336,6 +349,8 @@ export class ClusterLive {
       try {
         ownership = await this.options.lease.acquire(topic, signal);
         if (!ownership) break;
+        // The lease's age counts from here, not from the end of loading the stored history.
+        const since = Date.now();
         corrupted = new AbortController();
         const initial = beginAnew ? null : await this.options.bus.current(topic).catch((err: unknown) => {
           if (!(err instanceof CorruptTopic)) throw err;
@@ -356,7 +371,7 @@ export class ClusterLive {
           livenessMs: this.options.livenessMs,
         });
         entry.informer = informer;
-        entry.ownership = { fence: ownership.fence, since: Date.now() };
+        entry.ownership = { fence: ownership.fence, since };
         log.info({ cluster: this.cluster.name, kind: entry.kind.token, mode: entry.mode, fence: ownership.fence, continues: initial ? `${initial.epoch}-${initial.seq}` : null }, 'informer started');
         await informer.run(AbortSignal.any([signal, ownership.lost, corrupted.signal]));
         failures = 0;

@@ -104,6 +104,15 @@ export class LiveData {
     for (const { live } of this.clusters.values()) live.start();
   }
 
+  /**
+   * Draining: every informer stops and gives its lease back (so another replica takes its kind over
+   * at once), while the streams go on from the kinds' new owners until they are closed. Resolves once
+   * every lease was given back.
+   */
+  async handOver(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map(({ live }) => live.handOver()));
+  }
+
   /** After the signal aborted: resolves when every informer stopped and its lease was given back (so another replica takes over at once). */
   async settled(): Promise<void> {
     await Promise.all([...this.clusters.values()].map(({ live }) => live.settled()));

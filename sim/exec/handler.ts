@@ -19,6 +19,7 @@ import { badRequest, internal, notFound, pathNotFound, StatusError, unauthorized
 import type { KubeObject, UserInfo } from '../types';
 import { filesystemFor, mainCommand } from './fs';
 import { MainProcess, mainProcessFor } from './mainProcess';
+import { execSessionsOf } from './openSessions';
 import { runSession, SUBPROTOCOLS, type Attachment, type ExecStreams, type SessionIo } from './session';
 import { isKnownCommand, Shell, type ShellOptions } from './shell';
 
@@ -177,8 +178,11 @@ export function createUpgradeHandler(ctx: SimContext, tokens: Map<string, UserIn
       refuseSpdy(req);
       if (!SUBPROTOCOLS.some((p) => offered.includes(p))) throw badRequest(`unable to upgrade: none of the offered subprotocols [${offered.join(' ')}] is supported; use one of [${SUBPROTOCOLS.join(' ')}]`);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        if (subresource === 'attach') runSession(ws, plan.streams, attachProcess(ctx, plan), { exitCodes: false });
-        else runSession(ws, plan.streams, execProcess(ctx, plan));
+        if (subresource === 'attach') return runSession(ws, plan.streams, attachProcess(ctx, plan), { exitCodes: false });
+        const open = execSessionsOf(ctx);
+        open.add(ws);
+        ws.once('close', () => open.delete(ws));
+        runSession(ws, plan.streams, execProcess(ctx, plan));
       });
     } catch (err) {
       writeStatus(socket, err instanceof StatusError ? err.status : internal(err instanceof Error ? err.message : String(err)).status);

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../api/context';
 import type { DualListener } from '../listener';
+import { execSessionsOf } from '../exec/openSessions';
 import { logFollowsOf } from '../logs/follows';
 import { badRequest } from '../status';
 
@@ -70,6 +71,11 @@ export class Faults {
   logFollows(): { open: number; byContainer: Record<string, number> } {
     const follows = logFollowsOf(this.ctx);
     return { open: follows.size, byContainer: follows.byContainer() };
+  }
+
+  /** Exec sessions (shells, `kubectl exec`) open now. */
+  execSessions(): number {
+    return execSessionsOf(this.ctx).size;
   }
 
   /** Ends every open watch, as an apiserver going away would; clients re-watch. */

@@ -53,6 +53,10 @@ async function endpoint(faults: Faults, tokens: Map<string, UserInfo>, req: Inco
     if (req.method !== 'GET') throw methodNotAllowed();
     return sendJson(res, 200, faults.logFollows());
   }
+  if (action === 'exec-sessions') {
+    if (req.method !== 'GET') throw methodNotAllowed();
+    return sendJson(res, 200, { open: faults.execSessions() });
+  }
   if (req.method !== 'POST') throw methodNotAllowed();
   const body = await jsonBody(req);
   const done = (extra: object = {}) => sendJson(res, 200, { action, ...extra, state: faults.snapshot() });

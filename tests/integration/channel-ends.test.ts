@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorEvent, StatusEvent } from '../../lib/sockets/protocol';
+import type { ErrorEvent, ExitEvent, StatusEvent } from '../../lib/sockets/protocol';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
 import { startRedis } from '../support/redis';
@@ -23,6 +23,33 @@ async function logSocket(portal: Portal, jar: CookieJar) {
   });
   return state;
 }
+
+/** A `/shell` socket that records its output, errors and exit. */
+async function shellSocket(portal: Portal, jar: CookieJar) {
+  const socket: Socket = io(`${portal.url}/shell`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: jar.header(), Origin: portal.url }, reconnection: false, forceNew: true });
+  const state = { output: '', errors: [] as ErrorEvent[], exit: undefined as ExitEvent | undefined, socket };
+  socket.on('output', (data: ArrayBuffer) => (state.output += Buffer.from(data).toString('utf8')));
+  socket.on('error', (e: ErrorEvent) => state.errors.push(e));
+  socket.on('exit', (e: ExitEvent) => (state.exit = e));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return state;
+}
+
+/** Bob's shell in team-a, at its prompt. */
+async function bobsShell(portal: Portal, bob: CookieJar) {
+  const shell = await shellSocket(portal, bob);
+  shell.socket.emit('open', { cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', cols: 80, rows: 24 });
+  await until(() => shell.output.includes('# '), { message: "bob's shell prompt" }).catch((err: Error) => {
+    throw new Error(`${err.message}: errors ${JSON.stringify(shell.errors)}`);
+  });
+  return shell;
+}
+
+/** What Kubernetes says to bob about a shell in team-a/web-1 once he may not have one. */
+const BOB_MAY_NOT_EXEC = /^pods "web-1" is forbidden: User "bob" cannot create resource "pods\/exec" in API group "" in the namespace "team-a"/;
 
 /** Every long-lived channel (SSE streams, log and shell sockets) ends when the access behind it ends. */
 describe('channels end when access ends', () => {
@@ -64,6 +91,48 @@ describe('channels end when access ends', () => {
     await signOut(portal.url, alice);
     await stream.waitFor((c) => c.ended, 'the stream to end after sign-out');
     expect(stream.of('done').map((e) => e.data)).toEqual([{ reason: 'signed-out' }]);
+  });
+
+  it('ends a revoked person’s shell with Kubernetes’ reason, and closes its exec, when kubectl deletes their RoleBinding', async () => {
+    const bob = await signInAs(portal.url, 'bob');
+    const shell = await bobsShell(portal, bob);
+    sockets.push(shell.socket);
+    expect(harness.sim.faults.execSessions()).toBe(1);
+    const removed = await harness.kubectl(['delete', 'rolebinding', 'team-a-edit', '-n', 'team-a']);
+    expect(removed.code, removed.stderr).toBe(0);
+    try {
+      const refusal = await until(() => shell.errors.find((e) => e.code === 403), { message: "bob's shell to be ended", timeoutMs: 15_000 });
+      expect(refusal.message).toMatch(BOB_MAY_NOT_EXEC);
+      await until(() => shell.exit, { message: "the shell's exit" });
+      expect(shell.exit).toEqual({ code: null, message: 'closed: access revoked' });
+      await until(() => harness.sim.faults.execSessions() === 0, { message: 'the exec to be closed in the cluster' });
+      // The connection stays, without a shell.
+      shell.socket.emit('input', 'echo still-here\r');
+      await until(() => shell.errors.some((e) => e.code === 409), { message: 'input refused: no shell is open' });
+      expect(shell.output).not.toContain('still-here');
+    } finally {
+      const restored = await harness.kubectl(['create', 'rolebinding', 'team-a-edit', '-n', 'team-a', '--clusterrole=edit', '--group=team-a']);
+      expect(restored.code, restored.stderr).toBe(0);
+    }
+  });
+
+  it('ends a revoked person’s shell while the RBAC watch is frozen (fail closed)', async () => {
+    const bob = await signInAs(portal.url, 'bob');
+    const shell = await bobsShell(portal, bob);
+    sockets.push(shell.socket);
+    harness.sim.faults.freezeWatches(true);
+    try {
+      // The watch cannot tell anybody now: only the re-checks while RBAC is not known current can.
+      const removed = await harness.kubectl(['delete', 'rolebinding', 'team-a-edit', '-n', 'team-a']);
+      expect(removed.code, removed.stderr).toBe(0);
+      const refusal = await until(() => shell.errors.find((e) => e.code === 403), { message: "bob's shell to be ended", timeoutMs: 30_000 });
+      expect(refusal.message).toMatch(BOB_MAY_NOT_EXEC);
+      await until(() => harness.sim.faults.execSessions() === 0, { message: 'the exec to be closed in the cluster' });
+    } finally {
+      harness.sim.faults.freezeWatches(false);
+      const restored = await harness.kubectl(['create', 'rolebinding', 'team-a-edit', '-n', 'team-a', '--clusterrole=edit', '--group=team-a']);
+      expect(restored.code, restored.stderr).toBe(0);
+    }
   });
 
   it('ends a revoked person’s log socket and stream while the RBAC watch is frozen (fail closed)', async () => {

@@ -354,6 +354,50 @@ describe('the Redis lease and bus of a fleet', () => {
     await owner.release();
   });
 
+  it('knows, without asking Redis, its stream’s length as the owner and how far the stream has gone as a follower that reads nothing', async () => {
+    const lease = await redisLease();
+    const topic = nextTopic();
+    const owner = (await lease.acquire(topic, root.signal))!;
+    // A short history, so the stream is trimmed.
+    const bus = new RedisDeltaBus(await client(), await client(), `r${++replicas}`, { historyLength: 100, recentLength: 100, checkMs: 200 }, root.signal);
+    bus.start();
+    // The owner follows its own topic, as every replica's copy does.
+    const own = recorder();
+    bus.subscribe(topic, own.handler);
+    const { epoch } = await bus.reset(topic, owner.fence, [row('a')]);
+    await until(() => own.messages.length > 0, { message: 'the owner to load its topic' });
+    expect(bus.knownStream(topic)).toEqual({ epoch, head: 0, length: 1 });
+    // A follower whose stream reader is held from the start: it loads the topic, then reads nothing more.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const reader = await client();
+    const heldTail = {
+      async sendCommand<T>(args: ReadonlyArray<string | Buffer>): Promise<T> {
+        if (args[0] === 'XREAD') await gate;
+        return reader.sendCommand(args as string[]) as Promise<T>;
+      },
+    };
+    const follower = new RedisDeltaBus(await client(), heldTail, `r${++replicas}`, { historyLength: 100, recentLength: 100, checkMs: 200 }, root.signal);
+    follower.start();
+    const sub = recorder();
+    follower.subscribe(topic, sub.handler);
+    await until(() => sub.messages.length > 0, { message: 'the follower to load' });
+    const writes: Array<Promise<void>> = [];
+    for (let seq = 1; seq <= 500; seq++) writes.push(bus.append(topic, owner.fence, epoch, { type: 'added', seq, row: row(`r${seq}`) }, Date.now()));
+    await Promise.all(writes);
+    const admin = await client();
+    const length = Number(await admin.sendCommand(['XLEN', topicKeys(topic).deltas]));
+    expect(length).toBeLessThan(501);
+    expect(bus.knownStream(topic)).toEqual({ epoch, head: 500, length });
+    // The follower's checks of the topic's position tell it how far the stream has gone, though it read none of it.
+    await until(() => follower.knownStream(topic)?.head === 500, { message: 'the follower to learn the head from its checks' });
+    expect(sub.position()).toBe(0);
+    open();
+    await until(() => sub.position() === 500, { message: 'the follower to catch up' });
+    expect(follower.knownStream(topic)?.head).toBe(500);
+    await owner.release();
+  });
+
   it('tells the owner when the stream holds garbage or a key has the wrong type; a new epoch over it is followed', async () => {
     const bus = await redisBus();
     const lease = await redisLease();

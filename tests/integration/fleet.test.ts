@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { createClient } from 'redis';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorEvent } from '../../lib/sockets/protocol';
+import type { ErrorEvent, ExitEvent, StatusEvent } from '../../lib/sockets/protocol';
 import { startReplica } from '../support/fleet';
 import { startPortal, type Portal } from '../support/portal';
 import { aPod, portalKubeconfig } from '../support/portalOnSim';
@@ -93,6 +94,19 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       return last?.msg === 'informer started';
     });
   }
+  /** A replica that does not watch RBAC and trusts the owner's notices (so its access answers are kept for their full hour). */
+  function rbacFollower(): Promise<Portal> {
+    const rbacLog = (p: Portal) => p.logs.filter((l) => /^rbac: (watching|no longer watching|changes)/.test(String(l.msg)));
+    return until(
+      () =>
+        alive().find((p) => {
+          const owns = rbacLog(p).filter((l) => /watching this cluster/.test(String(l.msg))).at(-1);
+          const current = rbacLog(p).filter((l) => String(l.msg).startsWith('rbac: changes')).at(-1);
+          return !String(owns?.msg ?? '').startsWith('rbac: watching') && current?.current === true;
+        }),
+      { message: 'a replica that follows the RBAC owner and trusts it' },
+    );
+  }
   const startedAt = (p: Portal, kind: string, after: number) => p.logs.find((l) => l.kind === kind && l.msg === 'informer started' && Date.parse(String(l.time)) >= after);
   const epochOf = (id: string | undefined) => id?.slice(0, id.lastIndexOf('-'));
 
@@ -123,18 +137,51 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     await deletePod('team-a', 'everywhere');
   });
 
+  it('tells Prometheus, from what each replica knows, the lease age and stream length of the kinds it owns and how far each copy trails', async () => {
+    const clients = await Promise.all(alive().map((p) => watch(p, 'pods')));
+    await until(() => clients.every((c) => c.of('snapshot').length === 1), { message: 'the snapshots' });
+    const owner = await until(() => ownerOf('pods'), { message: 'an owner of pods' });
+    const others = alive().filter((p) => p !== owner);
+    /** A gauge's value for sim/pods on a replica; undefined when it has no such series. */
+    const gauge = async (p: Portal, name: string) => {
+      const text = await (await fetch(`${p.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{cluster="sim",kind="pods"} `));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    const admin = createClient({ url: redis.url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    const streamLength = async () => Number(await admin.sendCommand(['XLEN', 'crowsnest:topic:{sim/pods}:deltas']));
+    try {
+      // The owner knows its stream's length from its own writes: as Redis has it, before and after a change.
+      const known = async () => {
+        const [reported, actual] = await Promise.all([gauge(owner, 'crowsnest_fleet_stream_length'), streamLength()]);
+        return reported === actual ? actual : undefined;
+      };
+      const before = await until(known, { message: "the owner's stream length" });
+      await createPod('team-b', 'metered');
+      await until(async () => ((await known()) ?? 0) > before, { message: "the owner's stream length after a change" });
+      const age = await gauge(owner, 'crowsnest_fleet_lease_age_seconds');
+      expect(age).toBeGreaterThanOrEqual(0);
+      await until(async () => (await gauge(owner, 'crowsnest_fleet_lease_age_seconds'))! > age!, { message: 'the lease to grow older' });
+      // Those who follow the kind report neither.
+      for (const p of others) {
+        expect(await gauge(p, 'crowsnest_fleet_lease_age_seconds')).toBeUndefined();
+        expect(await gauge(p, 'crowsnest_fleet_stream_length')).toBeUndefined();
+      }
+      // Every copy, the owner's included, has applied every delta of the stream.
+      await until(() => clients.every((c) => c.names('pods').includes('team-b/metered')), { message: 'the pod on every stream' });
+      await until(async () => (await Promise.all(alive().map((p) => gauge(p, 'crowsnest_fleet_follow_lag_deltas')))).every((lag) => lag === 0), {
+        message: 'no lag in deltas on any replica',
+      });
+    } finally {
+      admin.destroy();
+      await deletePod('team-b', 'metered');
+    }
+  });
+
   it("changes carol's access at once on a replica that does not watch RBAC, when a RoleBinding is made with kubectl", async () => {
-    const rbacLog = (p: Portal) => p.logs.filter((l) => /^rbac: (watching|no longer watching|changes)/.test(String(l.msg)));
-    // A follower: it does not watch RBAC, and trusts the owner's notices (so its answers are kept for their full hour).
-    const follower = await until(
-      () =>
-        alive().find((p) => {
-          const owns = rbacLog(p).filter((l) => /watching this cluster/.test(String(l.msg))).at(-1);
-          const current = rbacLog(p).filter((l) => String(l.msg).startsWith('rbac: changes')).at(-1);
-          return !String(owns?.msg ?? '').startsWith('rbac: watching') && current?.current === true;
-        }),
-      { message: 'a replica that follows the RBAC owner and trusts it' },
-    );
+    const follower = await rbacFollower();
     const carol = await signInAs(follower.url, 'carol');
     const access = async () => {
       const body = (await (await fetch(`${follower.url}/api/clusters`, { headers: { Cookie: carol.header() } })).json()) as Array<{ access?: unknown }>;
@@ -275,6 +322,31 @@ describe('a fleet of replicas sharing informers through Redis', () => {
     expect(resumed.of('snapshot')).toHaveLength(0);
   });
 
+  it('gives a stopping replica’s leases back before it tells its clients to reconnect (SIGTERM), even while Redis is slow to write', async () => {
+    await addReplica();
+    const owner = ownerOf('pods')!;
+    const ownerId = String(owner.logs.find((l) => typeof l.replicaId === 'string')?.replicaId);
+    const client = await watch(owner, 'pods');
+    await client.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const admin = createClient({ url: redis.url, RESP: 2 });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    const holder = async () => String((await admin.sendCommand(['GET', 'crowsnest:topic:{sim/pods}:lease'])) ?? '').split(':')[0];
+    try {
+      expect(await holder()).toBe(ownerId);
+      // Redis holds every write for 1.5 s, giving the lease back included (reads, like the one below, go on).
+      await admin.sendCommand(['CLIENT', 'PAUSE', '1500', 'WRITE']);
+      const exit = owner.stop('SIGTERM');
+      await client.waitFor((c) => c.of('done').length === 1, 'the done event');
+      expect(client.of('done')[0].data.reason).toBe('draining');
+      // When the clients are told to go elsewhere, the kind is no longer the stopping replica's.
+      expect(await holder()).not.toBe(ownerId);
+      expect(await exit).toBe(0);
+    } finally {
+      admin.destroy();
+    }
+  });
+
   it("counts a person's streams across the fleet; a killed replica's share comes back within the heartbeat TTL", async () => {
     await addReplica();
     const [a, b] = alive();
@@ -328,6 +400,48 @@ describe('a fleet of replicas sharing informers through Redis', () => {
       expect(seen.errors).toContainEqual(expect.objectContaining({ code: 401 }));
     } finally {
       shell.disconnect();
+    }
+  });
+
+  it('ends a person’s shell and log viewer, in Kubernetes’ words, on a replica that does not watch RBAC when kubectl deletes their RoleBinding', async () => {
+    const follower = await rbacFollower();
+    const bob = await signInAs(follower.url, 'bob');
+    const connect = async (namespace: string) => {
+      const socket = io(`${follower.url}${namespace}`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { Cookie: bob.header(), Origin: follower.url }, reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
+      return socket;
+    };
+    const [shell, logs] = await Promise.all([connect('/shell'), connect('/logs')]);
+    const seen = { output: '', shellErrors: [] as ErrorEvent[], exit: undefined as ExitEvent | undefined, logErrors: [] as ErrorEvent[], statuses: [] as StatusEvent[] };
+    shell.on('output', (data: ArrayBuffer) => (seen.output += Buffer.from(data).toString('utf8')));
+    shell.on('error', (e: ErrorEvent) => seen.shellErrors.push(e));
+    shell.on('exit', (e: ExitEvent) => (seen.exit = e));
+    logs.on('error', (e: ErrorEvent) => seen.logErrors.push(e));
+    logs.on('status', (e: StatusEvent) => seen.statuses.push(e));
+    try {
+      shell.emit('open', { cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', cols: 80, rows: 24 });
+      logs.emit('subscribe', { id: 'w', cluster: 'sim', namespace: 'team-a', pod: 'web-1', container: 'main', tailLines: 1 });
+      await until(() => seen.output.includes('# '), { message: "the prompt of bob's shell", timeoutMs: 15_000 });
+      await until(() => seen.statuses.some((s) => s.id === 'w' && s.state === 'streaming'), { message: "bob's log viewer following" });
+      const removed = await harness.kubectl(['delete', 'rolebinding', 'team-a-edit', '-n', 'team-a']);
+      expect(removed.code, removed.stderr).toBe(0);
+      try {
+        // Answers are kept for an hour and the session sweep runs every minute: only the RBAC owner's announcement ends them this soon.
+        const refusal = await until(() => seen.shellErrors.find((e) => e.code === 403), { message: "bob's shell to be ended", timeoutMs: 10_000 });
+        expect(refusal.message).toMatch(/^pods "web-1" is forbidden: User "bob" cannot create resource "pods\/exec" in API group "" in the namespace "team-a"/);
+        await until(() => seen.exit, { message: "the shell's exit" });
+        expect(seen.exit).toEqual({ code: null, message: 'closed: access revoked' });
+        await until(() => harness.sim.faults.execSessions() === 0, { message: 'the exec to be closed in the cluster' });
+        const stopped = await until(() => seen.logErrors.find((e) => e.id === 'w'), { message: "bob's log viewer to be stopped", timeoutMs: 10_000 });
+        expect(stopped.code).toBe(403);
+        expect(stopped.message).toMatch(/forbidden.*bob.*pods\/log.*team-a/);
+      } finally {
+        const restored = await harness.kubectl(['create', 'rolebinding', 'team-a-edit', '-n', 'team-a', '--clusterrole=edit', '--group=team-a']);
+        expect(restored.code, restored.stderr).toBe(0);
+      }
+    } finally {
+      shell.disconnect();
+      logs.disconnect();
     }
   });
 

@@ -1,11 +1,12 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { ShellClientEvents, ShellServerEvents, Untrusted } from '../../../lib/sockets/protocol';
-import { inputSchema, openShellSchema, resizeSchema, type ExitEvent, type OpenShell } from '../../../lib/sockets/protocol';
+import { inputSchema, openShellSchema, resizeSchema, type ErrorEvent, type ExitEvent, type OpenShell } from '../../../lib/sockets/protocol';
 import { impersonationProblem, kubeConfigActingAs } from '../../kube/actingAs';
 import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
 import { socketMetrics } from '../metrics';
 import { Outbox } from '../outbox';
+import { watchExecAccess, type Refusal } from './execAccess';
 import { ExecRefused, ExecSession } from './execSession';
 
 /** Shells tried in order when the person names no command. */
@@ -13,7 +14,8 @@ const SHELLS = [['/bin/bash'], ['/bin/sh']];
 /** How long a shell's first output is held back to see whether it failed to start (then the next shell is tried). */
 const TRIAL_MS = 800;
 
-type Outgoing = { data: Buffer } | { exit: ExitEvent } | { notice: string };
+/** What goes to the client, in order: output, the portal's notices, a refusal that ends the shell, its exit. */
+type Outgoing = { data: Buffer } | { exit: ExitEvent } | { notice: string } | { error: ErrorEvent };
 
 const sizeOf = (item: Outgoing) => ('data' in item ? item.data.length : 256);
 
@@ -38,6 +40,8 @@ export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
     let opening = false;
     let release: (() => void) | undefined;
     let idleTimer: NodeJS.Timeout | undefined;
+    /** Stops re-checking the open shell's access. */
+    let unwatchAccess: (() => void) | undefined;
     let droppedBytes = 0;
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, deps.signal]);
@@ -62,6 +66,9 @@ export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
           else if ('exit' in item) {
             flush();
             socket.emit('exit', item.exit);
+          } else if ('error' in item) {
+            flush();
+            refuse(socket, item.error);
           } else {
             flush();
             socket.emit('notice', { message: item.notice });
@@ -73,6 +80,8 @@ export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
 
     const finish = () => {
       clearTimeout(idleTimer);
+      unwatchAccess?.();
+      unwatchAccess = undefined;
       if (session) socketMetrics.openShells.dec();
       session = undefined;
       release?.();
@@ -91,11 +100,25 @@ export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
       }, idleMs);
     };
 
+    /** The person may no longer exec into the pod: they are told why, in Kubernetes' words, and the exec is closed. */
+    const revoke = (refusal: Refusal) => {
+      outbox.push({ error: { code: refusal.code, event: 'open', message: refusal.message } });
+      outbox.push({ exit: { code: null, message: 'closed: access revoked' } });
+      session?.close();
+      finish();
+    };
+
     const start = async (open: OpenShell) => {
       const cluster = deps.clusters.get(open.cluster);
       if (!cluster) return refuse(socket, { code: 404, event: 'open', message: `no cluster named "${open.cluster}"` });
       const problem = impersonationProblem(actor);
       if (problem) return refuse(socket, { code: 403, event: 'open', message: problem });
+      // Watched from before the exec is made, so a revocation while it opens is not missed.
+      let revokedBy: Refusal | undefined;
+      unwatchAccess = watchExecAccess(cluster, actor, { namespace: open.namespace, pod: open.pod, container: open.container }, (refusal) => {
+        revokedBy = refusal;
+        if (session) revoke(refusal);
+      });
       const kc = kubeConfigActingAs(cluster.kubeConfig, actor);
       const commands = open.command?.trim() ? [open.command.trim().split(/\s+/)] : SHELLS;
       const size = open.cols && open.rows ? { cols: open.cols, rows: open.rows } : undefined;
@@ -150,6 +173,7 @@ export function registerShell(nsp: ShellNamespace, deps: SocketDeps): void {
         if (socket.disconnected || signal.aborted) return opened.close();
         session = opened;
         socketMetrics.openShells.inc();
+        if (revokedBy) return revoke(revokedBy);
         touch();
         const timer = setTimeout(commit, TRIAL_MS);
         if (!trial) retry(false);
