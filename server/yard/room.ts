@@ -20,6 +20,8 @@ export interface Member {
   /** Sends a y-protocols sync message or an awareness update to this person's browser. */
   send(event: 'sync' | 'awareness', bytes: Uint8Array): void;
   notice(message: string): void;
+  /** Tells this person the yard is gone for good (`closed` event) and ends their connection. */
+  close(code: number, message: string): void;
 }
 
 export interface RoomLimits {
@@ -71,6 +73,8 @@ export class YardRoom {
   /** At least the document's encoded size (see `check`), and how many changes ago it was last measured. */
   private sizeBound = 0;
   private sinceMeasured = 0;
+  /** Set once the room is closed or its yard deleted: why it takes nothing more. */
+  private ended: YardError | null = null;
 
   constructor(
     readonly id: string,
@@ -92,19 +96,23 @@ export class YardRoom {
   }
 
   /** Loads the saved yard and starts following the other replicas' changes. */
-  async load(storage: YardStorage): Promise<void> {
+  async load(storage: YardStorage, options: { deletable: boolean }): Promise<void> {
     const listener: YardListener = {
       remote: (update) => this.applyTrusted(update, REMOTE),
       awareness: (update) => this.applyRemoteAwareness(update),
       resave: (lost) => {
         // One change holding the whole document: other replicas merge it (Yjs ignores what they have).
-        this.link?.append(Y.encodeStateAsUpdate(this.doc));
+        void this.link?.append(Y.encodeStateAsUpdate(this.doc));
         if (!lost) return;
         log.warn({ yard: this.id, reason: lost }, 'the saved yard was lost; this replica\'s copy is saved again');
         for (const member of this.members.values()) member.notice(`The yard's saved copy was lost (${lost}); the layout you see was saved again from this server's copy.`);
       },
     };
-    const { updates, link } = await storage.open(this.id, listener);
+    const { updates, link } = await storage.open(this.id, listener, options);
+    if (this.ended) {
+      await link.close();
+      return;
+    }
     for (const update of updates) {
       try {
         this.applyTrusted(update, LOADED);
@@ -116,6 +124,7 @@ export class YardRoom {
   }
 
   join(member: Member): void {
+    if (this.ended) throw this.ended;
     this.members.set(member.id, member);
     yardMetrics.people.inc({ yard: yardLabel(this.id) });
     // Our state first (the browser answers with what it has that we lack), then everyone's presence.
@@ -138,6 +147,7 @@ export class YardRoom {
 
   /** A y-protocols sync message from a person's browser. Throws YardError when it is refused. */
   receiveSync(member: Member, message: Uint8Array): void {
+    if (this.ended) throw this.ended;
     let type: number;
     let payload: Uint8Array;
     const decoder = decoding.createDecoder(message);
@@ -270,7 +280,7 @@ export class YardRoom {
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOADED) return;
     if (origin !== REMOTE) {
-      this.link?.append(update);
+      void this.link?.append(update);
       if (++this.sinceCompaction >= COMPACT_EVERY) this.compact();
     }
     this.pending.push(update);
@@ -301,7 +311,7 @@ export class YardRoom {
 
   compact(): void {
     this.sinceCompaction = 0;
-    this.link?.compact(Y.encodeStateAsUpdate(this.doc));
+    void this.link?.compact(Y.encodeStateAsUpdate(this.doc));
   }
 
   /**
@@ -309,6 +319,7 @@ export class YardRoom {
    * awareness id another connection introduced, or carries more than presence.
    */
   receiveAwareness(member: Member, update: Uint8Array): void {
+    if (this.ended) throw this.ended;
     let entries: Array<{ clientId: number; clock: number; state: unknown }>;
     try {
       entries = readAwareness(update);
@@ -353,10 +364,30 @@ export class YardRoom {
 
   /** Saves the yard whole and stops following it. */
   async close(): Promise<void> {
-    clearInterval(this.sweep);
+    if (this.ended) return;
     this.compact();
+    await this.stop(new YardError(503, 'this yard was closed on this server; open it again'));
+  }
+
+  /**
+   * The yard was deleted (here or on another replica): its people here are told and let go, and nothing of it
+   * is saved again; a change or a join that still arrives is refused (410).
+   */
+  async end(message: string): Promise<void> {
+    if (this.ended) return;
+    const link = this.link;
+    this.link = undefined;
+    const members = [...this.members.values()];
+    for (const member of members) this.leave(member.id);
+    for (const member of members) member.close(410, message);
+    await this.stop(new YardError(410, message), link);
+  }
+
+  private async stop(reason: YardError, link = this.link): Promise<void> {
+    this.ended = reason;
+    clearInterval(this.sweep);
     this.awareness.destroy();
-    await this.link?.close();
+    await link?.close();
     this.doc.destroy();
     this.shadow.destroy();
   }

@@ -2,10 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setMaxListeners } from 'node:events';
+import { createClient } from 'redis';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { FleetLink } from '../../server/fleet/fleetLink';
+import { RedisYardStorage } from '../../server/fleet/redisYards';
+import type { RedisCommander } from '../../server/fleet/redisScripts';
 import { personalYardId } from '../../server/yard/catalog';
+import type { YardListener } from '../../server/yard/storage';
 import { YardClient } from '../../lib/yard/yardClient';
 import { startPortal, type Portal } from '../support/portal';
 import { freePort, startRedis } from '../support/redis';
@@ -226,6 +232,91 @@ describe('the Yard across a fleet (kept in Redis)', () => {
       timeoutMs: 10_000,
       message: "bob's presence to be gone after he left",
     });
+  });
+
+  it('closes a deleted yard on every replica with a 410 to its people, and a yard made again with its id starts empty', async () => {
+    const made = await api(replicas[0], alice, '/api/yards', { method: 'POST', body: JSON.stringify({ id: 'doomed', editGroups: ['team-a'] }) });
+    expect(made.status).toBe(201);
+    const here = await open(replicas[0], alice, 'doomed');
+    const there = await open(replicas[1], bob, 'doomed');
+    addKrate(there, 'k1', podKrate);
+    await until(() => krates(here).k1, { message: "bob's krate at alice, on the other replica" });
+
+    expect((await api(replicas[0], alice, '/api/yards/doomed', { method: 'DELETE' })).status).toBe(200);
+    await until(() => there.closed, { message: 'bob, on the other replica, to be told' });
+    expect(there.closed).toEqual({ code: 410, message: 'alice deleted this yard.' });
+    expect(here.closed).toEqual({ code: 410, message: 'alice deleted this yard.' });
+    await until(() => !there.socket.connected && !here.socket.connected, { message: 'both connections to end' });
+    const reopened = await connect(replicas[1], bob, 'doomed');
+    expect(await reopened.join().then(() => null, (err: Error & { code: number }) => err.code)).toBe(404);
+
+    // Made again (on the other replica): nothing of the deleted yard comes back.
+    expect((await api(replicas[1], bob, '/api/yards', { method: 'POST', body: JSON.stringify({ id: 'doomed', editGroups: ['team-a'] }) })).status).toBe(201);
+    const fresh = await open(replicas[0], alice, 'doomed');
+    expect(krates(fresh)).toEqual({});
+    addKrate(fresh, 'k2', { ...podKrate, name: 'web-2' });
+    const again = await open(replicas[1], bob, 'doomed');
+    await until(() => krates(again).k2, { message: 'the new yard to work across the replicas' });
+    expect(Object.keys(krates(again))).toEqual(['k2']);
+  });
+
+  it('refuses what a replica that missed the announcement would still save of a deleted yard, and closes the yard there', async () => {
+    const root = new AbortController();
+    setMaxListeners(0, root.signal);
+    const connections: Array<{ destroy(): void }> = [];
+    const connection = async (): Promise<RedisCommander> => {
+      const c = createClient({ url: `redis://127.0.0.1:${redisPort}`, disableOfflineQueue: true, RESP: 2 });
+      c.on('error', () => undefined);
+      connections.push(c);
+      await c.connect();
+      return c;
+    };
+    const storage = async (replicaId: string) => {
+      const commands = await connection();
+      return new RedisYardStorage(commands, await connection(), replicaId, new FleetLink(commands, root.signal), root.signal);
+    };
+    try {
+      const admin = await connection();
+      const deleting = await storage('deleting');
+      // This replica's subscription is down (it hears no announcement), as when Redis restarts at the wrong moment.
+      const stale = await storage('stale');
+      stale.start(async () => undefined);
+      const heard: string[] = [];
+      stale.onDeleted((id) => heard.push(id));
+      const listener: YardListener = { remote: () => undefined, awareness: () => undefined, resave: () => undefined };
+      const doc = new Y.Doc();
+      const krate = new Y.Map<unknown>();
+      doc.getMap('krates').set('k1', krate);
+      krate.set('x', 1);
+
+      await deleting.prepare('raced');
+      await deleting.prepare('quiet');
+      const raced = (await stale.open('raced', listener, { deletable: true })).link;
+      await stale.open('quiet', listener, { deletable: true });
+      await raced.append(Y.encodeStateAsUpdate(doc));
+      // A compaction is saved while the yard exists (once the replica has read its own change back).
+      await until(
+        async () => {
+          await raced.compact(Y.encodeStateAsUpdate(doc));
+          return (await admin.sendCommand<number>(['HEXISTS', 'crowsnest:yard:{raced}:snapshot', 'state'])) === 1;
+        },
+        { message: 'the snapshot of the yard' },
+      );
+
+      await deleting.erase('raced', 'alice');
+      await deleting.erase('quiet', 'alice');
+      krate.set('x', 2);
+      await raced.append(Y.encodeStateAsUpdate(doc));
+      await raced.compact(Y.encodeStateAsUpdate(doc));
+      expect(await admin.sendCommand(['EXISTS', 'crowsnest:yard:{raced}:log', 'crowsnest:yard:{raced}:snapshot'])).toBe(0);
+      expect(await admin.sendCommand(['GET', 'crowsnest:yard:{raced}:epoch'])).toBe('deleted');
+      // It finds both deleted: the one it wrote to at once, the quiet one at its next check.
+      await until(() => heard.includes('raced') && heard.includes('quiet'), { message: 'the stale replica to find both yards deleted' });
+      await expect(stale.open('raced', listener, { deletable: true })).rejects.toMatchObject({ status: 410, message: 'yard "raced" was deleted' });
+    } finally {
+      root.abort();
+      for (const c of connections) c.destroy();
+    }
   });
 
   it('keeps the yard through a restart of every replica and of Redis with persistence; without it the replicas save their copies again', async () => {

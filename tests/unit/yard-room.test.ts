@@ -22,6 +22,7 @@ class Browser {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly errors: YardError[] = [];
   readonly notices: string[] = [];
+  readonly closed: Array<{ code: number; message: string }> = [];
   readonly member: Member;
 
   constructor(
@@ -38,6 +39,7 @@ class Browser {
         else this.receive(bytes);
       },
       notice: (message) => this.notices.push(message),
+      close: (code, message) => this.closed.push({ code, message }),
     };
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === 'server') return;
@@ -207,6 +209,33 @@ describe('a yard room', () => {
     expect(big.errors.map((e) => e.code)).toEqual([400]);
   });
 
+  it('ends when its yard is deleted: its people are told, and nothing more is taken or saved', async () => {
+    const storage = new LocalYardStorage();
+    const r = new YardRoom('doomed', limits);
+    rooms.push(r);
+    await r.load(storage, { deletable: true });
+    const alice = new Browser(r, 'alice').join();
+    const bob = new Browser(r, 'bob').join();
+    alice.addKrate('k1', podKrate);
+    await r.end('carol deleted this yard.');
+    expect(alice.closed).toEqual([{ code: 410, message: 'carol deleted this yard.' }]);
+    expect(bob.closed).toEqual([{ code: 410, message: 'carol deleted this yard.' }]);
+    expect(r.members.size).toBe(0);
+
+    // A change, presence or a join that still arrives is refused.
+    bob.addKrate('k2', podKrate);
+    bob.awareness.setLocalState({ cursor: { x: 1, y: 2 } });
+    bob.sendAwareness(awarenessProtocol.encodeAwarenessUpdate(bob.awareness, [bob.doc.clientID]));
+    expect(bob.errors.map((e) => [e.code, e.message])).toEqual([
+      [410, 'carol deleted this yard.'],
+      [410, 'carol deleted this yard.'],
+    ]);
+    expect(() => new Browser(r, 'dave').join()).toThrow('carol deleted this yard.');
+    const saved = new Y.Doc();
+    for (const update of (await storage.open('doomed')).updates) Y.applyUpdate(saved, update);
+    expect(Object.keys(saved.getMap('krates').toJSON())).toEqual(['k1']);
+  });
+
   it('asks a browser for a change it lost with a dropped connection, and takes it with the next one', async () => {
     const r = room();
     const alice = new Browser(r, 'alice').join();
@@ -280,7 +309,7 @@ describe('yards kept in files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yards-'));
     dirs.push(dir);
     const first = new YardRoom('team-a', limits);
-    await first.load(new LocalYardStorage(dir));
+    await first.load(new LocalYardStorage(dir), { deletable: false });
     const alice = new Browser(first, 'alice').join();
     alice.addKrate('k1', podKrate);
     (alice.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 77);
@@ -288,7 +317,7 @@ describe('yards kept in files', () => {
 
     const second = new YardRoom('team-a', limits);
     rooms.push(second);
-    await second.load(new LocalYardStorage(dir));
+    await second.load(new LocalYardStorage(dir), { deletable: false });
     expect(second.doc.getMap('krates').toJSON()).toEqual({ k1: { ...podKrate, x: 77 } });
   });
 });
