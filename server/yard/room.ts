@@ -45,6 +45,16 @@ const BATCH_MS = 25;
 const COMPACT_EVERY = 200;
 /** Accepted changes between two exact measurements of the document's size. */
 const MEASURE_EVERY = 100;
+/** A krate's fields that only place it: changing them never makes a yard hold more. */
+const PLACEMENT = new Set(['x', 'y', 'w', 'h', 'z', 'minimised']);
+
+/** What one change did to a yard. */
+interface Touched {
+  /** The krates it added, removed or changed; null when it reached beyond the krates (then everything is checked). */
+  krates: Set<string> | null;
+  /** Whether it adds a krate or writes anything but where krates are (their place, size, order, minimised). */
+  grows: boolean;
+}
 
 /**
  * One yard open on this replica: its Yjs document, the people here who have it
@@ -177,7 +187,7 @@ export class YardRoom {
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return; // nothing new (a sync answer from an up-to-date browser)
     if (member.access !== 'edit') throw new YardError(403, 'you may look at this yard but not change it');
     if (!this.rates.take(member.actor.name).allowed) throw new YardError(429, `too many changes: at most ${this.limits.updatesPerSecond} per second`);
-    const problem = this.tryOnShadow(update);
+    const problem = this.tryOnShadow(update, this.doc.getMap('krates').size);
     if (problem) {
       this.shadow = copyOf(this.doc);
       // A change that builds on one the yard lacks (lost with a dropped connection): the yard's state
@@ -194,32 +204,41 @@ export class YardRoom {
   }
 
   /** Applies `update` to the shadow copy and checks the result: null when the document would stay sound. */
-  private tryOnShadow(update: Uint8Array): YardError | null {
+  private tryOnShadow(update: Uint8Array, kratesBefore: number): YardError | null {
     const touched = this.touchedBy(this.shadow, () => Y.applyUpdate(this.shadow, update));
     if (touched instanceof Error) return new YardError(400, 'malformed Yjs update');
     const store = this.shadow.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
     if (store.pendingStructs || store.pendingDs) return new YardError(409, 'this change builds on a change the yard does not have: send what the yard lacks (its state vector follows)');
-    return this.check(this.shadow, touched, update.byteLength);
+    return this.check(this.shadow, touched, update.byteLength, kratesBefore);
   }
 
   /**
-   * Runs `apply` on `doc` and says what it changed: the krates whose fields (or presence) changed, or null when
-   * it reached anything else (the layout, another root, something nested deeper), which is then checked whole.
+   * Runs `apply` on `doc` and says what it changed: the krates added, removed or whose fields changed (null
+   * when it reached anything else: the layout, another root, something nested deeper, which is then checked
+   * whole), and whether it may make the yard hold more (anything but placing or removing krates).
    */
-  private touchedBy(doc: Y.Doc, apply: () => void): Set<string> | null | Error {
-    const krates: unknown = doc.getMap('krates');
+  private touchedBy(doc: Y.Doc, apply: () => void): Touched | Error {
+    const krates = doc.getMap('krates');
+    const root: unknown = krates;
     const ids = new Set<string>();
     let whole = false;
+    let grows = false;
     const seen = (tr: Y.Transaction) => {
       for (const [type, keys] of tr.changed) {
         const item = (type as unknown as { _item: { parent: unknown; parentSub: string | null } | null })._item;
-        if (type === krates) {
+        if (type === root) {
           for (const key of keys) {
             if (key === null) whole = true;
-            else ids.add(key);
+            else {
+              ids.add(key);
+              // A krate added (or replaced by a new one); a removed one leaves less.
+              if (krates.has(key)) grows = true;
+            }
           }
-        } else if (item && item.parent === krates && typeof item.parentSub === 'string') ids.add(item.parentSub);
-        else whole = true;
+        } else if (item && item.parent === root && typeof item.parentSub === 'string') {
+          ids.add(item.parentSub);
+          for (const key of keys) if (key === null || !PLACEMENT.has(key)) grows = true;
+        } else whole = true;
       }
     };
     doc.on('afterTransaction', seen);
@@ -230,23 +249,27 @@ export class YardRoom {
     } finally {
       doc.off('afterTransaction', seen);
     }
-    return whole ? null : ids;
+    return whole ? { krates: null, grows: true } : { krates: ids, grows };
   }
 
   /**
    * Checks the document after a change: its roots, the krates the change touched (all of them when it is not
-   * known which), the layout, and its size. The size is an upper bound kept as changes are added (a document
+   * known which), the layout, and its caps. The size is an upper bound kept as changes are added (a document
    * encodes in no more than the changes that made it), measured exactly only when the bound nears the limit
    * and every so many changes.
+   *
+   * A cap refuses only a change that makes the yard hold more: a yard can be over a cap without anyone here
+   * passing it (two replicas each took the last krate allowed at once, or the cap was lowered), and its people
+   * can still move, resize, restack, minimise and remove krates, which brings it back under.
    */
-  private check(doc: Y.Doc, touched: Set<string> | null, addedBytes: number): YardError | null {
+  private check(doc: Y.Doc, touched: Touched, addedBytes: number, kratesBefore: number): YardError | null {
     for (const [name, type] of doc.share) {
       if (!(name in YARD_ROOTS)) return new YardError(400, `"${name}" is not part of a yard (only ${Object.keys(YARD_ROOTS).join(', ')})`);
       if ((type as unknown as { _start: unknown })._start !== null) return new YardError(400, `"${name}" must be a map`);
     }
     const krates = doc.getMap('krates');
-    if (krates.size > this.limits.maxKrates) return new YardError(413, `a yard holds at most ${this.limits.maxKrates} krates`);
-    const ids = touched ?? krates.keys();
+    if (krates.size > this.limits.maxKrates && krates.size > kratesBefore) return new YardError(413, `a yard holds at most ${this.limits.maxKrates} krates (this one has ${kratesBefore}): remove one first`);
+    const ids = touched.krates ?? krates.keys();
     for (const id of ids) {
       const value = krates.get(id);
       if (value === undefined) continue; // removed
@@ -255,15 +278,17 @@ export class YardRoom {
       if (!parsed.success) return new YardError(400, `krate "${id}": ${describeIssues(parsed.error)}`);
       if (!this.limits.clusterExists(parsed.data.cluster)) return new YardError(400, `krate "${id}": cluster "${parsed.data.cluster}" is not one this portal serves`);
     }
-    if (!touched) {
+    if (!touched.krates) {
       const layout = layoutSchema.safeParse(doc.getMap('layout').toJSON());
       if (!layout.success) return new YardError(400, `layout: ${describeIssues(layout.error)}`);
     }
     let bound = this.sizeBound + addedBytes;
-    if (bound > this.limits.maxDocumentBytes || this.sinceMeasured >= MEASURE_EVERY) {
+    if ((touched.grows && bound > this.limits.maxDocumentBytes) || this.sinceMeasured >= MEASURE_EVERY) {
       bound = Y.encodeStateAsUpdate(doc).byteLength;
       this.sinceMeasured = 0;
-      if (bound > this.limits.maxDocumentBytes) return new YardError(413, `the yard would grow to ${bound} bytes; at most ${this.limits.maxDocumentBytes} are kept`);
+      if (touched.grows && bound > this.limits.maxDocumentBytes) {
+        return new YardError(413, `the yard would grow to ${bound} bytes; at most ${this.limits.maxDocumentBytes} are kept: remove krates first`);
+      }
     }
     this.sinceMeasured++;
     this.sizeBound = bound;
