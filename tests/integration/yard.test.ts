@@ -176,6 +176,60 @@ describe('the Yard on one replica (kept in files)', () => {
   });
 });
 
+describe('the Yard at its size cap', () => {
+  let cluster: Awaited<ReturnType<typeof sharedCluster>>;
+  let portal: Portal;
+  let alice: CookieJar;
+  let bob: CookieJar;
+
+  beforeAll(async () => {
+    cluster = await sharedCluster();
+    portal = await startPortal({
+      ...cluster.env,
+      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+      CROWSNEST_YARDS: 'team-a=team-a',
+      CROWSNEST_ADMIN_GROUPS: 'platform-admins',
+      CROWSNEST_YARD_MAX_BYTES: '4096',
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+    });
+    [alice, bob] = await Promise.all(['alice', 'bob'].map((u) => signInAs(portal.url, u)));
+  }, 180_000);
+  afterAll(async () => {
+    await portal?.stop();
+    await cluster?.close();
+  });
+
+  it('refuses the change that would take a yard past CROWSNEST_YARD_MAX_BYTES with a 413 to its maker, and the yard and its people go on', async () => {
+    const a = await open(portal, alice, 'team-a');
+    const b = await open(portal, bob, 'team-a');
+    // Valid krates of a few hundred bytes each (a title of 200 characters), one at a time, until one is refused.
+    let refused = -1;
+    for (let i = 0; i < 40 && refused < 0; i++) {
+      addKrate(a, `k${i}`, { ...podKrate, name: `web-${i}`, title: `${i} `.padEnd(200, '~') });
+      await until(() => krates(b)[`k${i}`] || a.errors.length > 0, { message: `krate k${i} at bob, or a refusal` });
+      if (a.errors.length > 0) refused = i;
+    }
+    expect(refused).toBeGreaterThan(3);
+    expect(a.errors).toEqual([{ code: 413, event: 'sync', message: expect.stringMatching(/^the yard would grow to \d+ bytes; at most 4096 are kept/) }]);
+    const metrics = await (await fetch(`${portal.url}/metrics`)).text();
+    expect(metrics).toMatch(/^crowsnest_yard_refusals_total\{code="413"\} 1$/m);
+
+    // Alice's tab starts over from the yard's document, which lacks only the refused krate.
+    await until(() => a.synced && Object.keys(krates(a)).length === refused, { message: "alice's tab back in step with the yard" });
+    expect(krates(a)).toEqual(krates(b));
+    expect(krates(b)[`k${refused}`]).toBeUndefined();
+    // Everyone goes on: bob moves a krate of the full yard and removes two, and then alice's new krate fits.
+    (b.doc.getMap('krates').get('k0') as Y.Map<unknown>).set('x', 640);
+    b.doc.getMap('krates').delete('k1');
+    b.doc.getMap('krates').delete('k2');
+    await until(() => krates(a).k0?.x === 640 && !krates(a).k1 && !krates(a).k2, { message: "bob's move and removals at alice" });
+    addKrate(a, 'again', podKrate);
+    await until(() => krates(b).again, { message: "alice's new krate at bob" });
+    expect(b.errors).toEqual([]);
+    expect(a.errors).toHaveLength(1);
+  });
+});
+
 describe('the Yard across a fleet (kept in Redis)', () => {
   let cluster: Awaited<ReturnType<typeof sharedCluster>>;
   let redis: Awaited<ReturnType<typeof startRedis>>;
