@@ -6,7 +6,7 @@ import { yardMetrics } from '../yard/metrics';
 import type { YardLink, YardListener, YardStorage } from '../yard/storage';
 import type { FleetLink } from './fleetLink';
 import { RedisScript, type RedisCommander } from './redisScripts';
-import { redisBackoffMs } from './retry';
+import { keepTrying, redisBackoffMs } from './retry';
 
 const CATALOG = 'crowsnest:yards';
 /** A token written once into an empty Redis: when it changes, Redis lost its data. */
@@ -166,17 +166,8 @@ export class RedisYardStorage implements YardStorage {
     this.link.onChange((state) => {
       if (state === 'up') this.resaveUnsaved();
     });
-    void (async () => {
-      for (let failures = 1; !this.signal.aborted; failures++) {
-        try {
-          await subscribe(PRESENCE, (message) => this.onPresence(message));
-          await subscribe(DELETED, (message) => this.onDeletedElsewhere(message));
-          return;
-        } catch {
-          await sleep(redisBackoffMs(failures), this.signal);
-        }
-      }
-    })();
+    void keepTrying(this.signal, async () => void (await subscribe(PRESENCE, (message) => this.onPresence(message))));
+    void keepTrying(this.signal, async () => void (await subscribe(DELETED, (message) => this.onDeletedElsewhere(message))));
   }
 
   onDeleted(listener: (id: string, by: string | null) => void): void {
