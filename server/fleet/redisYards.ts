@@ -3,8 +3,9 @@ import { sleep } from '../kube/watchLoop';
 import { log } from '../log';
 import { YardError, type StoredYard, type YardCatalogStore } from '../yard/catalog';
 import { yardMetrics } from '../yard/metrics';
-import type { YardLink, YardListener, YardStorage } from '../yard/storage';
+import type { OpenedYard, YardListener, YardStorage } from '../yard/storage';
 import type { FleetLink } from './fleetLink';
+import { LostYards } from './lostYards';
 import { RedisScript, type RedisCommander } from './redisScripts';
 import { keepTrying, redisBackoffMs } from './retry';
 
@@ -112,6 +113,8 @@ interface Followed {
   epoch: string;
   last: string;
   listener: YardListener;
+  /** Whether the yard is recorded as saved since it was opened (or since Redis lost its data). */
+  recorded: boolean;
 }
 
 /**
@@ -123,7 +126,8 @@ interface Followed {
  * PUBLISH. A write is refused once its yard was deleted, so a replica that has
  * not heard of a deletion yet cannot bring the yard back. Changes made while
  * Redis is unreachable stay in the replica's copy and are saved whole when it
- * answers again.
+ * answers again; when Redis loses its data, the yards open here are saved
+ * again and those nobody had open are recorded as lost (see LostYards).
  */
 export class RedisYardStorage implements YardStorage {
   readonly kind = 'redis';
@@ -132,6 +136,7 @@ export class RedisYardStorage implements YardStorage {
   private readonly unsaved = new Set<string>();
   private generation: string | null = null;
   private wake: (() => void) | undefined;
+  private readonly lost: LostYards;
 
   readonly catalog: YardCatalogStore = {
     list: async () => {
@@ -146,8 +151,14 @@ export class RedisYardStorage implements YardStorage {
       }
       return yards;
     },
-    put: async (yard) => void (await this.redis.sendCommand(['HSET', CATALOG, yard.id, JSON.stringify(yard)])),
-    remove: async (id) => void (await this.redis.sendCommand(['HDEL', CATALOG, id])),
+    put: async (yard) => {
+      await this.redis.sendCommand(['HSET', CATALOG, yard.id, JSON.stringify(yard)]);
+      await this.lost.catalogChanged();
+    },
+    remove: async (id) => {
+      await this.redis.sendCommand(['HDEL', CATALOG, id]);
+      await this.lost.catalogChanged();
+    },
   };
 
   constructor(
@@ -157,7 +168,9 @@ export class RedisYardStorage implements YardStorage {
     private readonly replicaId: string,
     private readonly link: FleetLink,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.lost = new LostYards(redis, CATALOG);
+  }
 
   /** Starts following, and listening to presence and deletions through `subscribe` (a subscriber connection). */
   start(subscribe: (channel: string, listener: (message: string) => void) => Promise<unknown>): void {
@@ -174,7 +187,7 @@ export class RedisYardStorage implements YardStorage {
     this.deletions.add(listener);
   }
 
-  async open(id: string, listener: YardListener, { deletable }: { deletable: boolean }): Promise<{ updates: Uint8Array[]; link: YardLink }> {
+  async open(id: string, listener: YardListener, { deletable }: { deletable: boolean }): Promise<OpenedYard> {
     const [epoch, state, upto, entries] = await READ.run<[string, string?, string?, Entry[]?]>(this.redis, [epochKey(id), snapshotKey(id), logKey(id)], [deletable ? '0' : '1']);
     if (epoch === DELETED_EPOCH) throw new YardError(410, `yard "${id}" was deleted`);
     const updates = state ? [bytes(state)] : [];
@@ -182,12 +195,15 @@ export class RedisYardStorage implements YardStorage {
       const update = field(fields, 'u');
       if (update) updates.push(bytes(update));
     }
+    // An empty yard: a new one, or one Redis lost while nobody had it open.
+    const lost = updates.length ? null : await this.lost.lostAt(id);
     const last = entries?.length ? entries[entries.length - 1][0] : upto || '0-0';
-    const followed: Followed = { epoch, last, listener };
+    const followed: Followed = { epoch, last, listener, recorded: false };
     this.followed.set(id, followed);
     this.wake?.();
     return {
       updates,
+      lost,
       link: {
         append: (update) => this.append(id, followed, update),
         compact: (whole) => this.compact(id, followed, whole),
@@ -203,11 +219,13 @@ export class RedisYardStorage implements YardStorage {
 
   async prepare(id: string): Promise<void> {
     await PREPARE.run(this.redis, [epochKey(id), snapshotKey(id), logKey(id)], [randomBytes(12).toString('base64url')]);
+    await this.lost.forget(id);
   }
 
   async erase(id: string, by: string): Promise<void> {
     this.followed.delete(id);
     const epoch = await ERASE.run<string>(this.redis, [epochKey(id), snapshotKey(id), logKey(id)], [DELETED_TTL_SECONDS]);
+    await this.lost.forget(id);
     // The other replicas close it at once; one that misses this finds the mark on its next write or check.
     await this.redis.sendCommand(['PUBLISH', DELETED, JSON.stringify({ replica: this.replicaId, yard: id, epoch, by })]).catch((err: Error) => {
       log.warn({ yard: id, err: err.message }, 'the deletion of a yard could not be announced; the other replicas find it within seconds');
@@ -220,6 +238,10 @@ export class RedisYardStorage implements YardStorage {
       const saved = await APPEND.run<string | null>(this.redis, [epochKey(id), logKey(id)], [followed.epoch, this.replicaId, Date.now(), base64(update)]);
       yardMetrics.redisRoundTrip.observe((performance.now() - started) / 1000);
       if (saved === null) this.deleted(id, followed, null);
+      else if (!followed.recorded) {
+        followed.recorded = true;
+        void this.lost.saved(id).catch(() => (followed.recorded = false));
+      }
     } catch (err) {
       if (!this.unsaved.has(id)) log.warn({ yard: id, err: (err as Error).message }, 'a change to a yard could not be saved in Redis; it is kept here and saved when Redis answers');
       this.unsaved.add(id);
@@ -319,7 +341,8 @@ export class RedisYardStorage implements YardStorage {
 
   /**
    * Every 2 s: notices Redis losing its data (restarted without persistence, flushed): the generation token
-   * written into an empty Redis changes, and the open yards are then saved again from this replica's copies.
+   * written into an empty Redis changes; the yards nobody here has open are then recorded as lost, and the
+   * open ones saved again from this replica's copies. Re-reads what Redis holds of the yards when it changed.
    * And finds the open yards deleted without this replica hearing the announcement (its subscription was
    * down at the time), which are closed.
    */
@@ -330,13 +353,16 @@ export class RedisYardStorage implements YardStorage {
         await this.redis.sendCommand(['SET', GENERATION, mine, 'NX']);
         const current = await this.redis.sendCommand<string | null>(['GET', GENERATION]);
         if (this.generation && current !== this.generation) {
-          log.warn('Redis lost the yards (its data is gone): the yards open here are saved again');
+          const lost = await this.lost.recordLoss();
+          log.warn({ lost }, 'Redis lost the yards (its data is gone): the yards open here are saved again, the others are recorded as lost');
           for (const followed of this.followed.values()) {
             followed.last = '0-0';
+            followed.recorded = false;
             followed.listener.resave('Redis lost its data');
           }
         }
         this.generation = current;
+        await this.lost.refresh();
         for (const [id, followed] of [...this.followed]) {
           const epoch = await this.redis.sendCommand<string | null>(['GET', epochKey(id)]);
           if (epoch !== null && epoch !== followed.epoch) this.deleted(id, followed, null);

@@ -85,6 +85,8 @@ export class YardRoom {
   private sinceMeasured = 0;
   /** Set once the room is closed or its yard deleted: why it takes nothing more. */
   private ended: YardError | null = null;
+  /** When Redis was noticed to have lost the yard (it loaded empty), until the yard's first change. */
+  private lostAt: string | null = null;
 
   constructor(
     readonly id: string,
@@ -118,11 +120,13 @@ export class YardRoom {
         for (const member of this.members.values()) member.notice(`The yard's saved copy was lost (${lost}); the layout you see was saved again from this server's copy.`);
       },
     };
-    const { updates, link } = await storage.open(this.id, listener, options);
+    const { updates, link, lost } = await storage.open(this.id, listener, options);
     if (this.ended) {
       await link.close();
       return;
     }
+    if (lost) log.warn({ yard: this.id, lost }, 'Redis lost this yard while no replica had it open: it starts empty');
+    this.lostAt = lost;
     for (const update of updates) {
       try {
         this.applyTrusted(update, LOADED);
@@ -146,6 +150,7 @@ export class YardRoom {
     member.send('sync', encoding.toUint8Array(step2));
     const present = [...this.awareness.getStates().keys()];
     if (present.length) member.send('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
+    if (this.lostAt) member.notice(`This yard's saved layout was lost: Redis lost its data (noticed at ${this.lostAt}) while no server had the yard open, so it starts empty.`);
   }
 
   leave(memberId: string): void {
@@ -304,6 +309,7 @@ export class YardRoom {
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOADED) return;
+    this.lostAt = null;
     if (origin !== REMOTE) {
       void this.link?.append(update);
       if (++this.sinceCompaction >= COMPACT_EVERY) this.compact();

@@ -32,16 +32,24 @@ export interface YardLink {
   close(): Promise<void>;
 }
 
+export interface OpenedYard {
+  updates: Uint8Array[];
+  link: YardLink;
+  /** When the yard's saved document was noticed lost (ISO time), or null. */
+  lost: string | null;
+}
+
 export interface YardStorage {
   /** `redis`, `file` or `memory`: how long yards live. */
   readonly kind: string;
   readonly catalog: YardCatalogStore;
   /**
-   * The yard's saved changes (to apply in order), and a link that keeps it current until closed. Throws a
-   * YardError (410) when the yard was deleted meanwhile; a yard that cannot be deleted (`deletable: false`: a
-   * settings yard, a person's own) is never taken for one.
+   * The yard's saved changes (to apply in order), a link that keeps it current until closed, and, when the
+   * saved yard was lost (Redis lost its data while no replica had it open, so it comes back empty), when that
+   * was noticed. Throws a YardError (410) when the yard was deleted meanwhile; a yard that cannot be deleted
+   * (`deletable: false`: a settings yard, a person's own) is never taken for one.
    */
-  open(id: string, listener: YardListener, options: { deletable: boolean }): Promise<{ updates: Uint8Array[]; link: YardLink }>;
+  open(id: string, listener: YardListener, options: { deletable: boolean }): Promise<OpenedYard>;
   /** Readies the place of a yard being made: whatever an earlier yard of the same id left there is dropped. */
   prepare(id: string): Promise<void>;
   /**
@@ -88,10 +96,11 @@ export class LocalYardStorage implements YardStorage {
     };
   }
 
-  async open(id: string): Promise<{ updates: Uint8Array[]; link: YardLink }> {
+  async open(id: string): Promise<OpenedYard> {
     const state = this.states.get(id) ?? this.readFile(id);
     return {
       updates: state ? [state] : [],
+      lost: null,
       link: {
         append: async (update) => {
           const current = this.states.get(id) ?? this.readFile(id);

@@ -411,4 +411,62 @@ describe('the Yard across a fleet (kept in Redis)', () => {
     );
     expect(krates(fresh).kept).toMatchObject({ name: 'kept' });
   });
+
+  it('tells the people who open a yard Redis lost while no replica had it open, and lists the yards people made again', async () => {
+    const metric = async (portal: Portal, name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${portal.url}/metrics`)).text())?.[1]);
+    const admin = createClient({ url: redis.url, RESP: 2 });
+    await admin.connect();
+    const kept = () => admin.sendCommand(['SMEMBERS', 'crowsnest:yards:kept']) as Promise<string[]>;
+    /** The yards Redis holds, once both replicas have read them. */
+    const inStep = async () => {
+      const ids = await kept();
+      const known = await Promise.all(replicas.map((r) => metric(r, 'crowsnest_yards_saved')));
+      return known.every((n) => n === ids.length) ? ids : undefined;
+    };
+    const own = personalYardId('bob');
+    try {
+      const before = await until(inStep, { message: 'both replicas in step with Redis' });
+      const mine = await open(replicas[0], bob, own);
+      addKrate(mine, 'mine', podKrate);
+      expect((await api(replicas[1], alice, '/api/yards', { method: 'POST', body: JSON.stringify({ id: 'remembered', editGroups: ['team-a'] }) })).status).toBe(201);
+      const made = await open(replicas[1], alice, 'remembered');
+      addKrate(made, 'theirs', podKrate);
+      const after = await until(async () => ((await inStep())?.length === before.length + 2 ? kept() : undefined), { message: 'both replicas to know the two yards are saved' });
+      expect(after).toEqual(expect.arrayContaining([own, 'remembered']));
+      mine.close();
+      made.close();
+    } finally {
+      admin.destroy();
+    }
+    await until(async () => (await Promise.all(replicas.map((r) => metric(r, 'crowsnest_yards_open')))).every((n) => n === 0), { timeoutMs: 30_000, message: 'no yard open on any replica' });
+
+    await redis.stop();
+    redis = await startRedis({ port: redisPort });
+    // The replicas notice, record what Redis held, and list the yard alice made again (empty).
+    await until(
+      async () => {
+        const lists = await Promise.all(replicas.map(async (r) => (await (await api(r, alice, '/api/yards')).json()) as Array<{ id: string }>));
+        return lists.every((list) => list.some((y) => y.id === 'remembered'));
+      },
+      { timeoutMs: 20_000, message: "alice's yard listed again on both replicas" },
+    );
+    const back = await open(replicas[0], bob, own);
+    expect(krates(back)).toEqual({});
+    expect(back.notices).toEqual([expect.stringMatching(/^This yard's saved layout was lost: Redis lost its data \(noticed at .+\) while no server had the yard open, so it starts empty\.$/)]);
+    const theirs = await open(replicas[1], alice, 'remembered');
+    expect(krates(theirs)).toEqual({});
+    expect(theirs.notices).toHaveLength(1);
+    // A yard that was never saved is new, not lost.
+    const fresh = await open(replicas[1], alice, personalYardId('alice'));
+    expect(fresh.notices).toEqual([]);
+
+    // Once someone pins a krate again, the yard is no longer lost: people who open it are not told.
+    const watcher = await open(replicas[1], bob, own);
+    expect(watcher.notices).toHaveLength(1);
+    addKrate(back, 'again', podKrate);
+    await until(() => krates(watcher).again, { message: 'the new krate on the other replica' });
+    const later = await open(replicas[1], bob, own);
+    expect(krates(later)).toMatchObject({ again: podKrate });
+    expect(later.notices).toEqual([]);
+  });
 });
