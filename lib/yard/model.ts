@@ -115,6 +115,8 @@ export interface YardServerEvents {
   awareness: (update: Uint8Array | ArrayBuffer) => void;
   error: (event: { code: number; message: string; event?: string }) => void;
   notice: (event: { message: string }) => void;
+  /** The yard is gone (410: deleted, here or on another replica); the portal ends the connection after it. */
+  closed: (event: { code: number; message: string }) => void;
 }
 
 export interface YardClientEvents {

@@ -32,6 +32,8 @@ export class YardClient {
   synced = false;
   readonly errors: YardError[] = [];
   readonly notices: string[] = [];
+  /** Why the yard closed for good (it was deleted); the connection is over and is not opened again. */
+  closed: { code: number; message: string } | null = null;
   private readonly listeners = new Set<Listener>();
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private local: Presence = {};
@@ -56,9 +58,14 @@ export class YardClient {
       this.notices.push(message);
       this.changed();
     });
+    socket.on('closed', (event: { code: number; message: string }) => {
+      this.closed = event;
+      clearInterval(this.heartbeat);
+      this.changed();
+    });
     // After a reconnection (possibly to another replica), join again: the sync answers carry what either side missed.
     socket.on('connect', () => {
-      if (this.yard) void this.join().catch(() => undefined);
+      if (this.yard && !this.closed) void this.join().catch(() => undefined);
     });
     this.bind();
     this.heartbeat = setInterval(() => this.publishPresence(), PRESENCE_EVERY_MS);

@@ -72,8 +72,11 @@ export class YardCatalog {
     return { ...yard, personal: false, access };
   }
 
-  /** A new team yard, changed by `editGroups`: a person may only make yards for groups they are in (admins for any). */
-  async create(actor: Actor, input: { id: string; title: string; editGroups: string[]; viewGroups: string[] }): Promise<YardSummary> {
+  /**
+   * A new team yard, changed by `editGroups`: a person may only make yards for groups they are in (admins for
+   * any). `prepare` runs once it is allowed, before the yard is listed (it readies the yard's storage).
+   */
+  async create(actor: Actor, input: { id: string; title: string; editGroups: string[]; viewGroups: string[] }, prepare: () => Promise<void>): Promise<YardSummary> {
     if (input.id.startsWith('~')) throw new YardError(400, 'a yard id may not start with "~" (those are people\'s own yards)');
     if (!this.isAdmin(actor)) {
       const outside = input.editGroups.filter((g) => !actor.groups.includes(g));
@@ -81,6 +84,7 @@ export class YardCatalog {
     }
     if ((await this.all()).has(input.id)) throw new YardError(409, `yard "${input.id}" already exists`);
     const stored: StoredYard = { ...input, createdBy: actor.name, createdAt: new Date().toISOString() };
+    await prepare();
     await this.store.put(stored);
     return { id: stored.id, title: stored.title, editGroups: stored.editGroups, viewGroups: stored.viewGroups, personal: false, access: 'edit' };
   }
@@ -98,11 +102,16 @@ export class YardCatalog {
   async remove(actor: Actor, id: string): Promise<YardSummary> {
     const yard = await this.resolve(id, actor);
     if (yard.personal) throw new YardError(400, 'your own yard cannot be deleted; remove its krates instead');
-    if (this.configured.some((y) => y.id === id)) throw new YardError(409, `yard "${id}" comes from the portal's settings (CROWSNEST_YARDS) and cannot be deleted here`);
+    if (!this.deletable(id)) throw new YardError(409, `yard "${id}" comes from the portal's settings (CROWSNEST_YARDS) and cannot be deleted here`);
     const stored = (await this.store.list()).find((y) => y.id === id);
     if (!this.isAdmin(actor) && stored?.createdBy !== actor.name) throw new YardError(403, `only the person who made yard "${yard.title}" (${stored?.createdBy}) or an admin may delete it`);
     await this.store.remove(id);
     return yard;
+  }
+
+  /** Whether a yard can ever be deleted: not a person's own, nor one from the settings. */
+  deletable(id: string): boolean {
+    return !id.startsWith('~') && !this.configured.some((y) => y.id === id);
   }
 
   private personal(actor: Actor): YardSummary {

@@ -13,6 +13,7 @@ function histogram(name: string, help: string, buckets: number[]): Histogram {
 
 export const yardMetrics = {
   open: gauge('crowsnest_yards_open', 'Yards open on this replica'),
+  saved: gauge('crowsnest_yards_saved', 'Yards with a saved document in Redis, as this replica last read them (to tell a yard Redis loses from a new one)'),
   people: gauge('crowsnest_yard_people', 'Connections to each yard on this replica (one per browser tab with it open); people\'s own yards count together as "personal"', ['yard']),
   updates: counter('crowsnest_yard_updates_total', 'Changes to yards accepted from people on this replica'),
   refused: counter('crowsnest_yard_refusals_total', 'Changes and presence refused, by code', ['code']),

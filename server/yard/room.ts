@@ -20,6 +20,8 @@ export interface Member {
   /** Sends a y-protocols sync message or an awareness update to this person's browser. */
   send(event: 'sync' | 'awareness', bytes: Uint8Array): void;
   notice(message: string): void;
+  /** Tells this person the yard is gone for good (`closed` event) and ends their connection. */
+  close(code: number, message: string): void;
 }
 
 export interface RoomLimits {
@@ -43,6 +45,16 @@ const BATCH_MS = 25;
 const COMPACT_EVERY = 200;
 /** Accepted changes between two exact measurements of the document's size. */
 const MEASURE_EVERY = 100;
+/** A krate's fields that only place it: changing them never makes a yard hold more. */
+const PLACEMENT = new Set(['x', 'y', 'w', 'h', 'z', 'minimised']);
+
+/** What one change did to a yard. */
+interface Touched {
+  /** The krates it added, removed or changed; null when it reached beyond the krates (then everything is checked). */
+  krates: Set<string> | null;
+  /** Whether it adds a krate or writes anything but where krates are (their place, size, order, minimised). */
+  grows: boolean;
+}
 
 /**
  * One yard open on this replica: its Yjs document, the people here who have it
@@ -71,6 +83,10 @@ export class YardRoom {
   /** At least the document's encoded size (see `check`), and how many changes ago it was last measured. */
   private sizeBound = 0;
   private sinceMeasured = 0;
+  /** Set once the room is closed or its yard deleted: why it takes nothing more. */
+  private ended: YardError | null = null;
+  /** When Redis was noticed to have lost the yard (it loaded empty), until the yard's first change. */
+  private lostAt: string | null = null;
 
   constructor(
     readonly id: string,
@@ -92,19 +108,25 @@ export class YardRoom {
   }
 
   /** Loads the saved yard and starts following the other replicas' changes. */
-  async load(storage: YardStorage): Promise<void> {
+  async load(storage: YardStorage, options: { deletable: boolean }): Promise<void> {
     const listener: YardListener = {
       remote: (update) => this.applyTrusted(update, REMOTE),
       awareness: (update) => this.applyRemoteAwareness(update),
       resave: (lost) => {
         // One change holding the whole document: other replicas merge it (Yjs ignores what they have).
-        this.link?.append(Y.encodeStateAsUpdate(this.doc));
+        void this.link?.append(Y.encodeStateAsUpdate(this.doc));
         if (!lost) return;
         log.warn({ yard: this.id, reason: lost }, 'the saved yard was lost; this replica\'s copy is saved again');
         for (const member of this.members.values()) member.notice(`The yard's saved copy was lost (${lost}); the layout you see was saved again from this server's copy.`);
       },
     };
-    const { updates, link } = await storage.open(this.id, listener);
+    const { updates, link, lost } = await storage.open(this.id, listener, options);
+    if (this.ended) {
+      await link.close();
+      return;
+    }
+    if (lost) log.warn({ yard: this.id, lost }, 'Redis lost this yard while no replica had it open: it starts empty');
+    this.lostAt = lost;
     for (const update of updates) {
       try {
         this.applyTrusted(update, LOADED);
@@ -116,6 +138,7 @@ export class YardRoom {
   }
 
   join(member: Member): void {
+    if (this.ended) throw this.ended;
     this.members.set(member.id, member);
     yardMetrics.people.inc({ yard: yardLabel(this.id) });
     // Our state first (the browser answers with what it has that we lack), then everyone's presence.
@@ -127,6 +150,7 @@ export class YardRoom {
     member.send('sync', encoding.toUint8Array(step2));
     const present = [...this.awareness.getStates().keys()];
     if (present.length) member.send('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
+    if (this.lostAt) member.notice(`This yard's saved layout was lost: Redis lost its data (noticed at ${this.lostAt}) while no server had the yard open, so it starts empty.`);
   }
 
   leave(memberId: string): void {
@@ -138,6 +162,7 @@ export class YardRoom {
 
   /** A y-protocols sync message from a person's browser. Throws YardError when it is refused. */
   receiveSync(member: Member, message: Uint8Array): void {
+    if (this.ended) throw this.ended;
     let type: number;
     let payload: Uint8Array;
     const decoder = decoding.createDecoder(message);
@@ -167,7 +192,7 @@ export class YardRoom {
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return; // nothing new (a sync answer from an up-to-date browser)
     if (member.access !== 'edit') throw new YardError(403, 'you may look at this yard but not change it');
     if (!this.rates.take(member.actor.name).allowed) throw new YardError(429, `too many changes: at most ${this.limits.updatesPerSecond} per second`);
-    const problem = this.tryOnShadow(update);
+    const problem = this.tryOnShadow(update, this.doc.getMap('krates').size);
     if (problem) {
       this.shadow = copyOf(this.doc);
       // A change that builds on one the yard lacks (lost with a dropped connection): the yard's state
@@ -184,32 +209,41 @@ export class YardRoom {
   }
 
   /** Applies `update` to the shadow copy and checks the result: null when the document would stay sound. */
-  private tryOnShadow(update: Uint8Array): YardError | null {
+  private tryOnShadow(update: Uint8Array, kratesBefore: number): YardError | null {
     const touched = this.touchedBy(this.shadow, () => Y.applyUpdate(this.shadow, update));
     if (touched instanceof Error) return new YardError(400, 'malformed Yjs update');
     const store = this.shadow.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
     if (store.pendingStructs || store.pendingDs) return new YardError(409, 'this change builds on a change the yard does not have: send what the yard lacks (its state vector follows)');
-    return this.check(this.shadow, touched, update.byteLength);
+    return this.check(this.shadow, touched, update.byteLength, kratesBefore);
   }
 
   /**
-   * Runs `apply` on `doc` and says what it changed: the krates whose fields (or presence) changed, or null when
-   * it reached anything else (the layout, another root, something nested deeper), which is then checked whole.
+   * Runs `apply` on `doc` and says what it changed: the krates added, removed or whose fields changed (null
+   * when it reached anything else: the layout, another root, something nested deeper, which is then checked
+   * whole), and whether it may make the yard hold more (anything but placing or removing krates).
    */
-  private touchedBy(doc: Y.Doc, apply: () => void): Set<string> | null | Error {
-    const krates: unknown = doc.getMap('krates');
+  private touchedBy(doc: Y.Doc, apply: () => void): Touched | Error {
+    const krates = doc.getMap('krates');
+    const root: unknown = krates;
     const ids = new Set<string>();
     let whole = false;
+    let grows = false;
     const seen = (tr: Y.Transaction) => {
       for (const [type, keys] of tr.changed) {
         const item = (type as unknown as { _item: { parent: unknown; parentSub: string | null } | null })._item;
-        if (type === krates) {
+        if (type === root) {
           for (const key of keys) {
             if (key === null) whole = true;
-            else ids.add(key);
+            else {
+              ids.add(key);
+              // A krate added (or replaced by a new one); a removed one leaves less.
+              if (krates.has(key)) grows = true;
+            }
           }
-        } else if (item && item.parent === krates && typeof item.parentSub === 'string') ids.add(item.parentSub);
-        else whole = true;
+        } else if (item && item.parent === root && typeof item.parentSub === 'string') {
+          ids.add(item.parentSub);
+          for (const key of keys) if (key === null || !PLACEMENT.has(key)) grows = true;
+        } else whole = true;
       }
     };
     doc.on('afterTransaction', seen);
@@ -220,23 +254,27 @@ export class YardRoom {
     } finally {
       doc.off('afterTransaction', seen);
     }
-    return whole ? null : ids;
+    return whole ? { krates: null, grows: true } : { krates: ids, grows };
   }
 
   /**
    * Checks the document after a change: its roots, the krates the change touched (all of them when it is not
-   * known which), the layout, and its size. The size is an upper bound kept as changes are added (a document
+   * known which), the layout, and its caps. The size is an upper bound kept as changes are added (a document
    * encodes in no more than the changes that made it), measured exactly only when the bound nears the limit
    * and every so many changes.
+   *
+   * A cap refuses only a change that makes the yard hold more: a yard can be over a cap without anyone here
+   * passing it (two replicas each took the last krate allowed at once, or the cap was lowered), and its people
+   * can still move, resize, restack, minimise and remove krates, which brings it back under.
    */
-  private check(doc: Y.Doc, touched: Set<string> | null, addedBytes: number): YardError | null {
+  private check(doc: Y.Doc, touched: Touched, addedBytes: number, kratesBefore: number): YardError | null {
     for (const [name, type] of doc.share) {
       if (!(name in YARD_ROOTS)) return new YardError(400, `"${name}" is not part of a yard (only ${Object.keys(YARD_ROOTS).join(', ')})`);
       if ((type as unknown as { _start: unknown })._start !== null) return new YardError(400, `"${name}" must be a map`);
     }
     const krates = doc.getMap('krates');
-    if (krates.size > this.limits.maxKrates) return new YardError(413, `a yard holds at most ${this.limits.maxKrates} krates`);
-    const ids = touched ?? krates.keys();
+    if (krates.size > this.limits.maxKrates && krates.size > kratesBefore) return new YardError(413, `a yard holds at most ${this.limits.maxKrates} krates (this one has ${kratesBefore}): remove one first`);
+    const ids = touched.krates ?? krates.keys();
     for (const id of ids) {
       const value = krates.get(id);
       if (value === undefined) continue; // removed
@@ -245,15 +283,17 @@ export class YardRoom {
       if (!parsed.success) return new YardError(400, `krate "${id}": ${describeIssues(parsed.error)}`);
       if (!this.limits.clusterExists(parsed.data.cluster)) return new YardError(400, `krate "${id}": cluster "${parsed.data.cluster}" is not one this portal serves`);
     }
-    if (!touched) {
+    if (!touched.krates) {
       const layout = layoutSchema.safeParse(doc.getMap('layout').toJSON());
       if (!layout.success) return new YardError(400, `layout: ${describeIssues(layout.error)}`);
     }
     let bound = this.sizeBound + addedBytes;
-    if (bound > this.limits.maxDocumentBytes || this.sinceMeasured >= MEASURE_EVERY) {
+    if ((touched.grows && bound > this.limits.maxDocumentBytes) || this.sinceMeasured >= MEASURE_EVERY) {
       bound = Y.encodeStateAsUpdate(doc).byteLength;
       this.sinceMeasured = 0;
-      if (bound > this.limits.maxDocumentBytes) return new YardError(413, `the yard would grow to ${bound} bytes; at most ${this.limits.maxDocumentBytes} are kept`);
+      if (touched.grows && bound > this.limits.maxDocumentBytes) {
+        return new YardError(413, `the yard would grow to ${bound} bytes; at most ${this.limits.maxDocumentBytes} are kept: remove krates first`);
+      }
     }
     this.sinceMeasured++;
     this.sizeBound = bound;
@@ -269,8 +309,9 @@ export class YardRoom {
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOADED) return;
+    this.lostAt = null;
     if (origin !== REMOTE) {
-      this.link?.append(update);
+      void this.link?.append(update);
       if (++this.sinceCompaction >= COMPACT_EVERY) this.compact();
     }
     this.pending.push(update);
@@ -301,7 +342,7 @@ export class YardRoom {
 
   compact(): void {
     this.sinceCompaction = 0;
-    this.link?.compact(Y.encodeStateAsUpdate(this.doc));
+    void this.link?.compact(Y.encodeStateAsUpdate(this.doc));
   }
 
   /**
@@ -309,6 +350,7 @@ export class YardRoom {
    * awareness id another connection introduced, or carries more than presence.
    */
   receiveAwareness(member: Member, update: Uint8Array): void {
+    if (this.ended) throw this.ended;
     let entries: Array<{ clientId: number; clock: number; state: unknown }>;
     try {
       entries = readAwareness(update);
@@ -353,10 +395,30 @@ export class YardRoom {
 
   /** Saves the yard whole and stops following it. */
   async close(): Promise<void> {
-    clearInterval(this.sweep);
+    if (this.ended) return;
     this.compact();
+    await this.stop(new YardError(503, 'this yard was closed on this server; open it again'));
+  }
+
+  /**
+   * The yard was deleted (here or on another replica): its people here are told and let go, and nothing of it
+   * is saved again; a change or a join that still arrives is refused (410).
+   */
+  async end(message: string): Promise<void> {
+    if (this.ended) return;
+    const link = this.link;
+    this.link = undefined;
+    const members = [...this.members.values()];
+    for (const member of members) this.leave(member.id);
+    for (const member of members) member.close(410, message);
+    await this.stop(new YardError(410, message), link);
+  }
+
+  private async stop(reason: YardError, link = this.link): Promise<void> {
+    this.ended = reason;
+    clearInterval(this.sweep);
     this.awareness.destroy();
-    await this.link?.close();
+    await link?.close();
     this.doc.destroy();
     this.shadow.destroy();
   }

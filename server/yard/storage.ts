@@ -20,23 +20,45 @@ export interface YardListener {
 
 /** An open yard's link to where it is kept. */
 export interface YardLink {
-  /** Saves a change made on this replica (and hands it to the other replicas). */
-  append(update: Uint8Array): void;
-  /** The whole document, to replace the changes saved so far (compaction). */
-  compact(state: Uint8Array): void;
+  /**
+   * Saves a change made on this replica (and hands it to the other replicas); resolves once it is saved, or
+   * refused because the yard was deleted meanwhile (then `onDeleted` hears of it).
+   */
+  append(update: Uint8Array): Promise<void>;
+  /** The whole document, to replace the changes saved so far (compaction); never written for a deleted yard. */
+  compact(state: Uint8Array): Promise<void>;
   /** Presence of this replica's people, for the other replicas. */
   shareAwareness(update: Uint8Array): void;
   close(): Promise<void>;
+}
+
+export interface OpenedYard {
+  updates: Uint8Array[];
+  link: YardLink;
+  /** When the yard's saved document was noticed lost (ISO time), or null. */
+  lost: string | null;
 }
 
 export interface YardStorage {
   /** `redis`, `file` or `memory`: how long yards live. */
   readonly kind: string;
   readonly catalog: YardCatalogStore;
-  /** The yard's saved changes (to apply in order), and a link that keeps it current until closed. */
-  open(id: string, listener: YardListener): Promise<{ updates: Uint8Array[]; link: YardLink }>;
-  /** Forgets a deleted yard's document. */
-  erase(id: string): Promise<void>;
+  /**
+   * The yard's saved changes (to apply in order), a link that keeps it current until closed, and, when the
+   * saved yard was lost (Redis lost its data while no replica had it open, so it comes back empty), when that
+   * was noticed. Throws a YardError (410) when the yard was deleted meanwhile; a yard that cannot be deleted
+   * (`deletable: false`: a settings yard, a person's own) is never taken for one.
+   */
+  open(id: string, listener: YardListener, options: { deletable: boolean }): Promise<OpenedYard>;
+  /** Readies the place of a yard being made: whatever an earlier yard of the same id left there is dropped. */
+  prepare(id: string): Promise<void>;
+  /**
+   * Forgets a deleted yard's document, refuses whatever its copies still open elsewhere would save, and tells
+   * the other replicas (their `onDeleted`). The caller closes the yard on this replica itself.
+   */
+  erase(id: string, by: string): Promise<void>;
+  /** Hears of a yard deleted on another replica (`by` whom, when known), or found deleted when saving a change. */
+  onDeleted(listener: (id: string, by: string | null) => void): void;
 }
 
 /**
@@ -74,17 +96,18 @@ export class LocalYardStorage implements YardStorage {
     };
   }
 
-  async open(id: string): Promise<{ updates: Uint8Array[]; link: YardLink }> {
+  async open(id: string): Promise<OpenedYard> {
     const state = this.states.get(id) ?? this.readFile(id);
     return {
       updates: state ? [state] : [],
+      lost: null,
       link: {
-        append: (update) => {
+        append: async (update) => {
           const current = this.states.get(id) ?? this.readFile(id);
           this.states.set(id, current ? Y.mergeUpdates([current, update]) : update);
           this.scheduleWrite(id);
         },
-        compact: (whole) => {
+        compact: async (whole) => {
           this.states.set(id, whole);
           this.scheduleWrite(id);
         },
@@ -92,6 +115,14 @@ export class LocalYardStorage implements YardStorage {
         close: async () => this.flush(id),
       },
     };
+  }
+
+  onDeleted(): void {
+    // One replica: every deletion is made here, and its room closed by the caller.
+  }
+
+  async prepare(id: string): Promise<void> {
+    await this.erase(id);
   }
 
   async erase(id: string): Promise<void> {

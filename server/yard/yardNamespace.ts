@@ -49,6 +49,10 @@ export function registerYard(nsp: YardNamespace, yards: Yards): void {
       actor,
       send: (event, bytes) => socket.emit(event, bytes),
       notice: (message) => socket.emit('notice', { message }),
+      close: (code, message) => {
+        socket.emit('closed', { code, message });
+        socket.disconnect(true);
+      },
     };
     let current: Member | undefined;
 

@@ -1,7 +1,7 @@
 import type { Actor } from '../../lib/actor';
 import type { YardSummary } from '../../lib/yard/model';
 import { log } from '../log';
-import { YardCatalog } from './catalog';
+import { YardCatalog, YardError } from './catalog';
 import { yardMetrics } from './metrics';
 import { YardRoom, type Member } from './room';
 import type { YardStorage } from './storage';
@@ -10,15 +10,22 @@ import type { YardConfig } from './yardConfig';
 /** A yard nobody here has open is kept this long before it is saved and closed (a reload does not reload it). */
 const LINGER_MS = 10_000;
 
+/** A room open here: the room, whether it has loaded, and the timer that closes it once nobody is in it. */
+interface RoomEntry {
+  room: YardRoom;
+  loaded: Promise<YardRoom>;
+  idle?: NodeJS.Timeout;
+}
+
 /**
  * The yards of this replica: which exist and who may use them (the catalog),
  * and the rooms open here, each loaded from storage on its first visitor and
- * closed a little after its last one left. Creating, renaming and deleting
- * yards are audited.
+ * closed a little after its last one left. A yard deleted anywhere in the
+ * fleet is closed here too. Creating, renaming and deleting yards are audited.
  */
 export class Yards {
   readonly catalog: YardCatalog;
-  private readonly rooms = new Map<string, { room: Promise<YardRoom>; idle?: NodeJS.Timeout }>();
+  private readonly rooms = new Map<string, RoomEntry>();
   /** Events being handled (waited for on drain, so a change that arrived is saved). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -28,6 +35,7 @@ export class Yards {
     private readonly clusterExists: (name: string) => boolean,
   ) {
     this.catalog = new YardCatalog(config.yards, storage.catalog, config.adminGroups);
+    storage.onDeleted((id, by) => void this.forget(id, by ? `${by} deleted this yard.` : 'This yard was deleted.'));
   }
 
   /** Puts `member` in the yard's room, loading it first when nobody here has it open. */
@@ -40,18 +48,20 @@ export class Yards {
         updatesPerSecond: this.config.updatesPerSecond,
         clusterExists: this.clusterExists,
       });
-      entry = { room: room.load(this.storage).then(() => room) };
+      const loading: RoomEntry = { room, loaded: room.load(this.storage, { deletable: this.catalog.deletable(yard.id) }).then(() => room) };
+      entry = loading;
       this.rooms.set(yard.id, entry);
       yardMetrics.open.inc();
-      entry.room.catch((err: Error) => {
-        log.error({ yard: yard.id, err: err.message }, 'a yard could not be loaded');
+      entry.loaded.catch((err: Error) => {
+        if (!(err instanceof YardError)) log.error({ yard: yard.id, err: err.message }, 'a yard could not be loaded');
+        if (this.rooms.get(yard.id) !== loading) return;
         this.rooms.delete(yard.id);
         yardMetrics.open.dec();
       });
     }
     clearTimeout(entry.idle);
     entry.idle = undefined;
-    const room = await entry.room;
+    const room = await entry.loaded;
     room.join(member);
     return room;
   }
@@ -59,7 +69,8 @@ export class Yards {
   leave(room: YardRoom, memberId: string): void {
     room.leave(memberId);
     const entry = this.rooms.get(room.id);
-    if (!entry || room.members.size > 0) return;
+    // (A room closed because its yard was deleted is no longer the entry, whatever was opened since under its id.)
+    if (!entry || entry.room !== room || room.members.size > 0) return;
     clearTimeout(entry.idle);
     entry.idle = setTimeout(() => {
       if (room.members.size > 0 || this.rooms.get(room.id) !== entry) return;
@@ -71,7 +82,8 @@ export class Yards {
   }
 
   async create(actor: Actor, input: { id: string; title: string; editGroups: string[]; viewGroups: string[] }): Promise<YardSummary> {
-    const yard = await this.catalog.create(actor, input);
+    // A new yard starts empty, whatever a deleted yard of the same id left behind.
+    const yard = await this.catalog.create(actor, input, () => this.storage.prepare(input.id));
     audit(actor, 'yard created', { yard: yard.id, title: yard.title, editGroups: yard.editGroups, viewGroups: yard.viewGroups });
     return yard;
   }
@@ -82,20 +94,27 @@ export class Yards {
     return yard;
   }
 
-  /** Deletes the yard and its document; its people here are told and let go. */
+  /**
+   * Deletes the yard and its document. Its people, here and on every other replica, are told and let go;
+   * what a replica that has not heard yet would still save of it is refused.
+   */
   async remove(actor: Actor, id: string): Promise<YardSummary> {
     const yard = await this.catalog.remove(actor, id);
-    const entry = this.rooms.get(id);
-    if (entry) {
-      this.rooms.delete(id);
-      yardMetrics.open.dec();
-      const room = await entry.room.catch(() => undefined);
-      for (const member of room?.members.values() ?? []) member.notice(`${actor.name} deleted this yard.`);
-      await room?.close();
-    }
-    await this.storage.erase(id);
+    await this.forget(id, `${actor.name} deleted this yard.`);
+    await this.storage.erase(id, actor.name);
     audit(actor, 'yard deleted', { yard: id, title: yard.title });
     return yard;
+  }
+
+  /** Closes a deleted yard's room here, if it is open: its people get `message` (410), and nothing of it is saved. */
+  private async forget(id: string, message: string): Promise<void> {
+    const entry = this.rooms.get(id);
+    if (!entry) return;
+    this.rooms.delete(id);
+    clearTimeout(entry.idle);
+    yardMetrics.open.dec();
+    log.info({ yard: id }, 'a deleted yard was closed on this replica');
+    await entry.room.end(message);
   }
 
   /** Holds the drain until `work` ends. */
@@ -109,9 +128,9 @@ export class Yards {
     await Promise.allSettled([...this.inFlight]);
     const rooms = [...this.rooms.values()];
     this.rooms.clear();
-    await Promise.all(rooms.map(async ({ room, idle }) => {
+    await Promise.all(rooms.map(async ({ room, loaded, idle }) => {
       clearTimeout(idle);
-      await (await room.catch(() => undefined))?.close();
+      if (await loaded.then(() => true, () => false)) await room.close();
     }));
   }
 }

@@ -46,6 +46,14 @@ describe('the socket.io handshake', () => {
     expect(refused?.data?.code).toBe(403);
   });
 
+  it('refuses a forged Origin on /yard, whose handshake is checked as /logs’ is', async () => {
+    const { refused: fromPortal } = await connect(bob, { namespace: '/yard' });
+    expect(fromPortal).toBeUndefined();
+    const { refused } = await connect(bob, { origin: 'https://evil.example', namespace: '/yard' });
+    expect(refused?.message).toMatch(/foreign or missing Origin/);
+    expect(refused?.data?.code).toBe(403);
+  });
+
   it('serves no long-polling transport (its handshake carries no Origin to check)', async () => {
     const res = await fetch(`${portal.url}/socket.io/?EIO=4&transport=polling`, { headers: { Cookie: alice.header() } });
     expect(res.status).toBe(400);

@@ -22,6 +22,7 @@ class Browser {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly errors: YardError[] = [];
   readonly notices: string[] = [];
+  readonly closed: Array<{ code: number; message: string }> = [];
   readonly member: Member;
 
   constructor(
@@ -38,6 +39,7 @@ class Browser {
         else this.receive(bytes);
       },
       notice: (message) => this.notices.push(message),
+      close: (code, message) => this.closed.push({ code, message }),
     };
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === 'server') return;
@@ -106,6 +108,29 @@ function room(): YardRoom {
 afterEach(async () => {
   await Promise.all(rooms.splice(0).map((r) => r.close()));
 });
+
+/** A document holding `count` krates k0, k1, … with `fields`. */
+function yardWith(count: number, fields: Record<string, unknown> = podKrate): Y.Doc {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    for (let i = 0; i < count; i++) {
+      const krate = new Y.Map<unknown>();
+      doc.getMap('krates').set(`k${i}`, krate);
+      for (const [k, v] of Object.entries({ ...fields, name: `web-${i}` })) krate.set(k, v);
+    }
+  });
+  return doc;
+}
+
+/** A room that loads `saved` as the yard's saved state (as another replica, or an earlier cap, left it). */
+async function loadedRoom(saved: Y.Doc, roomLimits = limits): Promise<YardRoom> {
+  const storage = new LocalYardStorage();
+  await (await storage.open('team-a')).link.append(Y.encodeStateAsUpdate(saved));
+  const r = new YardRoom('team-a', roomLimits);
+  rooms.push(r);
+  await r.load(storage, { deletable: false });
+  return r;
+}
 
 describe('a yard room', () => {
   it('hands one person\'s change to everyone else in the yard', async () => {
@@ -207,6 +232,99 @@ describe('a yard room', () => {
     expect(big.errors.map((e) => e.code)).toEqual([400]);
   });
 
+  it('takes moves, resizes and removals in a yard over its krate cap, and refuses only a change that adds a krate', async () => {
+    // Two replicas each took the last krate allowed at once: the yard holds 6 krates, its cap is 5.
+    const r = await loadedRoom(yardWith(6));
+    const alice = new Browser(r, 'alice').join();
+    expect(Object.keys(alice.krates())).toHaveLength(6);
+    const k1 = alice.doc.getMap('krates').get('k1') as Y.Map<unknown>;
+    k1.set('x', 500);
+    k1.set('w', 640);
+    alice.doc.transact(() => {
+      k1.set('z', 7);
+      k1.set('minimised', true);
+    });
+    expect(alice.errors).toEqual([]);
+    expect((r.doc.getMap('krates').get('k1') as Y.Map<unknown>).toJSON()).toEqual({ ...podKrate, name: 'web-1', x: 500, w: 640, z: 7, minimised: true });
+
+    const adding = new Browser(r, 'bob').join();
+    adding.addKrate('k6', podKrate);
+    expect(adding.errors.map((e) => [e.code, e.message])).toEqual([[413, 'a yard holds at most 5 krates (this one has 6): remove one first']]);
+    expect(r.doc.getMap('krates').size).toBe(6);
+
+    alice.doc.getMap('krates').delete('k0');
+    expect(alice.errors).toEqual([]);
+    expect(r.doc.getMap('krates').size).toBe(5);
+    // At the cap a new krate is still refused; once one more is removed, it is taken.
+    const atCap = new Browser(r, 'carol').join();
+    atCap.addKrate('k7', podKrate);
+    expect(atCap.errors.map((e) => e.code)).toEqual([413]);
+    alice.doc.getMap('krates').delete('k2');
+    const room = new Browser(r, 'dave').join();
+    room.addKrate('k8', podKrate);
+    expect(room.errors).toEqual([]);
+    expect(Object.keys(r.doc.getMap('krates').toJSON()).sort()).toEqual(['k1', 'k3', 'k4', 'k5', 'k8']);
+  });
+
+  it('takes moves and removals in a yard over its size cap, and refuses only a change that grows it', async () => {
+    const saved = yardWith(8, { ...podKrate, title: 'x'.repeat(200) });
+    // The cap was lowered (or two replicas grew the yard at once): it is over it by 100 bytes.
+    const maxDocumentBytes = Y.encodeStateAsUpdate(saved).byteLength - 100;
+    const r = await loadedRoom(saved, { ...limits, maxKrates: 100, maxDocumentBytes });
+    const alice = new Browser(r, 'alice').join();
+    const k1 = alice.doc.getMap('krates').get('k1') as Y.Map<unknown>;
+    for (let i = 0; i < 20; i++) k1.set('x', i * 10);
+    k1.set('h', 480);
+    k1.set('z', 9);
+    k1.set('minimised', true);
+    expect(alice.errors).toEqual([]);
+    expect((r.doc.getMap('krates').get('k1') as Y.Map<unknown>).toJSON()).toMatchObject({ x: 190, h: 480, z: 9, minimised: true });
+
+    const retitling = new Browser(r, 'bob').join();
+    (retitling.doc.getMap('krates').get('k2') as Y.Map<unknown>).set('title', 'y'.repeat(200));
+    expect(retitling.errors.map((e) => e.code)).toEqual([413]);
+    expect(retitling.errors[0].message).toMatch(new RegExp(`^the yard would grow to \\d+ bytes; at most ${maxDocumentBytes} are kept`));
+    const adding = new Browser(r, 'carol').join();
+    adding.addKrate('k9', podKrate);
+    expect(adding.errors.map((e) => e.code)).toEqual([413]);
+    expect(r.doc.getMap('krates').has('k9')).toBe(false);
+
+    // Removing krates brings the yard back under its cap: then a new krate is taken.
+    for (const id of ['k0', 'k3', 'k4']) alice.doc.getMap('krates').delete(id);
+    expect(alice.errors).toEqual([]);
+    const later = new Browser(r, 'dave').join();
+    later.addKrate('k9', podKrate);
+    expect(later.errors).toEqual([]);
+    expect(Y.encodeStateAsUpdate(r.doc).byteLength).toBeLessThanOrEqual(maxDocumentBytes);
+  });
+
+  it('ends when its yard is deleted: its people are told, and nothing more is taken or saved', async () => {
+    const storage = new LocalYardStorage();
+    const r = new YardRoom('doomed', limits);
+    rooms.push(r);
+    await r.load(storage, { deletable: true });
+    const alice = new Browser(r, 'alice').join();
+    const bob = new Browser(r, 'bob').join();
+    alice.addKrate('k1', podKrate);
+    await r.end('carol deleted this yard.');
+    expect(alice.closed).toEqual([{ code: 410, message: 'carol deleted this yard.' }]);
+    expect(bob.closed).toEqual([{ code: 410, message: 'carol deleted this yard.' }]);
+    expect(r.members.size).toBe(0);
+
+    // A change, presence or a join that still arrives is refused.
+    bob.addKrate('k2', podKrate);
+    bob.awareness.setLocalState({ cursor: { x: 1, y: 2 } });
+    bob.sendAwareness(awarenessProtocol.encodeAwarenessUpdate(bob.awareness, [bob.doc.clientID]));
+    expect(bob.errors.map((e) => [e.code, e.message])).toEqual([
+      [410, 'carol deleted this yard.'],
+      [410, 'carol deleted this yard.'],
+    ]);
+    expect(() => new Browser(r, 'dave').join()).toThrow('carol deleted this yard.');
+    const saved = new Y.Doc();
+    for (const update of (await storage.open('doomed')).updates) Y.applyUpdate(saved, update);
+    expect(Object.keys(saved.getMap('krates').toJSON())).toEqual(['k1']);
+  });
+
   it('asks a browser for a change it lost with a dropped connection, and takes it with the next one', async () => {
     const r = room();
     const alice = new Browser(r, 'alice').join();
@@ -280,7 +398,7 @@ describe('yards kept in files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yards-'));
     dirs.push(dir);
     const first = new YardRoom('team-a', limits);
-    await first.load(new LocalYardStorage(dir));
+    await first.load(new LocalYardStorage(dir), { deletable: false });
     const alice = new Browser(first, 'alice').join();
     alice.addKrate('k1', podKrate);
     (alice.doc.getMap('krates').get('k1') as Y.Map<unknown>).set('x', 77);
@@ -288,7 +406,7 @@ describe('yards kept in files', () => {
 
     const second = new YardRoom('team-a', limits);
     rooms.push(second);
-    await second.load(new LocalYardStorage(dir));
+    await second.load(new LocalYardStorage(dir), { deletable: false });
     expect(second.doc.getMap('krates').toJSON()).toEqual({ k1: { ...podKrate, x: 77 } });
   });
 });

@@ -115,7 +115,7 @@ export function YardCanvas({ yardId, me }: { yardId: string; me: string }) {
   if (view.refusal) {
     return (
       <section className="yard-refused" role="alert">
-        <h1>{view.refusal.code === 404 ? 'No such yard' : view.refusal.code === 403 ? 'You may not open this yard' : 'The yard could not be opened'}</h1>
+        <h1>{view.refusal.code === 404 ? 'No such yard' : view.refusal.code === 403 ? 'You may not open this yard' : view.refusal.code === 410 ? 'This yard was deleted' : 'The yard could not be opened'}</h1>
         <p>{view.refusal.message}</p>
         <Link className="button-link" href="/yards">
           Back to your yards

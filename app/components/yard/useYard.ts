@@ -15,7 +15,7 @@ export interface Peer extends Presence {
 export interface YardView {
   client: YardClient | null;
   yard: YardSummary | undefined;
-  /** Why the yard could not be opened (403, 404 …). */
+  /** Why the yard could not be opened (403, 404 …), or why it closed (410: deleted). */
   refusal: { code: number; message: string } | null;
   synced: boolean;
   connected: boolean;
@@ -43,7 +43,7 @@ function viewOf(client: YardClient, refusal: YardView['refusal']): YardView {
   return {
     client,
     yard: client.yard,
-    refusal,
+    refusal: refusal ?? client.closed,
     synced: client.synced,
     connected: client.socket.connected,
     krates: readKrates(client.doc),
@@ -74,7 +74,9 @@ export function useYard(yardId: string): YardView {
     });
     // The browser knows before a heartbeat times out: leave at once when the network goes, come back when it returns.
     const offline = () => socket.disconnect();
-    const online = () => socket.connect();
+    const online = () => {
+      if (!client.closed) socket.connect();
+    };
     window.addEventListener('offline', offline);
     window.addEventListener('online', online);
     return () => {
