@@ -56,10 +56,11 @@ describe('actions that know what the person may do', () => {
   });
 
   it('offers bob every action in team-a, where he may edit', async () => {
+    // The answer has arrived when the access request is done (waited for from before the page asks); then nothing is disabled.
+    const answered = bob.waitForResponse((r) => r.url().endsWith('/deployments/team-a/web/access') && r.ok(), { timeout: 30_000 });
     await bob.goto(`${portal.url}/clusters/sim/deployments/team-a/web`);
     await button(bob, 'Delete').waitFor({ timeout: 30_000 });
-    // The answer has arrived when the access request is done; then nothing is disabled.
-    await bob.waitForResponse((r) => r.url().endsWith('/deployments/team-a/web/access') && r.ok()).catch(() => undefined);
+    await answered;
     await until(async () => (await bob.getByRole('list', { name: 'Actions you may not take' }).count()) === 0 && (await button(bob, 'Delete').isEnabled()), { message: 'all actions offered' });
     expect(await button(bob, 'Scale').isEnabled()).toBe(true);
     expect(await button(bob, 'Restart').isEnabled()).toBe(true);
