@@ -34,7 +34,8 @@ describe('every screen, for every person: titles, keyboard, small screens, theme
   let pod: string;
 
   beforeAll(async () => {
-    harness = await startSim({ scenario: 'demo' });
+    // No demo churn: the pod chosen below must live through the whole file (the churn kills a pod every ~90 s).
+    harness = await startSim({ scenario: 'demo', churn: 0 });
     const { path } = await portalKubeconfig(harness);
     [portal, browser] = await Promise.all([startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0' }), launchBrowser()]);
     alice = await signedInPage(browser, portal.url, 'alice');
