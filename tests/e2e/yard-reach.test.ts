@@ -19,7 +19,8 @@ describe('the Yard within reach: a cluster on the yard pages, and pinning from a
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    harness = await startSim({ scenario: 'demo' });
+    // No demo churn: the pod chosen below must live through the whole file (the churn kills a pod every ~90 s).
+    harness = await startSim({ scenario: 'demo', churn: 0 });
     const { path } = await portalKubeconfig(harness);
     [portal, browser] = await Promise.all([startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', CROWSNEST_YARDS: YARDS, CROWSNEST_ADMIN_GROUPS: 'platform-admins' }), launchBrowser()]);
     pod = await until(

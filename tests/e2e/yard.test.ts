@@ -20,7 +20,8 @@ describe('the Yard in Chromium: people editing one canvas together, each seeing 
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    harness = await startSim({ scenario: 'demo' });
+    // No demo churn: the pod chosen below must live through the whole file (the churn kills a pod every ~90 s).
+    harness = await startSim({ scenario: 'demo', churn: 0 });
     const { path } = await portalKubeconfig(harness);
     // A secret in team-b: bob may view team-b, and Kubernetes' view role leaves secrets out.
     const created = await harness.api('/api/v1/namespaces/team-b/secrets', {
