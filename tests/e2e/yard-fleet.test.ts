@@ -21,7 +21,8 @@ describe('the Yard across two replicas (Redis between them, nginx in front)', ()
 
   beforeAll(async () => {
     redis = await startRedis();
-    harness = await startSim({ scenario: 'demo' });
+    // No demo churn: the pod chosen below must live through the whole file (the churn kills a pod every ~90 s).
+    harness = await startSim({ scenario: 'demo', churn: 0 });
     const { path } = await portalKubeconfig(harness);
     const secret = randomBytes(32).toString('base64url');
     const replica = () =>
