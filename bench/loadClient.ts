@@ -19,6 +19,8 @@ interface Stream {
   open: boolean;
   synced: boolean;
   ended: boolean;
+  /** When it ended (µs since the epoch): a stream gone before a window does not count in it. */
+  endedAt?: number;
   done?: string;
   epoch?: string;
   seq?: number;
@@ -67,6 +69,7 @@ function countArrival(bytes: number, now: number): void {
 function ended(stream: Stream, why?: string): void {
   if (stream.ended) return;
   stream.ended = true;
+  stream.endedAt = nowMicros();
   if (!stream.open) return;
   if (stream.done) done[stream.done] = (done[stream.done] ?? 0) + 1;
   else if (why !== 'closing') endedWithoutDone++;
@@ -243,7 +246,7 @@ function report(): Report {
   return {
     type: 'report',
     latency: latency.toJSON(),
-    perStream: streams.filter((s) => s.open).map((s) => s.measured),
+    perStream: streams.filter((s) => s.open && !(s.ended && (s.endedAt ?? 0) < window.from)).map((s) => s.measured),
     framesInWindow,
     bytesInWindow,
     seqGaps,

@@ -34,7 +34,7 @@ export interface Comparison {
 
 export interface BenchReport {
   date: string;
-  mode: 'quick' | 'full' | 'fleet' | 'yard';
+  mode: 'quick' | 'full' | 'fleet' | 'yard' | 'overload';
   durationSeconds: number;
   machine: Machine;
   load: { clientProcesses: number; pods: number; windowSeconds: number; drainSeconds: number; note: string };
@@ -116,7 +116,7 @@ export function table(r: BenchReport): string {
     const d = o.double;
     const ok = (v: boolean) => (v ? 'ok' : 'MISSED');
     lines.push(
-      ` overload: ${o.streams} streams saturate at ${o.saturatingRate}/s (${o.ramp.at(-1)?.saturation.join('; ')}); at ${d.rate}/s: loop stall ${d.eventLoopMaxMs} ms (${ok(o.verdict.eventLoopUnder100ms)}), /healthz ${d.healthzMaxMs} ms (${ok(o.verdict.healthzUnder1s)}), /metrics ${d.metricsMaxMs} ms (${ok(o.verdict.metricsUnder1s)}), ${d.shedOverloaded} shed as overloaded and ${(d.droppedSlow ?? 0) + (d.droppedOverBudget ?? 0)} cut as too far behind (${ok(o.verdict.shedVisibly)}), informer ${d.informerDeltasPerSecond} of ${d.writtenPerSecond} changes/s (${ok(o.verdict.informerKeptUp)}), portal ${o.portalRssMiB.opened} → ${o.portalRssMiB.end} MiB`,
+      ` overload: ${o.streams} streams saturate at ${o.saturatingRate}/s (${o.ramp.at(-1)?.saturation.join('; ')}); at ${d.rate}/s: loop stall ${d.eventLoopMaxMs} ms (${ok(o.verdict.eventLoopUnder100ms)}), /healthz ${d.healthzMaxMs} ms (${ok(o.verdict.healthzUnder1s)}), /metrics ${d.metricsMaxMs} ms (${ok(o.verdict.metricsUnder1s)}), ${(d.shedOverloaded ?? 0) + (d.shedLate ?? 0)} shed as overloaded (${d.shedLate ?? 0} of them too late) and ${(d.droppedSlow ?? 0) + (d.droppedOverBudget ?? 0)} cut as too far behind (${ok(o.verdict.shedVisibly)}), informer ${d.informerDeltasPerSecond} of ${d.writtenPerSecond} changes/s (${ok(o.verdict.informerKeptUp)}), portal ${o.portalRssMiB.opened} → ${o.portalRssMiB.end} MiB`,
     );
   } else if (o) lines.push(` overload: ${o.streams} streams did not saturate up to ${o.ramp.at(-1)?.rate}/s`);
   for (const i of r.idle) lines.push(` idle: ${i.open} streams, ${i.rssPerStreamKiB} KiB RSS per stream (heap ${i.heapPerStreamKiB} KiB)`);

@@ -46,8 +46,25 @@ const quick = process.argv.includes('--quick');
 const fleetOnly = process.argv.includes('--fleet');
 /** `--yard`: only the Yard (100 people moving krates; about a minute). */
 const yardOnly = process.argv.includes('--yard');
-const mode: 'quick' | 'full' | 'fleet' | 'yard' = fleetOnly ? 'fleet' : yardOnly ? 'yard' : quick ? 'quick' : 'full';
-const plans: Record<'quick' | 'full' | 'fleet' | 'yard', Plan> = {
+/** `--overload`: only the overload step of the full run, and the 1,000 × 200/s point (about 5 minutes). */
+const overloadOnly = process.argv.includes('--overload');
+type Mode = 'quick' | 'full' | 'fleet' | 'yard' | 'overload';
+const mode: Mode = fleetOnly ? 'fleet' : yardOnly ? 'yard' : overloadOnly ? 'overload' : quick ? 'quick' : 'full';
+const plans: Record<Mode, Plan> = {
+  overload: {
+    rates: [200],
+    naiveRates: [],
+    streams: [1000],
+    naiveStreams: [],
+    idleStreams: [],
+    coldPods: [],
+    browser: false,
+    overload: [5000, 400, 3200],
+    fleet: null,
+    yard: null,
+    settings: { clients: 2, pods: 200, windowSeconds: 10, drainSeconds: 10, openSeconds: 90 },
+    limitSeconds: 15 * 60,
+  },
   yard: {
     rates: [],
     naiveRates: [],
@@ -171,8 +188,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }, plan.limitSeconds * 1000);
 
-  await step(`crowsnest, ${plan.streams.join('/')} streams × ${plan.rates.join('/')} changes/s`, () => fanout('crowsnest', plan.streams, plan.rates, s), (v) => fanoutPoints.push(...v));
-  await step(`naive baseline, ${plan.naiveStreams.join('/')} clients × ${plan.naiveRates.join('/')} changes/s`, () => fanout('naive', plan.naiveStreams, plan.naiveRates, s), (v) => fanoutPoints.push(...v));
+  if (plan.streams.length > 0) await step(`crowsnest, ${plan.streams.join('/')} streams × ${plan.rates.join('/')} changes/s`, () => fanout('crowsnest', plan.streams, plan.rates, s), (v) => fanoutPoints.push(...v));
+  if (plan.naiveStreams.length > 0) await step(`naive baseline, ${plan.naiveStreams.join('/')} clients × ${plan.naiveRates.join('/')} changes/s`, () => fanout('naive', plan.naiveStreams, plan.naiveRates, s), (v) => fanoutPoints.push(...v));
   if (plan.overload) {
     const [streams, from, to] = plan.overload;
     await step(`overload, ${streams} streams, the rate doubled from ${from}/s until saturated, then twice that`, () => overload(streams, from, to, s), (v) => (report.overload = v));
@@ -205,15 +222,15 @@ function finish(report: BenchReport, started: number, dir: string): void {
   const name = `${report.date.slice(0, 10)}${report.mode === 'full' ? '' : `-${report.mode}`}`;
   const json = JSON.stringify(report, null, 2) + '\n';
   writeFileSync(join(results, `${name}.json`), json);
-  // A fleet-only or yard-only run leaves the latest fan-out figures and their chart alone.
-  if (report.mode !== 'fleet' && report.mode !== 'yard') {
+  // A run of one part (fleet, Yard, overload) leaves the latest fan-out figures and their chart alone.
+  if (report.mode === 'full' || report.mode === 'quick') {
     writeFileSync(join(results, 'latest.json'), json);
     const svg = chart(report);
     writeFileSync(join(results, `${name}.svg`), svg);
     writeFileSync(join(results, 'latest.svg'), svg);
   }
   rmSync(dir, { recursive: true, force: true });
-  const wrote = report.mode === 'fleet' || report.mode === 'yard' ? `bench/results/${name}.json` : `bench/results/${name}.json and .svg (also latest.json, latest.svg)`;
+  const wrote = report.mode !== 'full' && report.mode !== 'quick' ? `bench/results/${name}.json` : `bench/results/${name}.json and .svg (also latest.json, latest.svg)`;
   console.log(`\n${table(report)}\n\nwrote ${wrote} in ${report.durationSeconds} s`);
 }
 

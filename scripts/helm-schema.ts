@@ -88,6 +88,7 @@ export function valuesSchema(): Schema {
         streamMaxSeconds: int(1, 86_400),
         streamBufferBytes: int(16 * 1024, 1024 * 1024 * 1024),
         streamBufferTotalBytes: int(64 * 1024, 64 * 1024 * 1024 * 1024),
+        streamMaxDelaySeconds: int(1, 3600),
         resumeBuffer: int(10, 1_000_000),
         resumeBufferBytes: int(64 * 1024, 16 * 1024 * 1024 * 1024),
         informerIdleSeconds: int(1, 86_400),

@@ -56,6 +56,8 @@ export interface ServerConfig {
     streamBufferBytes: number;
     /** Bytes queued for all SSE clients of this replica together; over it the biggest laggards are dropped first. */
     streamBufferTotalBytes: number;
+    /** A stream whose oldest change not yet written is older than this is told to reconnect (`done`: overloaded). */
+    streamMaxDelaySeconds: number;
   };
   /** Groups allowed to see /debug/streams and the admin views. */
   adminGroups: string[];
@@ -158,6 +160,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
       resumeBufferBytes: integer(env, 'CROWSNEST_RESUME_BUFFER_BYTES', 64 * 1024 * 1024, { min: 64 * 1024, max: 16 * 1024 * 1024 * 1024 }),
       streamBufferBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_BYTES', 8 * 1024 * 1024, { min: 16 * 1024, max: 1024 * 1024 * 1024 }),
       streamBufferTotalBytes: integer(env, 'CROWSNEST_STREAM_BUFFER_TOTAL_BYTES', 256 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 * 1024 * 1024 }),
+      streamMaxDelaySeconds: integer(env, 'CROWSNEST_STREAM_MAX_DELAY_SECONDS', 5, { min: 1, max: 3600 }),
     },
     adminGroups: (env.CROWSNEST_ADMIN_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean),
     usageIntervalSeconds: integer(env, 'CROWSNEST_USAGE_INTERVAL_SECONDS', 15, { min: 1, max: 600 }),

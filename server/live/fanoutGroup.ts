@@ -1,9 +1,9 @@
 import type { Row } from '../../lib/kinds/types';
 import type { Delta, SseEventMap } from '../../lib/live/protocol';
+import type { Channel } from './channel';
 import { deltaFrame } from './deltaFrame';
 import type { KindMirror } from './kindMirror';
 import { sseBody } from './sse';
-import type { SseStream, StreamFeed } from './sseStream';
 import { isVisible, type View } from './view';
 
 /** The key of a view: streams whose people see exactly the same rows of a kind share a group. */
@@ -12,20 +12,17 @@ export function viewKey(cluster: string, token: string, view: View): string {
   return `${cluster}/${token}|${namespaces}|${JSON.stringify(view.selector)}`;
 }
 
-interface Member {
-  stream: SseStream;
-  feed: StreamFeed;
-}
-
 /**
  * Every stream that sees the same rows of one kind (same namespaces, same
  * selector). A delta is filtered and serialised once for the whole group,
- * into one byte chunk that each member's queue shares; only the `id:` line of
- * multi-kind streams is per combination of kinds. Snapshots are serialised
- * once per position too, so a reconnect storm costs one serialisation.
+ * into one byte chunk appended to the log of each channel carrying the kind
+ * (streams with the same feeds share a channel, so the work per delta does not
+ * grow with the number of streams); only the `id:` line differs between
+ * channels of different kinds. Snapshots are serialised once per position
+ * too, so a reconnect storm costs one serialisation.
  */
 export class FanoutGroup {
-  private readonly members = new Set<Member>();
+  private readonly channels = new Set<Channel>();
   /** Under a label selector: the rows sent and still matching (to send `deleted` when one stops matching). */
   private readonly visible?: Set<string>;
   private readonly unsubscribe: () => void;
@@ -56,25 +53,29 @@ export class FanoutGroup {
       this.visible.clear();
       for (const row of this.mirror.all()) if (isVisible(this.view, row)) this.visible.add(row.uid);
     }
-    if (this.members.size === 0) return;
+    if (this.channels.size === 0) return;
     const { body } = this.snapshot();
-    for (const { stream } of this.members) {
-      stream.pushText(`id: ${stream.currentId()}\n`);
-      stream.push(body, { snapshot: true });
+    for (const channel of this.channels) {
+      for (const stream of [...channel.members]) {
+        stream.pushText(`id: ${stream.currentId()}\n`);
+        stream.push(body, { snapshot: true });
+      }
     }
   }
 
+  /** Streams that get this group's deltas. */
   get size(): number {
-    return this.members.size;
+    let streams = 0;
+    for (const channel of this.channels) streams += channel.members.size;
+    return streams;
   }
 
-  /** Adds a stream's feed; returns how to leave. Call in the same tick as the feed's snapshot or replay. */
-  join(stream: SseStream, feed: StreamFeed): () => void {
-    const member = { stream, feed };
-    this.members.add(member);
+  /** A channel takes this group's deltas from now on; returns how it stops. The last one gone ends the group. */
+  addChannel(channel: Channel): () => void {
+    this.channels.add(channel);
     return () => {
-      if (!this.members.delete(member)) return;
-      if (this.members.size === 0) {
+      if (!this.channels.delete(channel)) return;
+      if (this.channels.size === 0) {
         this.unsubscribe();
         this.onEmpty(this);
       }
@@ -99,19 +100,19 @@ export class FanoutGroup {
   }
 
   private deliver(delta: Delta, at: number): void {
-    if (this.members.size === 0) return;
+    if (this.channels.size === 0) return;
     const frame = this.frameFor(delta);
     if (!frame) return;
     const body = sseBody(frame.event, frame.data);
-    // Every member gets the same bytes; the `id:` line is shared by members carrying the same kinds.
-    const byKinds = new Map<string, Buffer>();
-    for (const { stream } of this.members) {
-      let chunk = byKinds.get(stream.kindsKey);
+    // Every channel gets the same bytes; the `id:` line is shared by channels carrying the same kinds.
+    const byKinds = this.channels.size > 1 ? new Map<string, Buffer>() : undefined;
+    for (const channel of this.channels) {
+      let chunk = byKinds?.get(channel.idKey);
       if (!chunk) {
-        chunk = Buffer.from(`id: ${stream.currentId()}\n${body}`);
-        byKinds.set(stream.kindsKey, chunk);
+        chunk = Buffer.from(`id: ${channel.currentId()}\n${body}`);
+        byKinds?.set(channel.idKey, chunk);
       }
-      stream.push(chunk, { at });
+      channel.append(chunk, at);
     }
   }
 

@@ -58,6 +58,7 @@ export class LiveData {
         maxLifetimeMs: config.streamMaxSeconds * 1000,
         maxBufferedBytes: config.streamBufferBytes,
         maxTotalBufferedBytes: config.streamBufferTotalBytes,
+        maxDelayMs: config.streamMaxDelaySeconds * 1000,
       },
       sessions,
       signal,

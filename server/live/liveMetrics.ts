@@ -26,6 +26,7 @@ export function registerLiveMetrics(live: LiveData): void {
   counter('crowsnest_stream_dropped_slow_total', 'Streams dropped because the client fell too far behind', () => live.hub.counters.droppedSlow);
   counter('crowsnest_stream_dropped_over_budget_total', "Streams dropped, furthest behind first, because the replica's stream buffers were over their budget", () => live.hub.counters.droppedOverBudget);
   counter('crowsnest_stream_shed_overloaded_total', 'Streams ended with done/overloaded because the event loop fell behind', () => live.hub.counters.shedOverloaded);
+  counter('crowsnest_stream_shed_late_total', 'Streams ended with done/overloaded because the changes for their client waited longer than CROWSNEST_STREAM_MAX_DELAY_SECONDS', () => live.hub.counters.shedLate);
   new Gauge({
     name: 'crowsnest_event_loop_delay_seconds',
     help: 'Event-loop delay since the previous scrape (p50, p99, max)',

@@ -8,6 +8,7 @@ import { HttpError } from '../http/errors';
 import { StreamConnections } from '../http/streamConnections';
 import { log } from '../log';
 import { deliveryLag } from '../metrics';
+import { Channel } from './channel';
 import type { ClusterLive } from './clusterLive';
 import { deltaFrame } from './deltaFrame';
 import { FanoutGroup, viewKey } from './fanoutGroup';
@@ -32,6 +33,8 @@ export interface HubOptions {
   flushSliceMs?: number;
   /** Event-loop lag over this, sustained, sheds the streams furthest behind (`done`: overloaded). */
   maxLoopLagMs?: number;
+  /** A stream whose oldest change not yet written waited longer than this is told to reconnect (`done`: overloaded). */
+  maxDelayMs?: number;
   /** `counts` events go out at most this often per stream. */
   countsIntervalMs?: number;
 }
@@ -68,6 +71,8 @@ export interface HubCounters {
   droppedOverBudget: number;
   /** Ended with `done: overloaded` because the event loop fell behind. */
   shedOverloaded: number;
+  /** Ended with `done: overloaded` because the changes for the client waited longer than `maxDelayMs`. */
+  shedLate: number;
 }
 
 const RETRY = Buffer.from('retry: 3000\n\n');
@@ -100,23 +105,29 @@ export function shedVictims<T extends { stream: { state: string }; lag: number }
  * Every SSE stream this replica serves. A stream is opened once the person's
  * views are resolved (access reviews, per kind), then fed by fan-out groups:
  * streams that see the same rows of a kind share one serialisation of each
- * delta. Frames are queued as shared byte chunks and written in one batch per
- * stream per coalescing window, in slices that never hold the event loop for
- * long. Housekeeping on one timer: heartbeats, maximum lifetime, the
+ * delta, appended once to the log of each channel (the streams with the same
+ * feeds), where each stream has only a cursor: the work per delta does not
+ * grow with the streams. Each stream is written once per coalescing window,
+ * in slices that never hold the event loop for long. Housekeeping on one timer: heartbeats, maximum lifetime, the
  * replica's buffer budget and load shedding. Access is re-checked whenever
  * RBAC changes; sign-out and a lost connection end a stream at once.
  */
 export class StreamHub {
   private readonly streams = new Map<string, { stream: SseStream; info: StreamInfo }>();
   private readonly groups = new Map<string, FanoutGroup>();
+  private readonly channels = new Map<string, Channel>();
   /** The HTTP server registers (and caps) watch connections here before the stream opens. */
   readonly connections: StreamConnections;
   readonly counters: HubCounters;
   readonly loop: LoopMonitor;
+  /** Streams with something of their own to write, and channels with new deltas for their streams. */
   private readonly dirty = new Set<SseStream>();
+  private readonly dirtyChannels = new Set<Channel>();
   private flushScheduled = false;
   private housekeeping: NodeJS.Timeout | undefined;
   private overloadedSince = 0;
+  /** When streams were last shed for being too far behind in time. */
+  private lastLateShedAt = 0;
   private lastCountsAt = 0;
   /** How long the last complete flush pass took (its slices included). */
   private lastPassMs = 0;
@@ -148,6 +159,7 @@ export class StreamHub {
       droppedSlow: 0,
       droppedOverBudget: 0,
       shedOverloaded: 0,
+      shedLate: 0,
       get rejectedOverCap() {
         return connections.refused;
       },
@@ -168,10 +180,11 @@ export class StreamHub {
     return [...this.streams.values()].map((s) => ({ ...s.info, behindBytes: s.stream.lag() }));
   }
 
-  /** Bytes queued for all streams of this replica. */
+  /** Bytes queued for all streams of this replica: each stream's own, and the channels' logs (shared by their streams). */
   bufferedBytes(): number {
     let total = 0;
-    for (const { stream } of this.streams.values()) total += stream.backlog();
+    for (const { stream } of this.streams.values()) total += stream.ownBytes();
+    for (const channel of this.channels.values()) total += channel.heldBytes;
     return total;
   }
 
@@ -275,10 +288,7 @@ export class StreamHub {
     // Every change of the cluster connection of a kind goes out as it happens.
     for (const feed of feeds) stream.onEnd(feed.mirror.onHealth((health) => stream.pushText(statusEvent(feed.token, health))));
     stream.onEnd(() => {
-      for (const feed of feeds) {
-        feed.leave?.();
-        feed.release();
-      }
+      for (const feed of feeds) feed.release();
       for (const feed of stream.countFeeds) feed.release();
     });
 
@@ -339,7 +349,36 @@ export class StreamHub {
       this.sendSnapshot(stream, feed, group, idFor(feed.token, feed.mirror.position));
     }
     stream.pushText(statusEvent(feed.token, feed.mirror.health ?? { state: 'synced', since: new Date().toISOString() }));
-    feed.leave = group.join(stream, feed);
+    feed.group = group;
+    this.rechannel(stream);
+  }
+
+  /**
+   * Puts the stream in the channel of its feeds as they are attached now
+   * (same kinds, each through the same group), made on first use. Call in the
+   * same tick as a feed's snapshot or replay, so no delta falls in between.
+   */
+  private rechannel(stream: SseStream): void {
+    const attached = stream.feeds.filter((feed) => feed.group !== undefined);
+    if (attached.length === 0) return stream.joinChannel(undefined);
+    const key = `${stream.kindsKey}|${attached.map((feed) => feed.group!.key).join('|')}`;
+    if (stream.channel?.key === key) return;
+    let channel = this.channels.get(key);
+    if (!channel) {
+      channel = new Channel(
+        key,
+        stream.feeds.map((feed) => ({ token: feed.token, mirror: feed.mirror })),
+        stream.single,
+        attached.map((feed) => feed.group!),
+        (c) => this.markChannelDirty(c),
+        (c) => {
+          this.dirtyChannels.delete(c);
+          if (this.channels.get(c.key) === c) this.channels.delete(c.key);
+        },
+      );
+      this.channels.set(key, channel);
+    }
+    stream.joinChannel(channel);
   }
 
   private sendSnapshot(stream: SseStream, feed: StreamFeed, group: FanoutGroup, id = stream.currentId()): void {
@@ -367,7 +406,7 @@ export class StreamHub {
     const text = JSON.stringify(counts);
     if (text === stream.lastCounts) return;
     stream.lastCounts = text;
-    stream.pushText(`event: counts\ndata: ${text}\n\n`);
+    stream.pushText(`event: counts\ndata: ${text}\n\n`, { ordered: false });
   }
 
   private cut(stream: SseStream, why: string): void {
@@ -377,6 +416,15 @@ export class StreamHub {
 
   private markDirty(stream: SseStream): void {
     this.dirty.add(stream);
+    this.scheduleFlush();
+  }
+
+  private markChannelDirty(channel: Channel): void {
+    this.dirtyChannels.add(channel);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Under load (passes back to back) the window widens so writing takes at most about a quarter of the time:
@@ -388,24 +436,37 @@ export class StreamHub {
     else setImmediate(() => this.flushPass());
   }
 
-  /** Writes out every dirty stream, one batch each, yielding to the event loop between slices. */
-  private flushPass(passStarted = performance.now(), oldestLagMs = -1): void {
+  /**
+   * Writes out every stream with something to write (its own, or its
+   * channel's), one batch each, yielding to the event loop between slices.
+   * What comes in meanwhile goes out in the next pass.
+   */
+  private flushPass(pass?: { streams: SseStream[]; next: number; started: number; oldestLagMs: number }): void {
+    if (!pass) {
+      const streams = [...this.dirty];
+      this.dirty.clear();
+      for (const channel of this.dirtyChannels) for (const stream of channel.members) streams.push(stream);
+      this.dirtyChannels.clear();
+      pass = { streams, next: 0, started: performance.now(), oldestLagMs: -1 };
+    }
     const sliceMs = this.options.flushSliceMs ?? 10;
-    const started = performance.now();
+    const sliceStarted = performance.now();
     const now = Date.now();
-    for (const stream of this.dirty) {
-      this.dirty.delete(stream);
-      oldestLagMs = Math.max(oldestLagMs, stream.flush(now));
-      if (performance.now() - started > sliceMs && this.dirty.size > 0) {
-        setImmediate(() => this.flushPass(passStarted, oldestLagMs));
+    const { streams } = pass;
+    while (pass.next < streams.length) {
+      pass.oldestLagMs = Math.max(pass.oldestLagMs, streams[pass.next++].flush(now));
+      if (pass.next < streams.length && performance.now() - sliceStarted > sliceMs) {
+        const rest = pass;
+        setImmediate(() => this.flushPass(rest));
         return;
       }
     }
     // One observation per pass (its oldest change), not per client: the metric must not cost what it measures.
-    if (oldestLagMs >= 0) deliveryLag.observe(oldestLagMs / 1000);
+    if (pass.oldestLagMs >= 0) deliveryLag.observe(pass.oldestLagMs / 1000);
     this.lastPassEndedAt = performance.now();
-    this.lastPassMs = this.lastPassEndedAt - passStarted;
+    this.lastPassMs = this.lastPassEndedAt - pass.started;
     this.flushScheduled = false;
+    if (this.dirty.size > 0 || this.dirtyChannels.size > 0) this.scheduleFlush();
   }
 
   private ensureHousekeeping(): void {
@@ -426,26 +487,39 @@ export class StreamHub {
     const { heartbeatMs, maxLifetimeMs, maxTotalBufferedBytes } = this.options;
     const countsDue = now - this.lastCountsAt >= (this.options.countsIntervalMs ?? 1000);
     if (countsDue) this.lastCountsAt = now;
+    // The channels' logs are shared: counted once each, and trimmed to what their streams have not taken.
     let total = 0;
-    const behind: Array<{ stream: SseStream; bytes: number; lag: number }> = [];
-    for (const { stream } of [...this.streams.values()]) {
+    for (const channel of this.channels.values()) {
+      channel.trim();
+      total += channel.heldBytes;
+    }
+    const behind: Array<{ stream: SseStream; bytes: number; lag: number; delayMs: number }> = [];
+    // Streams to end, ended a slice at a time after this pass: hundreds at once would hold the event loop.
+    const endings: Array<() => void> = [];
+    for (const { stream } of this.streams.values()) {
       if (now - stream.openedAt >= maxLifetimeMs) {
-        stream.close('max-lifetime', 'max-lifetime');
+        endings.push(() => stream.close('max-lifetime', 'max-lifetime'));
         continue;
       }
       if (now - stream.lastPingAt >= heartbeatMs) stream.ping(now);
       if (countsDue) this.sendCounts(stream);
-      const bytes = stream.backlog();
+      const bytes = stream.ownBytes();
       total += bytes;
-      if (bytes > 0) behind.push({ stream, bytes, lag: stream.lag() });
+      const lag = stream.lag();
+      const since = stream.pendingSince();
+      if (lag > 0) behind.push({ stream, bytes, lag, delayMs: since > 0 ? now - since : 0 });
     }
     behind.sort((a, b) => b.lag - a.lag);
 
     // Over the budget: cut the clients furthest behind until it holds again.
     for (const entry of behind) {
       if (total <= maxTotalBufferedBytes || entry.lag === 0) break;
-      this.counters.droppedOverBudget++;
-      this.cut(entry.stream, `the replica's stream buffers are over their budget and this stream was furthest behind (${entry.lag} bytes)`);
+      const { stream, lag } = entry;
+      endings.push(() => {
+        if (stream.state !== 'open') return;
+        this.counters.droppedOverBudget++;
+        this.cut(stream, `the replica's stream buffers are over their budget and this stream was furthest behind (${lag} bytes)`);
+      });
       total -= entry.bytes;
       entry.lag = 0;
     }
@@ -456,9 +530,13 @@ export class StreamHub {
       if (this.overloadedSince === 0) this.overloadedSince = now;
       if (now - this.overloadedSince >= 1000) {
         const victims = shedVictims(behind, this.streams.size);
+        for (const victim of victims) victim.lag = 0;
         for (const { stream } of victims) {
-          this.counters.shedOverloaded++;
-          stream.shed('overloaded');
+          endings.push(() => {
+            if (stream.state !== 'open') return;
+            this.counters.shedOverloaded++;
+            stream.shed('overloaded');
+          });
         }
         if (victims.length > 0) log.warn({ shed: victims.length, loopLagMs: this.loop.recentLagMs() }, 'event loop overloaded: streams furthest behind told to reconnect');
         this.overloadedSince = now;
@@ -466,6 +544,42 @@ export class StreamHub {
     } else {
       this.overloadedSince = 0;
     }
+
+    // Clients that fell behind in time (their socket full, the changes for them waiting here): the tenth furthest
+    // behind are told to reconnect (possibly elsewhere), so the replica's output serves the rest; the next round
+    // waits as long again, for the others to show whether they catch up with the capacity freed.
+    const maxDelayMs = this.options.maxDelayMs ?? 5000;
+    const late = behind.filter((b) => b.delayMs > maxDelayMs).sort((a, b) => b.delayMs - a.delayMs);
+    if (late.length > 0 && now - this.lastLateShedAt >= maxDelayMs) {
+      this.lastLateShedAt = now;
+      const victims = shedVictims(late, this.streams.size);
+      for (const { stream } of victims) {
+        endings.push(() => {
+          if (stream.state !== 'open') return;
+          this.counters.shedLate++;
+          stream.shed('overloaded');
+        });
+      }
+      if (victims.length > 0) log.warn({ shed: victims.length, late: late.length, delayMs: late[0].delayMs }, 'streams too far behind in time told to reconnect');
+    }
+    this.endInSlices(endings);
+  }
+
+  /** Runs `endings` a slice at a time, yielding to the event loop between slices (each ending releases a stream's feeds and its place). */
+  private endInSlices(endings: Array<() => void>): void {
+    const sliceMs = this.options.flushSliceMs ?? 10;
+    let next = 0;
+    const run = () => {
+      const started = performance.now();
+      while (next < endings.length) {
+        endings[next++]();
+        if (next < endings.length && performance.now() - started > sliceMs) {
+          setImmediate(run);
+          return;
+        }
+      }
+    };
+    run();
   }
 
   /** RBAC changed: narrow each feed to what the person may still see; refused namespaces get an error, nothing left → 403 and close. */
@@ -501,15 +615,18 @@ export class StreamHub {
           continue;
         }
         // The view changed: the feed moves to the group of its new view.
-        feed.leave?.();
-        feed.leave = undefined;
         feed.view = view;
-        if (view.empty) continue;
+        if (view.empty) {
+          feed.group = undefined;
+          this.rechannel(stream);
+          continue;
+        }
         anyLeft = true;
         const group = this.groupFor(stream.cluster, feed);
         // Cluster-wide access narrowed to some namespaces: the others' names are not the person's to learn, so a fresh snapshot replaces the rows.
         if (old === null && next !== null) this.sendSnapshot(stream, feed, group);
-        feed.leave = group.join(stream, feed);
+        feed.group = group;
+        this.rechannel(stream);
       }
       for (const feed of [...stream.countFeeds]) {
         const now = await resolveView(req.live, req.actor, feed.view.kind, { namespaces: req.namespaces, selector: [] });

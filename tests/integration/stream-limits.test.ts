@@ -194,6 +194,8 @@ describe('shedding load when the event loop falls behind', () => {
       CROWSNEST_TEST_ROUTES: '1',
       CROWSNEST_STREAM_BUFFER_BYTES: String(256 * 1024 * 1024),
       CROWSNEST_HEARTBEAT_SECONDS: '1',
+      // Only the event loop's measure sheds here (the delay rule has its own test below).
+      CROWSNEST_STREAM_MAX_DELAY_SECONDS: '3600',
     });
     alice = await signInAs(portal.url, 'alice');
   });
@@ -260,6 +262,67 @@ describe('shedding load when the event loop falls behind', () => {
         harness.sim.store.create('/pods', aPod('team-b', 'after-the-storm'));
         await reader.waitFor((c) => c.names('pods').includes('team-b/after-the-storm'), 'a change after shedding');
       }
+    } finally {
+      laggard.destroy();
+      await reader.close();
+    }
+  });
+});
+
+describe('shedding streams that fall behind in time', () => {
+  let harness: SimHarness;
+  let portal: Portal;
+  let alice: CookieJar;
+
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', controllers: false });
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({
+      KUBECONFIG: path,
+      CROWSNEST_DEMO: '0',
+      CROWSNEST_ADMIN_GROUPS: 'platform-admins',
+      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+      CROWSNEST_STREAM_BUFFER_BYTES: String(256 * 1024 * 1024),
+      CROWSNEST_HEARTBEAT_SECONDS: '1',
+      CROWSNEST_STREAM_MAX_DELAY_SECONDS: '1',
+    });
+    alice = await signInAs(portal.url, 'alice');
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+
+  it('tells a stream whose changes waited past CROWSNEST_STREAM_MAX_DELAY_SECONDS to reconnect (done: overloaded), with the event loop free, and keeps the one that reads', async () => {
+    const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any);
+    const reader = await SseClient.open(`${portal.url}/api/clusters/sim/pods/watch`, { Cookie: alice.header() });
+    await reader.waitFor((c) => c.of('snapshot').length === 1, 'the snapshot');
+    const laggard = await neverReadingWatch(portal.url, '/api/clusters/sim/pods/watch', alice.header());
+    try {
+      await until(async () => (await streams()).streams.length === 2, { message: 'both streams open' });
+      const before = (await streams()).counters.shedLate;
+      const ids: string[] = (await streams()).streams.map((s: any) => s.id);
+      // Big changes, a batch at a time, until the portal gives up on the stream that never reads. Nothing holds the event loop here.
+      let n = 0;
+      await until(
+        async () => {
+          for (const end = n + 300; n < end; n++) {
+            const name = `heavy-${n}`;
+            harness.sim.store.create('/pods', { ...aPod('team-a', name, LABELS), metadata: { name, namespace: 'team-a', labels: LABELS } });
+          }
+          return (await streams()).counters.shedLate > before;
+        },
+        { message: 'the stream that never reads to be told to reconnect', timeoutMs: 60_000 },
+      );
+      const after = await streams();
+      expect(after.counters.shedLate).toBe(before + 1);
+      expect(after.streams.map((s: any) => s.id)).toEqual([ids.find((id) => after.streams.some((s: any) => s.id === id))]);
+      expect(after.counters.droppedSlow).toBe(0);
+      // The reader, which reads, is still open and still gets changes.
+      expect(reader.ended).toBe(false);
+      harness.sim.store.create('/pods', aPod('team-b', 'after-the-laggard'));
+      await reader.waitFor((c) => c.names('pods').includes('team-b/after-the-laggard'), 'a change after shedding');
+      expect(reader.of('done')).toEqual([]);
     } finally {
       laggard.destroy();
       await reader.close();

@@ -1,0 +1,157 @@
+import { formatPositions, type Position } from '../../lib/live/protocol';
+import type { FanoutGroup } from './fanoutGroup';
+import type { KindMirror } from './kindMirror';
+import type { SseStream } from './sseStream';
+
+/**
+ * Every stream that carries exactly the same feeds (the same kinds, each
+ * through the same fan-out group): one log of ready chunks, `id:` line and
+ * frame, appended once per delta whatever the number of streams. Each stream
+ * keeps only a cursor into the log, so a delta costs O(1) however many
+ * streams share it. When streams are flushed, the chunks not yet taken by
+ * anyone are sealed into a page, one buffer; every stream writes the pages
+ * from its cursor on, so a page is written to every socket by reference,
+ * never copied per stream, however far behind a stream is. Cursors move a
+ * whole page at a time, so they always sit on a page's start. What every
+ * member has taken is dropped by `trim`.
+ */
+export class Channel {
+  readonly members = new Set<SseStream>();
+  /** The chunks still held, oldest first; `chunks[0]` has the ordinal `base`. */
+  private chunks: Buffer[] = [];
+  /** When each held chunk's change was published by its informer (ms since the epoch). */
+  private ats: number[] = [];
+  /** The log's running byte count after each held chunk. */
+  private ends: number[] = [];
+  private base = 0;
+  /** The running byte count before `chunks[0]`. */
+  private bytesBefore = 0;
+  private totalBytes = 0;
+  /** Sealed pages, oldest first, each the chunks `[from, to)` as one buffer; they run up to `sealedTo`. */
+  private pages: Page[] = [];
+  private sealedTo = 0;
+  private readonly unsubscribes: Array<() => void> = [];
+  /** Channels with the same key here have the same `id:` line for a delta: the same kinds, and the same id format. */
+  readonly idKey: string;
+
+  constructor(
+    readonly key: string,
+    /** The kinds of the streams' `id:` lines, in their order, with the mirror of each. */
+    private readonly positions: Array<{ token: string; mirror: KindMirror }>,
+    /** One kind's stream: ids are bare positions. */
+    private readonly single: boolean,
+    readonly groups: FanoutGroup[],
+    /** The channel got chunks (the hub schedules a flush of its members). */
+    private readonly dirty: (channel: Channel) => void,
+    /** The last member left. */
+    private readonly onEmpty: (channel: Channel) => void,
+  ) {
+    this.idKey = (single ? '=' : '') + positions.map((p) => p.token).join(',');
+    for (const group of groups) this.unsubscribes.push(group.addChannel(this));
+  }
+
+
+  /** The `id:` value after every chunk appended so far: the current position of each kind. */
+  currentId(): string {
+    if (this.single) {
+      const p = this.positions[0].mirror.position;
+      return `${p.epoch}-${p.seq}`;
+    }
+    const map = new Map<string, Position>();
+    for (const { token, mirror } of this.positions) map.set(token, mirror.position);
+    return formatPositions(map);
+  }
+
+  /** The ordinal the next chunk gets: a member here has taken everything. */
+  get end(): number {
+    return this.base + this.chunks.length;
+  }
+
+  get heldBytes(): number {
+    return this.totalBytes - this.bytesBefore;
+  }
+
+  append(chunk: Buffer, at: number): void {
+    if (this.members.size === 0) return;
+    this.chunks.push(chunk);
+    this.ats.push(at);
+    this.totalBytes += chunk.byteLength;
+    this.ends.push(this.totalBytes);
+    this.dirty(this);
+  }
+
+  join(member: SseStream): void {
+    this.seal();
+    this.members.add(member);
+    member.cursor = this.end;
+  }
+
+  leave(member: SseStream): void {
+    if (!this.members.delete(member)) return;
+    if (this.members.size > 0) return;
+    for (const off of this.unsubscribes.splice(0)) off();
+    this.chunks = [];
+    this.ats = [];
+    this.ends = [];
+    this.pages = [];
+    this.onEmpty(this);
+  }
+
+  /** Bytes from `cursor` to the end of the log. */
+  pendingBytes(cursor: number): number {
+    if (cursor >= this.end) return 0;
+    return this.totalBytes - (cursor <= this.base ? this.bytesBefore : this.ends[cursor - this.base - 1]);
+  }
+
+  /** When the oldest change from `cursor` on was published (0: none pending, or not known). */
+  pendingSince(cursor: number): number {
+    if (cursor >= this.end) return 0;
+    return this.ats[Math.max(0, cursor - this.base)];
+  }
+
+  /** Seals the chunks not in a page yet into one. */
+  private seal(): void {
+    if (this.sealedTo >= this.end) return;
+    const from = Math.max(this.sealedTo, this.base);
+    const first = from - this.base;
+    const bytes = first === this.chunks.length - 1 ? this.chunks[first] : Buffer.concat(this.chunks.slice(first), this.pendingBytes(from));
+    this.pages.push({ from, to: this.end, bytes });
+    this.sealedTo = this.end;
+  }
+
+  /** The pages from `cursor` (a page's start) to the end of the log, sealing what was still open. */
+  pagesFrom(cursor: number): Page[] {
+    if (cursor >= this.end) return [];
+    this.seal();
+    // Members are mostly at or near the end: look from there.
+    let i = this.pages.length - 1;
+    while (i > 0 && this.pages[i].from > cursor) i--;
+    if (this.pages[i]?.from === cursor) return this.pages.slice(i);
+    // Not on a page's start (never expected): the rest as one buffer of its own.
+    const first = Math.max(0, cursor - this.base);
+    return [{ from: cursor, to: this.end, bytes: Buffer.concat(this.chunks.slice(first), this.pendingBytes(cursor)) }];
+  }
+
+  /** Drops the chunks every member has taken. O(members): the hub calls it on its housekeeping timer. */
+  trim(): void {
+    let lowest = this.end;
+    for (const member of this.members) if (member.cursor < lowest) lowest = member.cursor;
+    const drop = lowest - this.base;
+    if (drop <= 0) return;
+    this.bytesBefore = this.ends[drop - 1];
+    this.chunks.splice(0, drop);
+    this.ats.splice(0, drop);
+    this.ends.splice(0, drop);
+    this.base = lowest;
+    let taken = 0;
+    while (taken < this.pages.length && this.pages[taken].to <= lowest) taken++;
+    if (taken > 0) this.pages.splice(0, taken);
+  }
+}
+
+/** Chunks of a channel's log, `[from, to)`, as one buffer. */
+export interface Page {
+  from: number;
+  to: number;
+  bytes: Buffer;
+}
