@@ -1,15 +1,33 @@
 'use client';
 
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef } from 'react';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
- * A modal confirm step that keeps the keyboard inside it: Tab and Shift+Tab
- * cycle through its buttons, Escape cancels, and when it closes focus goes
- * back to what opened it.
+ * A modal confirm step: the question, the last attempt's error in
+ * Kubernetes' words, Cancel (focused first) and the action's button. It keeps
+ * the keyboard inside it: Tab and Shift+Tab cycle through its buttons, Escape
+ * cancels, and when it closes focus goes back to what opened it.
  */
-export function ConfirmDialog({ question, children, onCancel, busy }: { question: string; children: ReactNode; onCancel: () => void; busy: boolean }) {
+export function ConfirmDialog({
+  question,
+  confirmLabel,
+  danger = false,
+  error,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  question: string;
+  confirmLabel: string;
+  /** The action destroys something: its button says so. */
+  danger?: boolean;
+  error?: string | null;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const cancel = useRef(onCancel);
   useEffect(() => {
@@ -46,7 +64,19 @@ export function ConfirmDialog({ question, children, onCancel, busy }: { question
         }}
       >
         <p id="confirm-q">{question}</p>
-        {children}
+        {error ? (
+          <pre className="verbatim" role="alert">
+            {error}
+          </pre>
+        ) : null}
+        <div className="confirm-buttons">
+          <button type="button" data-autofocus onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+          <button type="button" className={danger ? 'danger solid' : 'primary'} disabled={busy} onClick={onConfirm}>
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </div>
       </div>
     </div>
   );

@@ -105,38 +105,27 @@ export function ObjectActions({ kind, object, url, onDone, onDeleted }: { kind: 
         </p>
       ) : null}
       {planned ? (
-        <ConfirmDialog question={planned.question} busy={busy} onCancel={() => setPlanned(null)}>
-          {error ? (
-            <pre className="verbatim" role="alert">
-              {error}
-            </pre>
-          ) : null}
-          <div className="confirm-buttons">
-            <button type="button" data-autofocus onClick={() => setPlanned(null)} disabled={busy}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className={planned.danger ? 'danger solid' : 'primary'}
-              disabled={busy}
-              onClick={async () => {
-                setBusy(true);
-                try {
-                  await planned.run();
-                  setPlanned(null);
-                  if (planned.after === 'deleted') onDeleted();
-                  else onDone();
-                } catch (err) {
-                  setError((err as Error).message);
-                } finally {
-                  setBusy(false);
-                }
-              }}
-            >
-              {busy ? 'Working…' : `${planned.label}`}
-            </button>
-          </div>
-        </ConfirmDialog>
+        <ConfirmDialog
+          question={planned.question}
+          confirmLabel={planned.label}
+          danger={planned.danger}
+          error={error}
+          busy={busy}
+          onConfirm={async () => {
+            setBusy(true);
+            try {
+              await planned.run();
+              setPlanned(null);
+              if (planned.after === 'deleted') onDeleted();
+              else onDone();
+            } catch (err) {
+              setError((err as Error).message);
+            } finally {
+              setBusy(false);
+            }
+          }}
+          onCancel={() => setPlanned(null)}
+        />
       ) : null}
     </div>
   );

@@ -126,21 +126,14 @@ export function RolloutHistory({ url, name, version, onDone }: { url: string; na
         </p>
       ) : null}
       {planned ? (
-        <ConfirmDialog question={`Roll ${name} back to revision ${planned.revision} (${planned.images.join(', ')})? Its pods are replaced with that template.`} busy={busy} onCancel={() => setPlanned(null)}>
-          {problem ? (
-            <pre className="verbatim" role="alert">
-              {problem}
-            </pre>
-          ) : null}
-          <div className="confirm-buttons">
-            <button type="button" data-autofocus onClick={() => setPlanned(null)} disabled={busy}>
-              Cancel
-            </button>
-            <button type="button" className="primary" disabled={busy} onClick={() => void roll()}>
-              {busy ? 'Working…' : 'Roll back'}
-            </button>
-          </div>
-        </ConfirmDialog>
+        <ConfirmDialog
+          question={`Roll ${name} back to revision ${planned.revision} (${planned.images.join(', ')})? Its pods are replaced with that template.`}
+          confirmLabel="Roll back"
+          error={problem}
+          busy={busy}
+          onConfirm={() => void roll()}
+          onCancel={() => setPlanned(null)}
+        />
       ) : null}
     </section>
   );

@@ -6,6 +6,7 @@ import { subscribeSchema, unsubscribeSchema, type LinesEvent, type StatusEvent, 
 import type { Cluster } from '../../clusters/cluster';
 import { impersonationProblem, kubeConfigActingAs } from '../../kube/actingAs';
 import { errorFrom, kubeRequest } from '../../kube/kubeRequest';
+import { askRefusal, type Refusal } from '../../kube/refusal';
 import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
 import { socketMetrics } from '../metrics';
@@ -17,24 +18,12 @@ import type { LogViewer } from './logUpstream';
 
 
 /** Kubernetes' own words for a refusal: the same read, asked as the person, tiny. */
-async function refusalFor(cluster: Cluster, actor: Actor, sub: Subscribe): Promise<{ code: number; message: string }> {
-  const fallback = { code: 403, message: `pods "${sub.pod}" is forbidden: User "${actor.name}" cannot get resource "pods/log" in API group "" in the namespace "${sub.namespace}"` };
-  try {
-    const res = await kubeRequest(kubeConfigActingAs(cluster.kubeConfig, actor), {
-      path: logPath(sub.namespace, sub.pod),
-      query: { container: sub.container, tailLines: 0, limitBytes: 1 },
-      headers: { Accept: '*/*' },
-      timeoutMs: 10_000,
-    });
-    if ((res.statusCode ?? 0) < 300) {
-      res.resume();
-      return fallback;
-    }
-    const err = await errorFrom(res);
-    return { code: err.status, message: err.message };
-  } catch {
-    return fallback;
-  }
+function refusalFor(cluster: Cluster, actor: Actor, sub: Subscribe): Promise<Refusal> {
+  return askRefusal(
+    kubeConfigActingAs(cluster.kubeConfig, actor),
+    { path: logPath(sub.namespace, sub.pod), query: { container: sub.container, tailLines: 0, limitBytes: 1 }, headers: { Accept: '*/*' } },
+    { code: 403, message: `pods "${sub.pod}" is forbidden: User "${actor.name}" cannot get resource "pods/log" in API group "" in the namespace "${sub.namespace}"` },
+  );
 }
 
 /** The previous container's log: finite, read once as the person, not shared. */

@@ -2,7 +2,7 @@ import type { Actor } from '../../../lib/actor';
 import type { ResourceCheck } from '../../authz/accessReviewer';
 import type { Cluster } from '../../clusters/cluster';
 import { kubeConfigActingAs } from '../../kube/actingAs';
-import { errorFrom, kubeRequest } from '../../kube/kubeRequest';
+import { askRefusal, type Refusal } from '../../kube/refusal';
 import { log } from '../../log';
 
 /** The container a shell runs in. */
@@ -10,12 +10,6 @@ export interface ShellTarget {
   namespace: string;
   pod: string;
   container: string;
-}
-
-/** A shell's end in Kubernetes' words: the status and message the person is shown. */
-export interface Refusal {
-  code: number;
-  message: string;
 }
 
 /** What a shell needs of Kubernetes: `create` on the pod's `exec` subresource (what the access route's `shell` action asks too). */
@@ -28,24 +22,18 @@ export function execCheck(target: ShellTarget): ResourceCheck {
  * asked for as the person, without a WebSocket upgrade, so that nothing can
  * run (the API server answers such a request 400 when it is allowed).
  */
-async function refusalFor(cluster: Cluster, actor: Actor, target: ShellTarget): Promise<Refusal> {
-  const fallback = { code: 403, message: `pods "${target.pod}" is forbidden: User "${actor.name}" cannot create resource "pods/exec" in API group "" in the namespace "${target.namespace}"` };
-  try {
-    const res = await kubeRequest(kubeConfigActingAs(cluster.kubeConfig, actor), {
+function refusalFor(cluster: Cluster, actor: Actor, target: ShellTarget): Promise<Refusal> {
+  return askRefusal(
+    kubeConfigActingAs(cluster.kubeConfig, actor),
+    {
       method: 'POST',
       path: `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/exec`,
       query: { container: target.container, stdin: true, stdout: true, tty: true },
-      timeoutMs: 10_000,
-    });
-    if (res.statusCode !== 403) {
-      res.resume();
-      return fallback;
-    }
-    const err = await errorFrom(res);
-    return { code: err.status, message: err.message };
-  } catch {
-    return fallback;
-  }
+    },
+    { code: 403, message: `pods "${target.pod}" is forbidden: User "${actor.name}" cannot create resource "pods/exec" in API group "" in the namespace "${target.namespace}"` },
+    // Any other answer (400 for an allowed exec without its upgrade) is not the refusal.
+    (status) => status === 403,
+  );
 }
 
 /**

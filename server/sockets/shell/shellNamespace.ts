@@ -6,7 +6,8 @@ import { log } from '../../log';
 import { actorOf, parsePayload, refuse, type SocketDeps } from '../context';
 import { socketMetrics } from '../metrics';
 import { Outbox } from '../outbox';
-import { watchExecAccess, type Refusal } from './execAccess';
+import type { Refusal } from '../../kube/refusal';
+import { watchExecAccess } from './execAccess';
 import { ExecRefused, ExecSession } from './execSession';
 
 /** Shells tried in order when the person names no command. */
