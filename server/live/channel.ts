@@ -17,10 +17,12 @@ import type { SseStream } from './sseStream';
  */
 export class Channel {
   readonly members = new Set<SseStream>();
-  /** The chunks still held, oldest first; `chunks[0]` has the ordinal `base`. */
-  private chunks: Buffer[] = [];
-  /** When each held chunk's change was published by its informer (ms since the epoch). */
+  /** The chunks not sealed into a page yet, oldest first; `open[0]` has the ordinal `sealedTo`. */
+  private open: Buffer[] = [];
+  /** When each held chunk's change was published by its informer (ms since the epoch; for delivery lag). */
   private ats: number[] = [];
+  /** When each held chunk was appended here (ms since the epoch; how long it has waited on this replica). */
+  private arrivals: number[] = [];
   /** The log's running byte count after each held chunk. */
   private ends: number[] = [];
   private base = 0;
@@ -33,6 +35,9 @@ export class Channel {
   private readonly unsubscribes: Array<() => void> = [];
   /** Channels with the same key here have the same `id:` line for a delta: the same kinds, and the same id format. */
   readonly idKey: string;
+
+  /** The ordinal the next chunk gets. */
+  end = 0;
 
   constructor(
     readonly key: string,
@@ -50,7 +55,6 @@ export class Channel {
     for (const group of groups) this.unsubscribes.push(group.addChannel(this));
   }
 
-
   /** The `id:` value after every chunk appended so far: the current position of each kind. */
   currentId(): string {
     if (this.single) {
@@ -62,24 +66,22 @@ export class Channel {
     return formatPositions(map);
   }
 
-  /** The ordinal the next chunk gets: a member here has taken everything. */
-  get end(): number {
-    return this.base + this.chunks.length;
-  }
-
   get heldBytes(): number {
     return this.totalBytes - this.bytesBefore;
   }
 
   append(chunk: Buffer, at: number): void {
     if (this.members.size === 0) return;
-    this.chunks.push(chunk);
+    this.open.push(chunk);
     this.ats.push(at);
+    this.arrivals.push(Date.now());
     this.totalBytes += chunk.byteLength;
     this.ends.push(this.totalBytes);
+    this.end++;
     this.dirty(this);
   }
 
+  /** Adds a stream, at the end of the log. Not for a stream that has ended. */
   join(member: SseStream): void {
     this.seal();
     this.members.add(member);
@@ -90,32 +92,41 @@ export class Channel {
     if (!this.members.delete(member)) return;
     if (this.members.size > 0) return;
     for (const off of this.unsubscribes.splice(0)) off();
-    this.chunks = [];
+    this.open = [];
     this.ats = [];
+    this.arrivals = [];
     this.ends = [];
     this.pages = [];
     this.onEmpty(this);
   }
 
+  /** The log's running byte count before the chunk `ordinal`. */
+  private bytesAt(ordinal: number): number {
+    return ordinal <= this.base ? this.bytesBefore : this.ends[ordinal - this.base - 1];
+  }
+
   /** Bytes from `cursor` to the end of the log. */
   pendingBytes(cursor: number): number {
-    if (cursor >= this.end) return 0;
-    return this.totalBytes - (cursor <= this.base ? this.bytesBefore : this.ends[cursor - this.base - 1]);
+    return cursor >= this.end ? 0 : this.totalBytes - this.bytesAt(cursor);
   }
 
-  /** When the oldest change from `cursor` on was published (0: none pending, or not known). */
+  /** When the oldest change from `cursor` on was published by its informer (0: none pending). */
   pendingSince(cursor: number): number {
-    if (cursor >= this.end) return 0;
-    return this.ats[Math.max(0, cursor - this.base)];
+    return cursor >= this.end ? 0 : this.ats[Math.max(0, cursor - this.base)];
   }
 
-  /** Seals the chunks not in a page yet into one. */
+  /** When the oldest chunk from `cursor` on was appended here (0: none pending). */
+  waitingSince(cursor: number): number {
+    return cursor >= this.end ? 0 : this.arrivals[Math.max(0, cursor - this.base)];
+  }
+
+  /** Seals the chunks not in a page yet into one; their own buffers are let go. */
   private seal(): void {
-    if (this.sealedTo >= this.end) return;
-    const from = Math.max(this.sealedTo, this.base);
-    const first = from - this.base;
-    const bytes = first === this.chunks.length - 1 ? this.chunks[first] : Buffer.concat(this.chunks.slice(first), this.pendingBytes(from));
+    if (this.open.length === 0) return;
+    const from = this.sealedTo;
+    const bytes = this.open.length === 1 ? this.open[0] : Buffer.concat(this.open, this.totalBytes - this.bytesAt(from));
     this.pages.push({ from, to: this.end, bytes });
+    this.open = [];
     this.sealedTo = this.end;
   }
 
@@ -126,21 +137,28 @@ export class Channel {
     // Members are mostly at or near the end: look from there.
     let i = this.pages.length - 1;
     while (i > 0 && this.pages[i].from > cursor) i--;
-    if (this.pages[i]?.from === cursor) return this.pages.slice(i);
-    // Not on a page's start (never expected): the rest as one buffer of its own.
-    const first = Math.max(0, cursor - this.base);
-    return [{ from: cursor, to: this.end, bytes: Buffer.concat(this.chunks.slice(first), this.pendingBytes(cursor)) }];
+    const page = this.pages[i];
+    if (page.from === cursor) return this.pages.slice(i);
+    // Inside a page (never expected: cursors move a page at a time): the rest of it, then the pages after it.
+    const rest = { from: cursor, to: page.to, bytes: page.bytes.subarray(this.bytesAt(cursor) - this.bytesAt(page.from)) };
+    return [rest, ...this.pages.slice(i + 1)];
   }
 
-  /** Drops the chunks every member has taken. O(members): the hub calls it on its housekeeping timer. */
-  trim(): void {
+  /** The lowest cursor of the members, leaving out `except` (the end when there are none). */
+  lowestCursor(except?: ReadonlySet<SseStream>): number {
     let lowest = this.end;
-    for (const member of this.members) if (member.cursor < lowest) lowest = member.cursor;
+    for (const member of this.members) if (member.cursor < lowest && !except?.has(member)) lowest = member.cursor;
+    return lowest;
+  }
+
+  /** Drops what every member has taken. O(members): the hub calls it on its housekeeping timer. */
+  trim(): void {
+    const lowest = Math.min(this.lowestCursor(), this.sealedTo);
     const drop = lowest - this.base;
     if (drop <= 0) return;
     this.bytesBefore = this.ends[drop - 1];
-    this.chunks.splice(0, drop);
     this.ats.splice(0, drop);
+    this.arrivals.splice(0, drop);
     this.ends.splice(0, drop);
     this.base = lowest;
     let taken = 0;

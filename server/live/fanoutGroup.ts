@@ -27,6 +27,7 @@ export class FanoutGroup {
   private readonly visible?: Set<string>;
   private readonly unsubscribe: () => void;
   private snapshotCache?: { epoch: string; seq: number; body: Buffer; items: number };
+  private disposed = false;
 
   constructor(
     readonly key: string,
@@ -70,15 +71,20 @@ export class FanoutGroup {
     return streams;
   }
 
+  /** Ends the group when no channel took it up (the stream it was made for ended first). */
+  disposeIfUnused(): void {
+    if (this.channels.size > 0 || this.disposed) return;
+    this.disposed = true;
+    this.unsubscribe();
+    this.onEmpty(this);
+  }
+
   /** A channel takes this group's deltas from now on; returns how it stops. The last one gone ends the group. */
   addChannel(channel: Channel): () => void {
     this.channels.add(channel);
     return () => {
       if (!this.channels.delete(channel)) return;
-      if (this.channels.size === 0) {
-        this.unsubscribe();
-        this.onEmpty(this);
-      }
+      if (this.channels.size === 0) this.disposeIfUnused();
     };
   }
 

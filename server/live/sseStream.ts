@@ -48,6 +48,8 @@ export class SseStream {
   lastPingAt = Date.now();
   /** When the oldest frame now queued here was published by its informer (for delivery lag). */
   oldestQueuedAt = 0;
+  /** When the oldest change now queued here reached this replica (how long it has waited here). */
+  private oldestQueuedHere = 0;
   /** Where the stream's deltas come from (none until a feed is attached), and the next chunk of it to take. */
   channel: Channel | undefined;
   cursor = 0;
@@ -107,7 +109,10 @@ export class SseStream {
   push(chunk: Buffer, { snapshot = false, at = 0, ordered = true } = {}): void {
     if (this.state !== 'open') return;
     if (ordered) this.takeChannel();
-    if (this.oldestQueuedAt === 0 && at > 0) this.oldestQueuedAt = at;
+    if (this.oldestQueuedAt === 0 && at > 0) {
+      this.oldestQueuedAt = at;
+      this.oldestQueuedHere = Date.now();
+    }
     this.queue.push(chunk);
     this.queuedBytes += chunk.byteLength;
     if (snapshot) this.allowance += chunk.byteLength;
@@ -117,7 +122,7 @@ export class SseStream {
 
   /** Takes deltas from `channel` from now on; what the old one still held for this stream is queued first. */
   joinChannel(channel: Channel | undefined): void {
-    if (channel === this.channel) return;
+    if (this.state !== 'open' || channel === this.channel) return;
     this.takeChannel();
     const old = this.channel;
     this.channel = channel;
@@ -130,7 +135,10 @@ export class SseStream {
     const channel = this.channel;
     if (!channel || this.cursor >= channel.end) return;
     const at = channel.pendingSince(this.cursor);
-    if (this.oldestQueuedAt === 0 && at > 0) this.oldestQueuedAt = at;
+    if (this.oldestQueuedAt === 0 && at > 0) {
+      this.oldestQueuedAt = at;
+      this.oldestQueuedHere = channel.waitingSince(this.cursor);
+    }
     this.queuedBytes += channel.pendingBytes(this.cursor);
     for (const page of channel.pagesFrom(this.cursor)) this.queue.push(page.bytes);
     this.cursor = channel.end;
@@ -163,10 +171,10 @@ export class SseStream {
     return this.queuedBytes + this.res.writableLength;
   }
 
-  /** When the oldest change not yet written to the client was published (0: none waiting). */
-  pendingSince(): number {
-    const own = this.queue.length > 0 ? this.oldestQueuedAt : 0;
-    const shared = this.channel?.pendingSince(this.cursor) ?? 0;
+  /** Since when the oldest change not yet written to the client has waited on this replica (0: none waiting). */
+  waitingSince(): number {
+    const own = this.queue.length > 0 ? this.oldestQueuedHere : 0;
+    const shared = this.channel?.waitingSince(this.cursor) ?? 0;
     return own > 0 && shared > 0 ? Math.min(own, shared) : own || shared;
   }
 
@@ -212,6 +220,7 @@ export class SseStream {
       this.queue = [];
       this.queuedBytes = 0;
       this.oldestQueuedAt = 0;
+      this.oldestQueuedHere = 0;
       if (!this.res.write(batch)) this.waitingForDrain = true;
     }
     // The socket takes more and more is waiting (deltas behind its own frames): the rest goes in the next pass.
@@ -222,6 +231,7 @@ export class SseStream {
   /** Ends gently: what is queued is sent, then `done` when there is a reason the client should know, then the end. */
   close(reason: string, done?: DoneReason): void {
     if (this.state !== 'open') return;
+    this.takeChannel();
     if (done) this.pushText(sseEvent('done', { reason: done }));
     this.flushAll();
     this.end(reason);

@@ -349,6 +349,8 @@ export class StreamHub {
       this.sendSnapshot(stream, feed, group, idFor(feed.token, feed.mirror.position));
     }
     stream.pushText(statusEvent(feed.token, feed.mirror.health ?? { state: 'synced', since: new Date().toISOString() }));
+    // Cut while its opening was queued (a client already too far behind): nothing to join.
+    if (stream.state !== 'open') return group.disposeIfUnused();
     feed.group = group;
     this.rechannel(stream);
   }
@@ -359,6 +361,7 @@ export class StreamHub {
    * same tick as a feed's snapshot or replay, so no delta falls in between.
    */
   private rechannel(stream: SseStream): void {
+    if (stream.state !== 'open') return;
     const attached = stream.feeds.filter((feed) => feed.group !== undefined);
     if (attached.length === 0) return stream.joinChannel(undefined);
     const key = `${stream.kindsKey}|${attached.map((feed) => feed.group!.key).join('|')}`;
@@ -506,21 +509,32 @@ export class StreamHub {
       const bytes = stream.ownBytes();
       total += bytes;
       const lag = stream.lag();
-      const since = stream.pendingSince();
+      const since = stream.waitingSince();
       if (lag > 0) behind.push({ stream, bytes, lag, delayMs: since > 0 ? now - since : 0 });
     }
     behind.sort((a, b) => b.lag - a.lag);
 
-    // Over the budget: cut the clients furthest behind until it holds again.
+    // Over the budget: cut the clients furthest behind until it holds again. A cut frees the stream's own bytes
+    // and the part of its channel's log that no other stream still needs.
+    const cutIn = new Map<Channel, Set<SseStream>>();
     for (const entry of behind) {
-      if (total <= maxTotalBufferedBytes || entry.lag === 0) break;
+      if (total <= maxTotalBufferedBytes || entry.lag < SHED_MIN_LAG_BYTES) break;
       const { stream, lag } = entry;
+      let freed = entry.bytes;
+      const channel = stream.channel;
+      if (channel) {
+        const cut = cutIn.get(channel) ?? new Set<SseStream>();
+        const lowest = channel.lowestCursor(cut);
+        cut.add(stream);
+        cutIn.set(channel, cut);
+        freed += channel.pendingBytes(lowest) - channel.pendingBytes(channel.lowestCursor(cut));
+      }
       endings.push(() => {
         if (stream.state !== 'open') return;
         this.counters.droppedOverBudget++;
         this.cut(stream, `the replica's stream buffers are over their budget and this stream was furthest behind (${lag} bytes)`);
       });
-      total -= entry.bytes;
+      total -= freed;
       entry.lag = 0;
     }
 
@@ -625,6 +639,7 @@ export class StreamHub {
         const group = this.groupFor(stream.cluster, feed);
         // Cluster-wide access narrowed to some namespaces: the others' names are not the person's to learn, so a fresh snapshot replaces the rows.
         if (old === null && next !== null) this.sendSnapshot(stream, feed, group);
+        if (stream.state !== 'open') return group.disposeIfUnused();
         feed.group = group;
         this.rechannel(stream);
       }

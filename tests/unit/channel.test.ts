@@ -163,6 +163,18 @@ describe('a channel: one log of chunks, a cursor per stream', () => {
     expect(channel.heldBytes).toBe(0);
   });
 
+  it('ends a stream gently with everything its channel still held for it written, even into a full socket', () => {
+    const { channel, members } = rig(2);
+    const [other, { stream, res }] = members;
+    channel.append(chunk('one '), 0);
+    other.stream.flush(Date.now());
+    channel.append(chunk('two'), 0);
+    other.stream.flush(Date.now());
+    res.full = true;
+    stream.close('forbidden');
+    expect(res.text()).toBe('one two');
+  });
+
   it('is given up when its last stream leaves', () => {
     const { members, calls } = rig(2);
     members[0].stream.gone();
