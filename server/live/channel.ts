@@ -172,14 +172,4 @@ export interface Page {
   from: number;
   to: number;
   bytes: Buffer;
-  /** The same bytes as one HTTP/1.1 chunk (size line, bytes, CRLF), made once for every stream that writes it. */
-  chunked?: Buffer;
-}
-
-const CRLF = Buffer.from('\r\n');
-
-/** The page framed as one chunk of a chunked HTTP/1.1 body. */
-export function chunkOf(page: Page): Buffer {
-  page.chunked ??= Buffer.concat([Buffer.from(`${page.bytes.byteLength.toString(16)}\r\n`, 'latin1'), page.bytes, CRLF]);
-  return page.chunked;
 }

@@ -4,7 +4,7 @@ import { formatPositions, type DoneReason, type Position } from '../../lib/live/
 import { sseEvent } from './sse';
 import type { View } from './view';
 import type { KindMirror } from './kindMirror';
-import { chunkOf, type Channel } from './channel';
+import type { Channel } from './channel';
 import type { FanoutGroup } from './fanoutGroup';
 
 export type StreamState = 'open' | 'closed';
@@ -78,19 +78,10 @@ export class SseStream {
     private readonly hooks: StreamHooks,
   ) {
     this.kindsKey = single ? `=${feeds[0].token}` : feeds.map((f) => f.token).join(',');
-    const drained = () => {
-      if (!this.waitingForDrain) return;
+    res.on('drain', () => {
       this.waitingForDrain = false;
       if (this.hasPending()) this.hooks.dirty(this);
-    };
-    res.on('drain', drained);
-    // Pages go to the socket itself (see `flush`): its drain brings the stream back too (until the stream ends: a
-    // kept-alive connection outlives it).
-    const socket = res.socket;
-    if (socket) {
-      socket.on('drain', drained);
-      this.cleanups.push(() => socket.off('drain', drained));
-    }
+    });
   }
 
   /** Runs `fn` when the stream ends. */
@@ -213,20 +204,15 @@ export class SseStream {
       if (!channel || this.cursor >= channel.end) return -1;
       since = channel.pendingSince(this.cursor);
       const pages = channel.pagesFrom(this.cursor);
-      // Once the head is on the wire, a page goes straight to the socket, already framed as the body's chunk
-      // (made once per page, shared by every stream): one write per stream, not the response's four.
-      const socket = (this.res as unknown as { _headerSent?: boolean })._headerSent ? this.res.socket : null;
-      const out = socket ?? this.res;
-      const chunked = socket !== null && this.res.chunkedEncoding;
-      if (pages.length > 1) out.cork();
+      if (pages.length > 1) this.res.cork();
       for (const page of pages) {
         this.cursor = page.to;
-        if (!out.write(chunked ? chunkOf(page) : page.bytes)) {
+        if (!this.res.write(page.bytes)) {
           this.waitingForDrain = true;
           break;
         }
       }
-      if (pages.length > 1) out.uncork();
+      if (pages.length > 1) this.res.uncork();
     } else {
       // Its own first: what the channel holds now came after all of it (an ordered push took the channel's before it).
       const batch = this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue, this.queuedBytes);
