@@ -113,6 +113,10 @@ export class YardRoom {
       remote: (update) => this.applyTrusted(update, REMOTE),
       awareness: (update) => this.applyRemoteAwareness(update),
       resave: (lost) => {
+        // Nothing ever written here (a new yard, or one opened after it was lost): there is nothing to save, and
+        // saving an empty change would mark a lost yard as saved again, so the next person to open it elsewhere
+        // would not be told it was lost.
+        if (this.doc.store.clients.size === 0) return;
         // One change holding the whole document: other replicas merge it (Yjs ignores what they have).
         void this.link?.append(Y.encodeStateAsUpdate(this.doc));
         if (!lost) return;

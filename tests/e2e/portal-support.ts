@@ -22,7 +22,10 @@ export function openTab(page: Page, name: string): Promise<boolean> {
   return until(
     async () => {
       const tab = page.getByRole('tab', { name });
-      await tab.click();
+      // A tab Kubernetes refuses is aria-disabled yet selectable (its panel says why): Playwright would wait
+      // for it to be enabled, so it is clicked without that wait, as a person's click reaches it.
+      if ((await tab.getAttribute('aria-disabled')) === 'true') await tab.click({ force: true });
+      else await tab.click({ timeout: 5_000 });
       return (await tab.getAttribute('aria-selected')) === 'true';
     },
     { message: `the ${name} tab`, intervalMs: 250 },

@@ -424,15 +424,17 @@ describe('the Yard across a fleet (kept in Redis)', () => {
       return known.every((n) => n === ids.length) ? ids : undefined;
     };
     const own = personalYardId('bob');
+    // A name of its own on every attempt: a retry finds the yard the first attempt made.
+    const remembered = `remembered-${randomBytes(3).toString('hex')}`;
     try {
       const before = await until(inStep, { message: 'both replicas in step with Redis' });
       const mine = await open(replicas[0], bob, own);
       addKrate(mine, 'mine', podKrate);
-      expect((await api(replicas[1], alice, '/api/yards', { method: 'POST', body: JSON.stringify({ id: 'remembered', editGroups: ['team-a'] }) })).status).toBe(201);
-      const made = await open(replicas[1], alice, 'remembered');
+      expect((await api(replicas[1], alice, '/api/yards', { method: 'POST', body: JSON.stringify({ id: remembered, editGroups: ['team-a'] }) })).status).toBe(201);
+      const made = await open(replicas[1], alice, remembered);
       addKrate(made, 'theirs', podKrate);
       const after = await until(async () => ((await inStep())?.length === before.length + 2 ? kept() : undefined), { message: 'both replicas to know the two yards are saved' });
-      expect(after).toEqual(expect.arrayContaining([own, 'remembered']));
+      expect(after).toEqual(expect.arrayContaining([own, remembered]));
       mine.close();
       made.close();
     } finally {
@@ -446,14 +448,14 @@ describe('the Yard across a fleet (kept in Redis)', () => {
     await until(
       async () => {
         const lists = await Promise.all(replicas.map(async (r) => (await (await api(r, alice, '/api/yards')).json()) as Array<{ id: string }>));
-        return lists.every((list) => list.some((y) => y.id === 'remembered'));
+        return lists.every((list) => list.some((y) => y.id === remembered));
       },
       { timeoutMs: 20_000, message: "alice's yard listed again on both replicas" },
     );
     const back = await open(replicas[0], bob, own);
     expect(krates(back)).toEqual({});
     expect(back.notices).toEqual([expect.stringMatching(/^This yard's saved layout was lost: Redis lost its data \(noticed at .+\) while no server had the yard open, so it starts empty\.$/)]);
-    const theirs = await open(replicas[1], alice, 'remembered');
+    const theirs = await open(replicas[1], alice, remembered);
     expect(krates(theirs)).toEqual({});
     expect(theirs.notices).toHaveLength(1);
     // A yard that was never saved is new, not lost.

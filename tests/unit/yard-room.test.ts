@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import type { Actor } from '@/lib/actor';
 import { YardError } from '@/server/yard/catalog';
 import { YardRoom, type Member } from '@/server/yard/room';
-import { LocalYardStorage } from '@/server/yard/storage';
+import { LocalYardStorage, type YardListener, type YardStorage } from '@/server/yard/storage';
 import { until } from '../support/until';
 
 const limits = { maxDocumentBytes: 64 * 1024, maxKrates: 5, updatesPerSecond: 1000, clusterExists: (name: string) => name === 'demo' };
@@ -323,6 +323,39 @@ describe('a yard room', () => {
     const saved = new Y.Doc();
     for (const update of (await storage.open('doomed')).updates) Y.applyUpdate(saved, update);
     expect(Object.keys(saved.getMap('krates').toJSON())).toEqual(['k1']);
+  });
+
+  it('saves its whole copy again when Redis loses its data, but saves nothing for a yard nothing was written to', async () => {
+    // A storage that records what is saved and lets the test say "Redis lost its data", as the fleet's does.
+    const appended: Uint8Array[] = [];
+    let listener: YardListener | undefined;
+    const storage: YardStorage = new LocalYardStorage();
+    const open = storage.open.bind(storage);
+    storage.open = async (id: string, heard: YardListener, options: { deletable: boolean }) => {
+      listener = heard;
+      const opened = await open(id, heard, options);
+      return { ...opened, lost: '2026-12-02T10:00:00.000Z', link: { ...opened.link, append: async (update: Uint8Array) => void appended.push(update) } };
+    };
+    const r = new YardRoom('lost', limits);
+    rooms.push(r);
+    await r.load(storage, { deletable: false });
+    const alice = new Browser(r, 'alice').join();
+    expect(alice.notices).toEqual([expect.stringMatching(/^This yard's saved layout was lost/)]);
+
+    // Opened empty after the loss, then the loss noticed here: an empty change saved now would mark the yard as
+    // saved again, and the next person to open it would not be told it was lost.
+    listener?.resave('Redis lost its data');
+    expect(appended).toEqual([]);
+    expect(alice.notices).toHaveLength(1);
+
+    alice.addKrate('k1', podKrate);
+    await until(() => appended.length === 1, { message: 'the change saved' });
+    listener?.resave('Redis lost its data');
+    expect(appended).toHaveLength(2);
+    const again = new Y.Doc();
+    Y.applyUpdate(again, appended[1]);
+    expect(again.getMap('krates').toJSON()).toEqual({ k1: podKrate });
+    expect(alice.notices[1]).toMatch(/^The yard's saved copy was lost \(Redis lost its data\); the layout you see was saved again/);
   });
 
   it('asks a browser for a change it lost with a dropped connection, and takes it with the next one', async () => {
