@@ -1,7 +1,15 @@
-import { formatPositions, type Position } from '../../lib/live/protocol';
+import { formatPosition, formatPositions, type Position } from '../../lib/live/protocol';
 import type { FanoutGroup } from './fanoutGroup';
 import type { KindMirror } from './kindMirror';
 import type { SseStream } from './sseStream';
+
+/** The `id:` value for these kinds now: their mirrors' positions (`single`: one kind, as a bare position). */
+export function currentIdOf(kinds: ReadonlyArray<{ token: string; mirror: KindMirror }>, single: boolean): string {
+  if (single) return formatPosition(kinds[0].mirror.position);
+  const map = new Map<string, Position>();
+  for (const { token, mirror } of kinds) map.set(token, mirror.position);
+  return formatPositions(map);
+}
 
 /**
  * Every stream that carries exactly the same feeds (the same kinds, each
@@ -57,13 +65,7 @@ export class Channel {
 
   /** The `id:` value after every chunk appended so far: the current position of each kind. */
   currentId(): string {
-    if (this.single) {
-      const p = this.positions[0].mirror.position;
-      return `${p.epoch}-${p.seq}`;
-    }
-    const map = new Map<string, Position>();
-    for (const { token, mirror } of this.positions) map.set(token, mirror.position);
-    return formatPositions(map);
+    return currentIdOf(this.positions, this.single);
   }
 
   get heldBytes(): number {

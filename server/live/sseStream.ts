@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../../lib/actor';
-import { formatPositions, type DoneReason, type Position } from '../../lib/live/protocol';
+import type { DoneReason } from '../../lib/live/protocol';
 import { sseEvent } from './sse';
 import type { View } from './view';
 import type { KindMirror } from './kindMirror';
-import type { Channel } from './channel';
+import { currentIdOf, type Channel } from './channel';
 import type { FanoutGroup } from './fanoutGroup';
 
 export type StreamState = 'open' | 'closed';
@@ -91,28 +91,17 @@ export class SseStream {
 
   /** The `id:` value of this stream after everything queued so far: the current position of each of its kinds. */
   currentId(): string {
-    if (this.single) {
-      const p = this.feeds[0].mirror.position;
-      return `${p.epoch}-${p.seq}`;
-    }
-    const positions = new Map<string, Position>();
-    for (const feed of this.feeds) positions.set(feed.token, feed.mirror.position);
-    return formatPositions(positions);
+    return currentIdOf(this.feeds, this.single);
   }
 
   /**
    * Queues ready bytes (shared, never modified) after everything before them.
-   * `snapshot`: bytes that are not lag. `at`: when the change was published.
-   * `ordered: false`: bytes whose place among the deltas does not matter (a
+   * `snapshot`: bytes that are not lag. `ordered: false`: bytes whose place among the deltas does not matter (a
    * heartbeat, counts), which may go out ahead of deltas still in the channel.
    */
-  push(chunk: Buffer, { snapshot = false, at = 0, ordered = true } = {}): void {
+  push(chunk: Buffer, { snapshot = false, ordered = true } = {}): void {
     if (this.state !== 'open') return;
     if (ordered) this.takeChannel();
-    if (this.oldestQueuedAt === 0 && at > 0) {
-      this.oldestQueuedAt = at;
-      this.oldestQueuedHere = Date.now();
-    }
     this.queue.push(chunk);
     this.queuedBytes += chunk.byteLength;
     if (snapshot) this.allowance += chunk.byteLength;
@@ -149,7 +138,7 @@ export class SseStream {
     return this.queue.length > 0 || (this.channel !== undefined && this.cursor < this.channel.end);
   }
 
-  pushText(text: string, options?: { snapshot?: boolean; at?: number; ordered?: boolean }): void {
+  pushText(text: string, options?: { snapshot?: boolean; ordered?: boolean }): void {
     this.push(Buffer.from(text), options);
   }
 

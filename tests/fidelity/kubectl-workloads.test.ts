@@ -147,13 +147,18 @@ describe('deployments', () => {
 
 describe('pod lifecycle', () => {
   it('shows a crash-looping container as CrashLoopBackOff with growing restarts', async () => {
+    // (A retry finds the pod the first attempt made.)
+    await h.kubectl(['delete', 'pod', 'crasher', '-n', 'team-a', '--ignore-not-found', '--wait=true']);
     await create('crasher', JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crasher', namespace: 'team-a' }, spec: { containers: [{ name: 'main', image: 'ghcr.io/acme/crashloop:1.0' }] } }));
-    const row = await until(async () => {
+    // The table and the object are read in one moment of the loop (between two reads the container may restart,
+    // and is then Running, not waiting), so both are taken from a pair of reads that agree.
+    const [row, p] = await until(async () => {
       const r = tableRows((await h.kubectl(['get', 'pod', 'crasher', '-n', 'team-a'])).stdout)[1];
-      return r?.[2] === 'CrashLoopBackOff' && Number(r[3].split(' ')[0]) >= 1 ? r : undefined;
+      if (r?.[2] !== 'CrashLoopBackOff' || !(Number(r[3].split(' ')[0]) >= 1)) return undefined;
+      const pod = await json(['get', 'pod', 'crasher', '-n', 'team-a']);
+      return pod.status.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff' ? ([r, pod] as const) : undefined;
     }, { timeoutMs: 30_000, message: 'CrashLoopBackOff with restarts' });
     expect(row[1]).toBe('0/1');
-    const p = await json(['get', 'pod', 'crasher', '-n', 'team-a']);
     expect(p.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(p.status.containerStatuses[0].state.waiting.message).toMatch(/^back-off \d+s restarting failed container=main pod=crasher_team-a/);
   });
