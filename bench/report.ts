@@ -119,7 +119,7 @@ export function table(r: BenchReport): string {
       ` overload: ${o.streams} streams saturate at ${o.saturatingRate}/s (${o.ramp.at(-1)?.saturation.join('; ')}); at ${d.rate}/s: loop stall ${d.eventLoopMaxMs} ms (${ok(o.verdict.eventLoopUnder100ms)}), /healthz ${d.healthzMaxMs} ms (${ok(o.verdict.healthzUnder1s)}), /metrics ${d.metricsMaxMs} ms (${ok(o.verdict.metricsUnder1s)}), ${(d.shedOverloaded ?? 0) + (d.shedLate ?? 0)} shed as overloaded (${d.shedLate ?? 0} of them too late) and ${(d.droppedSlow ?? 0) + (d.droppedOverBudget ?? 0)} cut as too far behind (${ok(o.verdict.shedVisibly)}), informer ${d.informerDeltasPerSecond} of ${d.writtenPerSecond} changes/s (${ok(o.verdict.informerKeptUp)}), portal ${o.portalRssMiB.opened} → ${o.portalRssMiB.end} MiB`,
     );
   } else if (o) lines.push(` overload: ${o.streams} streams did not saturate up to ${o.ramp.at(-1)?.rate}/s`);
-  for (const i of r.idle) lines.push(` idle: ${i.open} streams, ${i.rssPerStreamKiB} KiB RSS per stream (heap ${i.heapPerStreamKiB} KiB)`);
+  for (const i of r.idle) lines.push(` idle: ${i.open} streams, ${i.rssPerStreamKiB} KiB RSS per stream (heap ${i.heapPerStreamKiB} KiB)${i.metricsScrapeMs !== undefined ? `, a /metrics scrape ${i.metricsScrapeMs} ms` : ''}`);
   for (const c of r.coldSync) lines.push(` cold sync: ${c.pods} pods, first snapshot ${c.firstSnapshotSeconds} s (warm ${c.warmSnapshotSeconds} s), ${c.snapshotMiB} MiB, portal ${c.portalRssMiB} MiB RSS`);
   for (const b of r.browser) lines.push(` browser: ${b.pods} pods × ${b.rate}/s, first rows ${b.firstRowsMs} ms (on the portal's first demand for the kind: ${b.firstRowsColdMs} ms), longest task ${b.longestTaskMs} ms (${b.longTasks} over 50 ms in ${b.seconds} s)`);
   for (const y of r.yard ?? []) {

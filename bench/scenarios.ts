@@ -100,6 +100,8 @@ export interface IdlePoint {
   heapPerStreamKiB: number | null;
   portalRssMiB: { before: number; after: number };
   openSeconds: number;
+  /** Median time to answer a `/metrics` scrape with the streams open, ms (absent in runs before it was measured). */
+  metricsScrapeMs?: number;
 }
 
 export interface ColdSyncPoint {
@@ -475,6 +477,14 @@ export async function idle(streams: number, s: Settings): Promise<IdlePoint> {
     await sleep(2000);
     const rss1 = usageOf(portal.pid).rss;
     const heap1 = await heap();
+    // What one Prometheus scrape costs with this many streams open (the event loop serves nothing else meanwhile).
+    const scrapes: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      await scrape(portal.url).catch(() => undefined);
+      scrapes.push(performance.now() - t);
+    }
+    scrapes.sort((a, b) => a - b);
     const p = await clients.progress();
     const open = p.open - p.ended - 1;
     const point: IdlePoint = {
@@ -485,8 +495,9 @@ export async function idle(streams: number, s: Settings): Promise<IdlePoint> {
       heapPerStreamKiB: heap0 !== undefined && heap1 !== undefined ? round((heap1 - heap0) / 1024 / Math.max(1, open), 1) : null,
       portalRssMiB: { before: round(rss0 / MiB, 1), after: round(rss1 / MiB, 1) },
       openSeconds: round(openSeconds, 1),
+      metricsScrapeMs: round(scrapes[3], 1),
     };
-    s.log(`    ${open} idle streams: ${point.rssPerStreamKiB} KiB RSS each (heap ${point.heapPerStreamKiB} KiB), portal ${point.portalRssMiB.before} → ${point.portalRssMiB.after} MiB`);
+    s.log(`    ${open} idle streams: ${point.rssPerStreamKiB} KiB RSS each (heap ${point.heapPerStreamKiB} KiB), portal ${point.portalRssMiB.before} → ${point.portalRssMiB.after} MiB; a /metrics scrape ${point.metricsScrapeMs} ms`);
     return point;
   } finally {
     await clients?.close();

@@ -1,6 +1,28 @@
-import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
+import { readdir } from 'node:fs/promises';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register, Registry, type Metric } from 'prom-client';
 
-collectDefaultMetrics({ prefix: 'crowsnest_process_' });
+/**
+ * prom-client's process metrics, less those that walk every libuv handle and resource on each scrape, and with
+ * the open file descriptors counted off the event loop: with thousands of open streams these held the event loop
+ * for milliseconds per scrape (7 ms for the descriptors alone at 5,000 streams), delaying every stream.
+ */
+const HELD_THE_LOOP = ['nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_resources', 'nodejs_active_resources_total', 'process_open_fds'];
+const processMetrics = new Registry();
+collectDefaultMetrics({ prefix: 'crowsnest_process_', register: processMetrics });
+for (const name of HELD_THE_LOOP) processMetrics.removeSingleMetric(`crowsnest_process_${name}`);
+// (The registry holds the metrics themselves; its type says only what they print.)
+for (const metric of processMetrics.getMetricsAsArray() as unknown as Metric[]) register.registerMetric(metric);
+if (process.platform === 'linux') {
+  new Gauge({
+    name: 'crowsnest_process_process_open_fds',
+    help: 'Number of open file descriptors.',
+    async collect() {
+      // Read in libuv's thread pool: the directory lists one entry per socket. (Less the one reading it.)
+      const fds = await readdir('/proc/self/fd').catch(() => null);
+      if (fds) this.set(fds.length - 1);
+    },
+  });
+}
 
 /** Deltas published by informers, per (cluster, kind). */
 export const deltasTotal = new Counter({ name: 'crowsnest_deltas_total', help: 'Row deltas published by informers', labelNames: ['cluster', 'kind'] });

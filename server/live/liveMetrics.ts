@@ -9,7 +9,7 @@ export function registerLiveMetrics(live: LiveData): void {
     labelNames: ['kind'],
     collect() {
       this.reset();
-      for (const stream of live.hub.list()) for (const kind of stream.kinds) this.inc({ kind });
+      for (const [kind, open] of live.hub.openByKind()) this.set({ kind }, open);
     },
   });
   const counter = (name: string, help: string, read: () => number) =>

@@ -124,6 +124,8 @@ export class StreamHub {
   private readonly dirty = new Set<SseStream>();
   private readonly dirtyChannels = new Set<Channel>();
   private flushScheduled = false;
+  /** Open streams per kind. */
+  private readonly openKinds = new Map<string, number>();
   private housekeeping: NodeJS.Timeout | undefined;
   private overloadedSince = 0;
   /** When streams were last shed for being too far behind in time. */
@@ -140,7 +142,15 @@ export class StreamHub {
       this.cut(s, `more than ${this.options.maxBufferedBytes} bytes behind`);
     },
     closed: (s, reason) => {
-      this.streams.delete(s.id);
+      const entry = this.streams.get(s.id);
+      if (entry) {
+        this.streams.delete(s.id);
+        for (const kind of entry.info.kinds) {
+          const left = (this.openKinds.get(kind) ?? 1) - 1;
+          if (left > 0) this.openKinds.set(kind, left);
+          else this.openKinds.delete(kind);
+        }
+      }
       this.dirty.delete(s);
       log.debug({ stream: s.id, actor: s.actor.name, reason }, 'stream closed');
     },
@@ -178,6 +188,11 @@ export class StreamHub {
 
   list(): StreamInfo[] {
     return [...this.streams.values()].map((s) => ({ ...s.info, behindBytes: s.stream.lag() }));
+  }
+
+  /** Open streams per kind they carry, kept as streams open and close (a scrape walks no stream). */
+  openByKind(): ReadonlyMap<string, number> {
+    return this.openKinds;
   }
 
   /** Bytes queued for all streams of this replica: each stream's own, and the channels' logs (shared by their streams). */
@@ -267,10 +282,9 @@ export class StreamHub {
     flattenHead(res);
     res.socket?.setNoDelay(true);
     const stream = new SseStream(id, req.actor, req.live.cluster.name, feeds, req.single, res, this.options.maxBufferedBytes, this.hooks);
-    this.streams.set(id, {
-      stream,
-      info: { id, actor: req.actor.name, cluster: req.live.cluster.name, kinds: feeds.map((f) => f.token), namespaces: req.namespaces ?? 'all', since: new Date().toISOString() },
-    });
+    const info: StreamInfo = { id, actor: req.actor.name, cluster: req.live.cluster.name, kinds: feeds.map((f) => f.token), namespaces: req.namespaces ?? 'all', since: new Date().toISOString() };
+    this.streams.set(id, { stream, info });
+    for (const kind of info.kinds) this.openKinds.set(kind, (this.openKinds.get(kind) ?? 0) + 1);
     this.ensureHousekeeping();
 
     // The stream lives exactly as long as the client's connection (it was open a moment ago: checked after the last await), and the person's session.

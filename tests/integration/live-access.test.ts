@@ -153,6 +153,22 @@ describe('streams, secrets and writes as the person', () => {
     expect(text).toMatch(/crowsnest_informer_up\{cluster="sim",kind="pods",phase="watching",mode="watch"\} 1/);
     expect(text).toContain('crowsnest_delivery_lag_seconds_bucket');
     expect(text).toContain('crowsnest_stream_snapshots_total');
+    // The process as Prometheus knows it (CPU, memory, descriptors, the event loop), without the metrics that walk
+    // every libuv handle on each scrape: with thousands of streams they held the event loop for milliseconds.
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'process_max_fds', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_gc_duration_seconds_bucket']) {
+      expect(text).toMatch(new RegExp(`^crowsnest_process_${name}[ {]`, 'm'));
+    }
+    expect(text).not.toMatch(/^crowsnest_process_nodejs_active_(handles|resources)/m);
+
+    // Streams are counted per kind as they open and close.
+    const open = async (kind: string) => Number(new RegExp(`^crowsnest_streams_open\\{kind="${kind}"\\} (\\d+)$`, 'm').exec(await (await fetch(`${portal.url}/metrics`)).text())?.[1] ?? 0);
+    const before = { pods: await open('pods'), services: await open('services') };
+    const both = await watch('/api/clusters/sim/watch?kinds=pods,services', alice);
+    await both.waitFor((c) => c.of('snapshot').length === 2, 'both snapshots');
+    expect({ pods: await open('pods'), services: await open('services') }).toEqual({ pods: before.pods + 1, services: before.services + 1 });
+    await client.close();
+    await both.close();
+    await until(async () => (await open('pods')) === before.pods - 1 && (await open('services')) === before.services, { message: 'the closed streams no longer counted' });
   });
 
   it('makes a custom resource kind appear with its CRD', async () => {

@@ -45,7 +45,7 @@ function hubWith(streams: number, options: Partial<HubOptions>, full: (i: number
     res.full = full(i);
     const stream = new SseStream(`s${i}`, actor, 'sim', [feed], true, res as unknown as ServerResponse, 64 << 20, inside.hooks);
     stream.joinChannel(channel);
-    inside.streams.set(stream.id, { stream, info: {} });
+    inside.streams.set(stream.id, { stream, info: { kinds: [] } });
     return stream;
   });
   return { hub, channel, all, tidy: () => inside.tidy() };
