@@ -2,6 +2,7 @@
 import type { FleetPoint } from './fleet';
 import type { YardPoint } from './yard';
 import type { BrowserPoint } from './browser';
+import type { SocketFloor } from './floor';
 import type { ColdSyncPoint, FanoutPoint, IdlePoint, OverloadResult } from './scenarios';
 
 export interface Machine {
@@ -37,6 +38,8 @@ export interface BenchReport {
   mode: 'quick' | 'full' | 'fleet' | 'yard' | 'overload';
   durationSeconds: number;
   machine: Machine;
+  /** What one write to a loopback socket costs on this machine (absent in runs before it was measured). */
+  floor?: SocketFloor;
   load: { clientProcesses: number; pods: number; windowSeconds: number; drainSeconds: number; note: string };
   fanout: FanoutPoint[];
   comparisons: Comparison[];
@@ -95,6 +98,11 @@ const pad = (v: unknown, n: number) => String(v).padStart(n);
 export function table(r: BenchReport): string {
   const lines = [
     `Crowsnest bench (${r.mode}), ${r.date} — ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, node ${r.machine.node}, load ${r.machine.loadBefore} before; ${r.load.pods} pods, ${r.load.clientProcesses} client processes, ${r.load.windowSeconds} s windows`,
+    ...(r.floor
+      ? [
+          ` floor: a write to a loopback socket costs ${r.floor.writeMicros} µs here: a pass bringing changes to ${r.floor.sockets} streams is ${r.floor.passMs} ms of system calls, so 100 passes a second (a change then waits 5 ms for its pass, and half a pass in it) are ${Math.round(r.floor.passMs * 100) / 1000} cores before any other work, and the clients read as often`,
+        ]
+      : []),
     '',
     ' engine    streams  rate/s  written/s   p50 ms   p99 ms  delivered  frames/s  watches  portal cpu/MiB  apiserver cpu/MiB  saturated',
   ];

@@ -15,6 +15,7 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { browserPoint, type BrowserPoint } from './browser';
 import { browserOnly } from './browser-only';
+import { socketFloor } from './floor';
 import { fleetHop } from './fleet';
 import { yardPoint } from './yard';
 import { stopAll } from './processes';
@@ -188,6 +189,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }, plan.limitSeconds * 1000);
 
+  // What a socket write costs here: the floor under every fan-out figure that follows.
+  if (plan.streams.length > 0) {
+    await step('the socket floor: 1,000 loopback sockets written 1 KiB each, 100 times', () => socketFloor(1000), (v) => {
+      report.floor = v;
+      log(`    a write costs ${v.writeMicros} µs: one pass over ${v.sockets} streams is ${v.passMs} ms of system calls`);
+    });
+  }
   if (plan.streams.length > 0) await step(`crowsnest, ${plan.streams.join('/')} streams × ${plan.rates.join('/')} changes/s`, () => fanout('crowsnest', plan.streams, plan.rates, s), (v) => fanoutPoints.push(...v));
   if (plan.naiveStreams.length > 0) await step(`naive baseline, ${plan.naiveStreams.join('/')} clients × ${plan.naiveRates.join('/')} changes/s`, () => fanout('naive', plan.naiveStreams, plan.naiveRates, s), (v) => fanoutPoints.push(...v));
   if (plan.overload) {
