@@ -61,6 +61,11 @@ interface Running {
 export class ClusterLive {
   private readonly running = new Map<string, Running>();
   private customKinds = new Map<string, KindDefinition>();
+  /** Whether the custom kinds were read from the CRDs at least once. */
+  private customKindsKnown = false;
+  private customKindsFirstRead!: () => void;
+  /** Settles when the CRDs were first read, or that read failed. */
+  private readonly customKindsRead = new Promise<void>((resolve) => (this.customKindsFirstRead = resolve));
   private readonly states = new Map<string, Promise<KindState>>();
   private customRefresh?: NodeJS.Timeout;
   private started = false;
@@ -139,6 +144,23 @@ export class ClusterLive {
     const kind = this.kind(token);
     if (!kind || !(await this.mayLearnOf(actor, kind))) throw new HttpError(404, `unknown kind "${token}" in cluster "${this.cluster.name}"`);
     return kind;
+  }
+
+  /**
+   * Whether `token` names a kind `actor` may learn of, for a page's answer: undefined when that cannot be told
+   * yet (the CRDs not read within `waitMs` of the portal starting), so that no custom kind's page is refused
+   * while they load; its list then says what the API answers.
+   */
+  async knowsKind(actor: Actor, token: string, waitMs = 3000): Promise<boolean | undefined> {
+    if (kindByToken(token)) return true;
+    if (!this.customKindsKnown) {
+      this.start();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.customKindsRead, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]).finally(() => clearTimeout(timer));
+      if (!this.customKindsKnown) return undefined;
+    }
+    const kind = this.customKinds.get(token);
+    return kind !== undefined && (await this.mayLearnOf(actor, kind));
   }
 
   streamEnabled(token: string): boolean {
@@ -433,8 +455,11 @@ export class ClusterLive {
         }
       }
       this.customKinds = next;
+      this.customKindsKnown = true;
     } catch (err) {
       if (!this.signal.aborted) log.warn({ cluster: this.cluster.name, err: (err as Error).message }, 'could not refresh custom resource kinds');
+    } finally {
+      this.customKindsFirstRead();
     }
   }
 }

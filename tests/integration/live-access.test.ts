@@ -183,6 +183,12 @@ describe('streams, secrets and writes as the person', () => {
         versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }] }],
       },
     };
+    // Pages: an unknown kind is a 404, as the API answers for it; a built-in kind's page is not held up.
+    const page = async (path: string) => (await fetch(`${portal.url}${path}`, { headers: { Cookie: alice.header() }, redirect: 'manual' })).status;
+    expect(await page('/clusters/sim/widgets.example.com')).toBe(404);
+    expect(await page('/clusters/sim/widgets.example.com/team-a/w1')).toBe(404);
+    expect(await page('/clusters/sim/nope')).toBe(404);
+    expect(await page('/clusters/sim/pods')).toBe(200);
     expect((await post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status).toBe(201);
     await until(async () => {
       const res = await post('/apis/example.com/v1/namespaces/team-a/widgets', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: 'team-a' }, spec: { size: 3 } });
@@ -192,6 +198,8 @@ describe('streams, secrets and writes as the person', () => {
     await until(async () => (await kinds()).some((k: any) => k.token === 'widgets.example.com' && k.alias === 'custom'), { message: 'the custom kind' });
     const snapshot = (await (await fetch(`${portal.url}/api/clusters/sim/widgets.example.com`, { headers: { Cookie: alice.header() } })).json()) as any;
     expect(snapshot.items.map((r: any) => [r.name, r.cells['pc:size']])).toEqual([['w1', 3]]);
+    expect(await page('/clusters/sim/widgets.example.com')).toBe(200);
+    expect(await page('/clusters/sim/widgets.example.com/team-a/w1')).toBe(200);
   });
 
   it('redacts Secret values, reveals one to a permitted person, and never logs it', async () => {

@@ -4,6 +4,7 @@ import { decodeSegment, listTitle } from '@/lib/ui/pageTitle';
 import { KindList } from '../../../components/list/KindList';
 import { snapshotUrl } from '../../../components/live/snapshots';
 import { parseNamespacesParam } from '../../../components/urls';
+import { refuseUnknownKind } from './refuseUnknownKind';
 
 export async function generateMetadata({
   params,
@@ -25,6 +26,7 @@ export default async function KindPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { cluster, kind } = await params;
+  await refuseUnknownKind(decodeURIComponent(cluster), decodeURIComponent(kind));
   const raw = (await searchParams).namespaces;
   const namespaces = parseNamespacesParam(Array.isArray(raw) ? raw[0] : raw);
   // The list's snapshot loads alongside the page's scripts, not after them: the list's own request is answered from this one.

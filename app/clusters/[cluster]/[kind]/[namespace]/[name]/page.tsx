@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { decodeSegment, objectTitle } from '@/lib/ui/pageTitle';
 import { ObjectDetail } from '../../../../../components/detail/ObjectDetail';
+import { refuseUnknownKind } from '../../refuseUnknownKind';
 
 type DetailPageProps = { params: Promise<{ cluster: string; kind: string; namespace: string; name: string }> };
 
@@ -12,6 +13,7 @@ export async function generateMetadata({ params }: DetailPageProps): Promise<Met
 export default async function DetailPage({ params }: DetailPageProps) {
   const p = await params;
   const kind = decodeURIComponent(p.kind);
+  await refuseUnknownKind(decodeURIComponent(p.cluster), kind);
   const namespace = decodeURIComponent(p.namespace);
   const name = decodeURIComponent(p.name);
   return <ObjectDetail key={`${p.cluster}/${kind}/${namespace}/${name}`} cluster={decodeURIComponent(p.cluster)} kind={kind} namespace={namespace} name={name} />;

@@ -1,0 +1,13 @@
+import { headers } from 'next/headers';
+import { notFound } from 'next/navigation';
+import { ACTOR_HEADER, decodeActor } from '@/lib/actor';
+import { getRuntime } from '@/server/runtime';
+
+/**
+ * A kind that does not exist in the cluster, or a custom kind the person may not learn of, is a 404 page,
+ * as the API answers for it (the layout already refused an unknown cluster).
+ */
+export async function refuseUnknownKind(cluster: string, kind: string): Promise<void> {
+  const actor = decodeActor((await headers()).get(ACTOR_HEADER));
+  if (actor && (await getRuntime().live.cluster(cluster).knowsKind(actor, kind)) === false) notFound();
+}
