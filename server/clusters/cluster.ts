@@ -3,6 +3,7 @@ import type { Actor } from '../../lib/actor';
 import type { ClusterAccess, ClusterSummary } from '../../lib/clusters';
 import { AccessReviewer } from '../authz/accessReviewer';
 import { localRbacFeed, type RbacFeed } from '../authz/rbacFeed';
+import { sharingConnections } from '../kube/agentPool';
 import { log } from '../log';
 
 const PROBE_TIMEOUT_MS = 5_000;
@@ -53,6 +54,8 @@ export class Cluster {
     readonly kubeConfig: KubeConfig,
     { accessReviewTtlMs, rbacLivenessMs }: { accessReviewTtlMs?: number; rbacLivenessMs?: number } = {},
   ) {
+    // The portal's own calls (access reviews, namespaces, the version) reuse their connections.
+    sharingConnections(kubeConfig);
     this.server = kubeConfig.getCurrentCluster()?.server ?? '';
     this.access = new AccessReviewer(kubeConfig, { ttlMs: accessReviewTtlMs });
     this.rbacLivenessMs = rbacLivenessMs;

@@ -3,6 +3,7 @@ import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import type { Actor } from '../../lib/actor';
 import { isSafeIdentity } from '../auth/identity';
 import { HttpError } from '../http/errors';
+import { shareConnection } from './agentPool';
 
 type HeaderValue = string | string[];
 
@@ -52,6 +53,7 @@ class ActingAsKubeConfig extends KubeConfig {
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
+    shareConnection(context, this.getCurrentCluster());
     const pairs = impersonationHeaders(this.actor);
     const original = context.getHeaders.bind(context);
     // node-fetch sends a list of pairs as separate header lines.

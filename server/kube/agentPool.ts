@@ -1,4 +1,5 @@
 import { Agent, type RequestOptions } from 'node:https';
+import type { Cluster, KubeConfig, RequestContext } from '@kubernetes/client-node';
 
 /** Distinct TLS identities kept at once: clusters × the portal's own credentials, a handful in practice. */
 const MAX_AGENTS = 64;
@@ -48,4 +49,25 @@ export function pooledAgent(host: string, opts: RequestOptions): Agent {
   // Let the least recently used go: its requests in progress (watches) go on, its idle connections time out.
   if (agents.size > MAX_AGENTS) agents.delete(agents.keys().next().value as string);
   return agent;
+}
+
+/**
+ * Gives a call of client-node's API clients the pooled connection of its identity: the library makes a new
+ * agent for every call (so every access review, namespace list or version probe paid a TLS handshake); its
+ * TLS options are kept, the agent is swapped. Proxied clusters keep the library's own agent.
+ */
+export function shareConnection(context: RequestContext, cluster: Cluster | null): void {
+  const agent = context.getAgent();
+  if (!cluster || cluster.proxyUrl || !cluster.server.startsWith('https:') || !(agent instanceof Agent)) return;
+  context.setAgent(pooledAgent(new URL(cluster.server).host, agent.options as RequestOptions));
+}
+
+/** `kc`, its API clients' calls made over pooled connections (see shareConnection). */
+export function sharingConnections(kc: KubeConfig): KubeConfig {
+  const apply = kc.applySecurityAuthentication.bind(kc);
+  kc.applySecurityAuthentication = async (context: RequestContext) => {
+    await apply(context);
+    shareConnection(context, kc.getCurrentCluster());
+  };
+  return kc;
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfigActingAs } from '../../server/kube/actingAs';
+import { Cluster } from '../../server/clusters/cluster';
 import { kubeJson } from '../../server/kube/kubeRequest';
 
 const cert = readFileSync(new URL('../../sim/tls/sim-cert.pem', import.meta.url), 'utf8');
@@ -62,6 +63,19 @@ describe('connections to an API server', () => {
       { authorization: 'Bearer token-b', user: undefined },
       { authorization: 'Bearer token-a', user: undefined },
     ]);
+  });
+
+  it("keeps one TLS connection for the API clients' calls too, as the portal and as a person", async () => {
+    // The server answers everything with a list; the clients read what they need of it.
+    const kc = new Cluster('c', kubeConfig('token-a')).kubeConfig;
+    await kc.makeApiClient(CoreV1Api).listNamespace();
+    const before = connections;
+    for (let i = 0; i < 10; i++) await kc.makeApiClient(CoreV1Api).listNamespace();
+    const bob = kubeConfigActingAs(kc, { name: 'bob', groups: ['team-b'], sessionId: 's' });
+    seen.length = 0;
+    for (let i = 0; i < 10; i++) await bob.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'team-b' });
+    expect(connections - before).toBe(0);
+    expect(seen.every((s) => s.authorization === 'Bearer token-a' && s.user === 'bob')).toBe(true);
   });
 
   it('does not share a connection between different trust settings', async () => {
