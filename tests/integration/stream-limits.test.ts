@@ -11,6 +11,25 @@ import { until } from '../support/until';
 const LABELS = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`label-${i}`, 'x'.repeat(60)]));
 
 /**
+ * A portal of its own for a describe block, on an empty simulator without controllers, with `env` over the
+ * settings every block here shares, and `user` signed in: `ready` hands them to the block once started.
+ */
+function ownPortal(user: string, env: Record<string, string | undefined>, ready: (parts: { harness: SimHarness; portal: Portal; jar: CookieJar }) => void): void {
+  let harness: SimHarness | undefined;
+  let portal: Portal | undefined;
+  beforeAll(async () => {
+    harness = await startSim({ scenario: 'empty', controllers: false });
+    const { path } = await portalKubeconfig(harness);
+    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_ADMIN_GROUPS: 'platform-admins', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', ...env });
+    ready({ harness, portal, jar: await signInAs(portal.url, user) });
+  });
+  afterAll(async () => {
+    await portal?.stop('SIGKILL');
+    await harness?.close();
+  });
+}
+
+/**
  * Streams whose clients never read, under churn: the replica must cut them
  * (connection and queue), count its per-person cap in connections, keep all
  * stream buffers within one budget, and leak nothing when a client leaves
@@ -52,19 +71,10 @@ describe.each([
     }
   };
 
-  beforeAll(async () => {
-    harness = await startSim({ scenario: 'empty', controllers: false });
-    const { path } = await portalKubeconfig(harness);
-    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_ADMIN_GROUPS: 'platform-admins', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', ...env });
-    alice = await signInAs(portal.url, 'alice');
-  });
+  ownPortal('alice', env, (p) => ({ harness, portal, jar: alice } = p));
   afterEach(async () => {
     for (const socket of raw.splice(0)) socket.destroy();
     await Promise.all(open.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await portal?.stop('SIGKILL');
-    await harness?.close();
   });
 
   it('cuts the connections of clients that never read, frees their buffers, and counts the cap in connections', async () => {
@@ -114,17 +124,7 @@ describe('a client that leaves before the answer starts', () => {
   let harness: SimHarness;
   let portal: Portal;
   let bob: CookieJar;
-
-  beforeAll(async () => {
-    harness = await startSim({ scenario: 'empty', controllers: false });
-    const { path } = await portalKubeconfig(harness);
-    portal = await startPortal({ KUBECONFIG: path, CROWSNEST_DEMO: '0', CROWSNEST_ADMIN_GROUPS: 'platform-admins', CROWSNEST_RATE_LIMIT_PER_SECOND: '0', CROWSNEST_WATCH_PER_USER_LIMIT: '5', CROWSNEST_ACCESS_REVIEW_TTL_SECONDS: '0' });
-    bob = await signInAs(portal.url, 'bob');
-  });
-  afterAll(async () => {
-    await portal?.stop('SIGKILL');
-    await harness?.close();
-  });
+  ownPortal('bob', { CROWSNEST_WATCH_PER_USER_LIMIT: '5', CROWSNEST_ACCESS_REVIEW_TTL_SECONDS: '0' }, (p) => ({ harness, portal, jar: bob } = p));
 
   /** Once the server has noticed bob's clients are gone, he still has his whole allowance of five streams. */
   const expectWholeAllowance = async (admin: CookieJar, waitingFor: string) => {
@@ -182,27 +182,17 @@ describe('shedding load when the event loop falls behind', () => {
   let harness: SimHarness;
   let portal: Portal;
   let alice: CookieJar;
-
-  beforeAll(async () => {
-    harness = await startSim({ scenario: 'empty', controllers: false });
-    const { path } = await portalKubeconfig(harness);
-    portal = await startPortal({
-      KUBECONFIG: path,
-      CROWSNEST_DEMO: '0',
-      CROWSNEST_ADMIN_GROUPS: 'platform-admins',
-      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+  ownPortal(
+    'alice',
+    {
       CROWSNEST_TEST_ROUTES: '1',
       CROWSNEST_STREAM_BUFFER_BYTES: String(256 * 1024 * 1024),
       CROWSNEST_HEARTBEAT_SECONDS: '1',
       // Only the event loop's measure sheds here (the delay rule has its own test below).
       CROWSNEST_STREAM_MAX_DELAY_SECONDS: '3600',
-    });
-    alice = await signInAs(portal.url, 'alice');
-  });
-  afterAll(async () => {
-    await portal?.stop('SIGKILL');
-    await harness?.close();
-  });
+    },
+    (p) => ({ harness, portal, jar: alice } = p),
+  );
 
   it('sheds no stream that keeps up, however long the event loop is held (a slow informer list is not the clients’ doing)', async () => {
     const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any);
@@ -278,25 +268,15 @@ describe('shedding streams that fall behind in time', () => {
   let harness: SimHarness;
   let portal: Portal;
   let alice: CookieJar;
-
-  beforeAll(async () => {
-    harness = await startSim({ scenario: 'empty', controllers: false });
-    const { path } = await portalKubeconfig(harness);
-    portal = await startPortal({
-      KUBECONFIG: path,
-      CROWSNEST_DEMO: '0',
-      CROWSNEST_ADMIN_GROUPS: 'platform-admins',
-      CROWSNEST_RATE_LIMIT_PER_SECOND: '0',
+  ownPortal(
+    'alice',
+    {
       CROWSNEST_STREAM_BUFFER_BYTES: String(256 * 1024 * 1024),
       CROWSNEST_HEARTBEAT_SECONDS: '1',
       CROWSNEST_STREAM_MAX_DELAY_SECONDS: '1',
-    });
-    alice = await signInAs(portal.url, 'alice');
-  });
-  afterAll(async () => {
-    await portal?.stop('SIGKILL');
-    await harness?.close();
-  });
+    },
+    (p) => ({ harness, portal, jar: alice } = p),
+  );
 
   it('tells a stream whose changes waited past CROWSNEST_STREAM_MAX_DELAY_SECONDS to reconnect (done: overloaded), with the event loop free, and keeps the one that reads', async () => {
     const streams = async () => ((await (await fetch(`${portal.url}/debug/streams`, { headers: { Cookie: alice.header() } })).json()) as any);
