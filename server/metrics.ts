@@ -19,7 +19,9 @@ if (process.platform === 'linux') {
     async collect() {
       // Read in libuv's thread pool: the directory lists one entry per socket. (Less the one reading it.)
       const fds = await readdir('/proc/self/fd').catch(() => null);
+      // Unread (out of descriptors, most likely): no figure rather than an old one.
       if (fds) this.set(fds.length - 1);
+      else this.reset();
     },
   });
 }

@@ -96,7 +96,11 @@ export class ClusterLive {
             this.scheduleCustomRefresh();
           }
         })
-        .catch((err: unknown) => log.warn({ cluster: this.cluster.name, token, err: (err as Error).message }, 'could not start an always-on informer'));
+        .catch((err: unknown) => {
+          log.warn({ cluster: this.cluster.name, token, err: (err as Error).message }, 'could not start an always-on informer');
+          // The CRDs will not be read: pages stop waiting for them.
+          if (token === 'crds') this.customKindsFirstRead();
+        });
     }
     this.signal.addEventListener('abort', () => clearTimeout(this.customRefresh), { once: true });
   }
@@ -148,19 +152,28 @@ export class ClusterLive {
 
   /**
    * Whether `token` names a kind `actor` may learn of, for a page's answer: undefined when that cannot be told
-   * yet (the CRDs not read within `waitMs` of the portal starting), so that no custom kind's page is refused
-   * while they load; its list then says what the API answers.
+   * within `waitMs` (the CRDs not read yet, the access reviews slow or failing), so that no page is refused
+   * for want of an answer; its list then says what the API answers.
    */
   async knowsKind(actor: Actor, token: string, waitMs = 3000): Promise<boolean | undefined> {
     if (kindByToken(token)) return true;
-    if (!this.customKindsKnown) {
-      this.start();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.customKindsRead, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]).finally(() => clearTimeout(timer));
-      if (!this.customKindsKnown) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
+    try {
+      return await Promise.race([
+        timeUp,
+        (async () => {
+          if (!this.customKindsKnown) {
+            await this.customKindsRead;
+            if (!this.customKindsKnown) return undefined;
+          }
+          const kind = this.customKinds.get(token);
+          return kind !== undefined && (await this.mayLearnOf(actor, kind));
+        })().catch(() => undefined),
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
-    const kind = this.customKinds.get(token);
-    return kind !== undefined && (await this.mayLearnOf(actor, kind));
   }
 
   streamEnabled(token: string): boolean {

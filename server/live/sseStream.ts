@@ -84,9 +84,10 @@ export class SseStream {
     });
   }
 
-  /** Runs `fn` when the stream ends. */
+  /** Runs `fn` when the stream ends (at once, if it has ended already). */
   onEnd(fn: () => void): void {
-    this.cleanups.push(fn);
+    if (this.state === 'open') this.cleanups.push(fn);
+    else fn();
   }
 
   /** The `id:` value of this stream after everything queued so far: the current position of each of its kinds. */

@@ -24,7 +24,7 @@ export function openTab(page: Page, name: string): Promise<boolean> {
       const tab = page.getByRole('tab', { name });
       // A tab Kubernetes refuses is aria-disabled yet selectable (its panel says why): Playwright would wait
       // for it to be enabled, so it is clicked without that wait, as a person's click reaches it.
-      if ((await tab.getAttribute('aria-disabled')) === 'true') await tab.click({ force: true });
+      if ((await tab.getAttribute('aria-disabled', { timeout: 5_000 })) === 'true') await tab.click({ force: true });
       else await tab.click({ timeout: 5_000 });
       return (await tab.getAttribute('aria-selected')) === 'true';
     },

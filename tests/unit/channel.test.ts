@@ -175,6 +175,18 @@ describe('a channel: one log of chunks, a cursor per stream', () => {
     expect(res.text()).toBe('one two');
   });
 
+  it("runs a stream's end-of-life clean-ups, including one registered after it ended", () => {
+    const { members } = rig(1);
+    const { stream } = members[0];
+    const ran: string[] = [];
+    stream.onEnd(() => ran.push('before'));
+    stream.cut('slow');
+    expect(ran).toEqual(['before']);
+    // Registered while the stream's opening was still being sent, after a cut: run at once, never kept.
+    stream.onEnd(() => ran.push('after'));
+    expect(ran).toEqual(['before', 'after']);
+  });
+
   it('is given up when its last stream leaves', () => {
     const { members, calls } = rig(2);
     members[0].stream.gone();

@@ -8,6 +8,8 @@ import { getRuntime } from '@/server/runtime';
  * as the API answers for it (the layout already refused an unknown cluster).
  */
 export async function refuseUnknownKind(cluster: string, kind: string): Promise<void> {
+  const { clusters, live } = getRuntime();
+  if (!clusters.get(cluster)) notFound();
   const actor = decodeActor((await headers()).get(ACTOR_HEADER));
-  if (actor && (await getRuntime().live.cluster(cluster).knowsKind(actor, kind)) === false) notFound();
+  if (actor && (await live.cluster(cluster).knowsKind(actor, kind)) === false) notFound();
 }
