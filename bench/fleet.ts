@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { startRedis } from '../tests/support/redis';
 import { LoadClients, ReferenceWatch, startPortalOn, startSim, type PortalProcess } from './processes';
-import { openAll, point, settle, type FanoutPoint, type Settings } from './scenarios';
+import { openAll, point, round, settle, type FanoutPoint, type Settings } from './scenarios';
 
 export interface FleetPoint {
   rate: number;
@@ -51,7 +51,6 @@ function hopQuantiles(before: Map<number, number>, after: Map<number, number>): 
   return { p50: at(0.5), p99: at(0.99), count: total };
 }
 
-const round = (v: number) => Math.round(v * 100) / 100;
 
 export async function fleetHop(rate: number, streams: number, replicas: number, s: Settings): Promise<FleetPoint> {
   const sim = await startSim(s.dir, s.pods, 0);

@@ -8,6 +8,7 @@
 import { fork } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
+import { round, sleep } from './scenarios';
 
 export interface SocketFloor {
   sockets: number;
@@ -16,8 +17,6 @@ export interface SocketFloor {
   /** One write to every socket, ms. */
   passMs: number;
 }
-
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export async function socketFloor(sockets = 1000, rounds = 100): Promise<SocketFloor> {
   const accepted: net.Socket[] = [];
@@ -32,7 +31,7 @@ export async function socketFloor(sockets = 1000, rounds = 100): Promise<SocketF
     const deadline = Date.now() + 60_000;
     while (accepted.length < sockets) {
       if (Date.now() > deadline) throw new Error(`only ${accepted.length} of ${sockets} loopback sockets connected in 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     const chunk = Buffer.alloc(1024, 'x');
     const perWrite: number[] = [];
@@ -41,7 +40,7 @@ export async function socketFloor(sockets = 1000, rounds = 100): Promise<SocketF
       for (const socket of accepted) socket.write(chunk);
       perWrite.push(((performance.now() - started) * 1000) / sockets);
       // The reader drains meanwhile, so no socket's buffer fills.
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
     perWrite.sort((a, b) => a - b);
     const writeMicros = perWrite[Math.floor(rounds / 2)];

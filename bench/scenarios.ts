@@ -121,8 +121,8 @@ export interface ColdSyncPoint {
 }
 
 const MiB = 1024 * 1024;
-const round = (v: number, digits = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** digits) / 10 ** digits : v);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const round = (v: number, digits = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** digits) / 10 ** digits : v);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function latencyOf(h: Histogram): Latency {
   const ms = (v: number) => round(v / 1000, 2);

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { startRedis } from '../tests/support/redis';
 import { Histogram, type HistogramData } from './histogram';
 import { startPortalOn, startSim, usageOf, type PortalProcess } from './processes';
-import type { Latency, Settings } from './scenarios';
+import { round, type Latency, type Settings } from './scenarios';
 
 export interface YardPoint {
   people: number;
@@ -36,7 +36,6 @@ const WORKERS = 4;
 const OBSERVERS = 4;
 /** A worker thread runs TypeScript through tsx's loader, registered in the thread itself. */
 const BOOT = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./yardWorker.ts', import.meta.url).href)}); });`;
-const round = (v: number) => Math.round(v * 100) / 100;
 
 function latency(h: Histogram): Latency {
   const ms = (v: number) => round(v / 1000);

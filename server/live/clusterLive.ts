@@ -157,20 +157,18 @@ export class ClusterLive {
    */
   async knowsKind(actor: Actor, token: string, waitMs = 3000): Promise<boolean | undefined> {
     if (kindByToken(token)) return true;
+    const answer = (async () => {
+      await this.customKindsRead;
+      if (!this.customKindsKnown) return undefined;
+      // As the API answers: a 404 is an unknown kind; any other failure tells nothing.
+      return this.kindFor(actor, token).then(
+        () => true,
+        (err: unknown) => (err instanceof HttpError && err.status === 404 ? false : undefined),
+      );
+    })();
     let timer: NodeJS.Timeout | undefined;
-    const timeUp = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
     try {
-      return await Promise.race([
-        timeUp,
-        (async () => {
-          if (!this.customKindsKnown) {
-            await this.customKindsRead;
-            if (!this.customKindsKnown) return undefined;
-          }
-          const kind = this.customKinds.get(token);
-          return kind !== undefined && (await this.mayLearnOf(actor, kind));
-        })().catch(() => undefined),
-      ]);
+      return await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)))]);
     } finally {
       clearTimeout(timer);
     }

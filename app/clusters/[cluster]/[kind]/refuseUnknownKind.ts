@@ -5,7 +5,8 @@ import { getRuntime } from '@/server/runtime';
 
 /**
  * A kind that does not exist in the cluster, or a custom kind the person may not learn of, is a 404 page,
- * as the API answers for it (the layout already refused an unknown cluster).
+ * as the API answers for it. (An unknown cluster is refused here too: the page may render beside the layout
+ * that refuses it.)
  */
 export async function refuseUnknownKind(cluster: string, kind: string): Promise<void> {
   const { clusters, live } = getRuntime();

@@ -12,9 +12,10 @@ export async function generateMetadata({ params }: DetailPageProps): Promise<Met
 
 export default async function DetailPage({ params }: DetailPageProps) {
   const p = await params;
+  const cluster = decodeURIComponent(p.cluster);
   const kind = decodeURIComponent(p.kind);
-  await refuseUnknownKind(decodeURIComponent(p.cluster), kind);
+  await refuseUnknownKind(cluster, kind);
   const namespace = decodeURIComponent(p.namespace);
   const name = decodeURIComponent(p.name);
-  return <ObjectDetail key={`${p.cluster}/${kind}/${namespace}/${name}`} cluster={decodeURIComponent(p.cluster)} kind={kind} namespace={namespace} name={name} />;
+  return <ObjectDetail key={`${p.cluster}/${kind}/${namespace}/${name}`} cluster={cluster} kind={kind} namespace={namespace} name={name} />;
 }
